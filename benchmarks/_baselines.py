@@ -1,0 +1,341 @@
+"""Reference implementations of ``summarize_transactions`` for the benchmark.
+
+Each function takes the same arguments as
+:func:`userpersona.summarize_transactions` (``orders``, ``customer``, ``time``,
+``amount``) and returns the same pandas DataFrame: one row per customer, indexed
+by customer id and sorted by it, with the columns listed in ``COLUMNS``.
+
+Definitions shared by all implementations:
+
+- a *day* is the calendar date of a timestamp (timestamps are tz-naive);
+- ``as_of`` is the day of the latest timestamp in the whole log;
+- an *occasion* is a distinct (customer, day): several purchases on the same day
+  count as one occasion, and the gaps are measured between occasions.
+
+The three baselines are written the way a competent user of each tool would
+write them, aiming for speed:
+
+- ``pandas_summary``: integer day numbers from the int64 view of the timestamps,
+  one hash group-by on (customer, day) to build occasions, then one group-by on
+  customer over the (much smaller) occasion table;
+- ``polars_summary``: the same two-level aggregation with the lazy API, converted
+  to pandas at the end (the conversion is part of the measured time);
+- ``duckdb_summary``: the same in SQL, with a ``LAG`` window for the gaps, run
+  directly on the pandas frame and fetched with ``.df()``.
+
+``compare_summaries`` checks two results against each other and is used both by
+the benchmark harness and by ``check_baselines.py``.
+"""
+
+import numpy as np
+import pandas as pd
+
+# Output columns, in order.
+COLUMNS = [
+    "recency_days",
+    "frequency",
+    "monetary_total",
+    "monetary_mean",
+    "monetary_repeat_mean",
+    "first_purchase",
+    "last_purchase",
+    "tenure_days",
+    "prev_gap_days",
+    "mean_gap_days",
+    "max_gap_days",
+    "repeat_frequency",
+    "repeat_recency",
+    "T",
+]
+
+# Columns that are integral in the output (int64).
+INT_COLUMNS = ["recency_days", "frequency", "tenure_days", "repeat_frequency"]
+# Columns holding timestamps (same dtype as the input timestamp column).
+TIME_COLUMNS = ["first_purchase", "last_purchase"]
+# Everything else is float64.
+FLOAT_COLUMNS = [c for c in COLUMNS if c not in INT_COLUMNS + TIME_COLUMNS]
+
+# Length of one day in each datetime64 unit pandas can hold.
+_TICKS_PER_DAY = {"s": 86_400, "ms": 86_400_000, "us": 86_400_000_000, "ns": 86_400_000_000_000}
+
+
+def _finish(columns, index, customer, time_dtype):
+    """Assemble the output frame from a dict of per-customer arrays."""
+    out = pd.DataFrame(columns, index=pd.Index(index, name=customer))
+    out = out[COLUMNS]
+    out[INT_COLUMNS] = out[INT_COLUMNS].astype("int64")
+    out[FLOAT_COLUMNS] = out[FLOAT_COLUMNS].astype("float64")
+    for col in TIME_COLUMNS:
+        if out[col].dtype != time_dtype:
+            out[col] = out[col].astype(time_dtype)
+    return out
+
+
+# --------------------------------------------------------------------------- #
+# pandas
+# --------------------------------------------------------------------------- #
+def pandas_summary(orders, customer="customer_id", time="timestamp", amount="amount"):
+    """pandas baseline: two hash group-bys (occasions, then customers)."""
+    time_dtype = orders[time].dtype
+    unit = np.datetime_data(time_dtype)[0]
+    ticks = orders[time].to_numpy().view("int64")
+    # Floor division gives the day number, also for timestamps before 1970.
+    day = ticks // _TICKS_PER_DAY[unit]
+    rows = pd.DataFrame(
+        {"c": orders[customer].to_numpy(), "d": day, "a": orders[amount].to_numpy("float64"), "t": ticks},
+        copy=False,
+    )
+
+    # Occasions, sorted by (customer, day) because sort=True.
+    occ = rows.groupby(["c", "d"], sort=True).agg(amt=("a", "sum"), tmin=("t", "min"), tmax=("t", "max"))
+    occ = occ.reset_index()
+    # Gap to the previous occasion of the same customer (NaN on a first occasion).
+    occ["gap"] = occ["d"].diff()
+    occ.loc[occ["c"].ne(occ["c"].shift()), "gap"] = np.nan
+
+    # Occasions are sorted by day within each customer, so first/last are the
+    # first and last purchase days; "last" of gap is the gap before the last day
+    # (pandas' "last" skips NaN, so for a single-occasion customer it stays NaN).
+    cust = occ.groupby("c", sort=False).agg(
+        frequency=("d", "size"),
+        first_day=("d", "first"),
+        last_day=("d", "last"),
+        monetary_total=("amt", "sum"),
+        first_amt=("amt", "first"),
+        first_purchase=("tmin", "first"),
+        last_purchase=("tmax", "last"),
+        max_gap_days=("gap", "max"),
+        prev_gap_days=("gap", "last"),
+    )
+
+    as_of = day.max()
+    freq = cust["frequency"].to_numpy()
+    first_day = cust["first_day"].to_numpy()
+    last_day = cust["last_day"].to_numpy()
+    total = cust["monetary_total"].to_numpy()
+    repeat = freq - 1
+    span = (last_day - first_day).astype("float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        repeat_mean = np.where(repeat > 0, (total - cust["first_amt"].to_numpy()) / repeat, np.nan)
+        mean_gap = np.where(repeat > 0, span / repeat, np.nan)
+    columns = {
+        "recency_days": as_of - last_day,
+        "frequency": freq,
+        "monetary_total": total,
+        "monetary_mean": total / freq,
+        "monetary_repeat_mean": repeat_mean,
+        "first_purchase": cust["first_purchase"].to_numpy().view(time_dtype),
+        "last_purchase": cust["last_purchase"].to_numpy().view(time_dtype),
+        "tenure_days": as_of - first_day,
+        "prev_gap_days": cust["prev_gap_days"].to_numpy(),
+        "mean_gap_days": mean_gap,
+        "max_gap_days": cust["max_gap_days"].to_numpy(),
+        "repeat_frequency": repeat,
+        "repeat_recency": span,
+        "T": (as_of - first_day).astype("float64"),
+    }
+    return _finish(columns, cust.index.to_numpy(), customer, time_dtype)
+
+
+# --------------------------------------------------------------------------- #
+# polars
+# --------------------------------------------------------------------------- #
+def polars_frame(orders, customer="customer_id", time="timestamp", amount="amount"):
+    """polars lazy query; returns a polars DataFrame (no conversion to pandas).
+
+    Split out from ``polars_summary`` so the benchmark can report how much of
+    the time is the final conversion to pandas.
+    """
+    import polars as pl
+
+    lf = pl.from_pandas(orders[[customer, time, amount]]).lazy()
+    c, t = pl.col(customer), pl.col(time)
+
+    occ = (
+        lf.group_by(customer, day=t.dt.date().cast(pl.Int64))
+        .agg(amt=pl.col(amount).sum(), tmin=t.min(), tmax=t.max())
+        .sort(customer, "day")
+    )
+    # group_by keeps the row order inside each group, so after the sort the
+    # occasions of a customer are in day order: first/last/diff are well defined.
+    d = pl.col("day")
+    gap = d.diff().cast(pl.Float64)
+    cust = occ.group_by(customer).agg(
+        frequency=pl.len().cast(pl.Int64),
+        first_day=d.first(),
+        last_day=d.last(),
+        monetary_total=pl.col("amt").sum(),
+        first_amt=pl.col("amt").first(),
+        first_purchase=pl.col("tmin").first(),
+        last_purchase=pl.col("tmax").last(),
+        max_gap_days=gap.max(),
+        prev_gap_days=gap.last(),
+    )
+
+    repeat = pl.col("frequency") - 1
+    span = (pl.col("last_day") - pl.col("first_day")).cast(pl.Float64)
+    # as_of is the latest day overall, i.e. the largest last_day of any customer.
+    as_of = pl.col("last_day").max()
+    multi = pl.col("frequency") > 1
+    result = cust.select(
+        c,
+        recency_days=as_of - pl.col("last_day"),
+        frequency=pl.col("frequency"),
+        monetary_total=pl.col("monetary_total"),
+        monetary_mean=pl.col("monetary_total") / pl.col("frequency"),
+        monetary_repeat_mean=pl.when(multi).then((pl.col("monetary_total") - pl.col("first_amt")) / repeat),
+        first_purchase=pl.col("first_purchase"),
+        last_purchase=pl.col("last_purchase"),
+        tenure_days=as_of - pl.col("first_day"),
+        prev_gap_days=pl.col("prev_gap_days"),
+        mean_gap_days=pl.when(multi).then(span / repeat),
+        max_gap_days=pl.col("max_gap_days"),
+        repeat_frequency=repeat,
+        repeat_recency=span,
+        T=(as_of - pl.col("first_day")).cast(pl.Float64),
+    ).sort(customer)
+    return result.collect()
+
+
+def polars_to_pandas(frame, customer="customer_id", time_dtype=None):
+    """Convert the result of ``polars_frame`` to the pandas output frame."""
+    out = frame.to_pandas().set_index(customer)
+    # polars has no NaN/null distinction problem here: nulls become NaN in
+    # float columns. Integer columns have no nulls.
+    out[INT_COLUMNS] = out[INT_COLUMNS].astype("int64")
+    if time_dtype is not None:
+        for col in TIME_COLUMNS:
+            if out[col].dtype != time_dtype:
+                out[col] = out[col].astype(time_dtype)
+    return out
+
+
+def polars_summary(orders, customer="customer_id", time="timestamp", amount="amount"):
+    """polars baseline (lazy API), returned as a pandas frame."""
+    frame = polars_frame(orders, customer, time, amount)
+    return polars_to_pandas(frame, customer, orders[time].dtype)
+
+
+# --------------------------------------------------------------------------- #
+# DuckDB
+# --------------------------------------------------------------------------- #
+_DUCKDB_SQL = """
+WITH occ AS (
+    -- one row per occasion (customer, day)
+    SELECT {c} AS c, CAST({t} AS DATE) AS d, SUM({a}) AS amt, MIN({t}) AS tmin, MAX({t}) AS tmax
+    FROM orders
+    GROUP BY ALL
+),
+gaps AS (
+    SELECT *, CAST(d - LAG(d) OVER (PARTITION BY c ORDER BY d) AS DOUBLE) AS gap
+    FROM occ
+),
+cust AS (
+    SELECT c,
+           COUNT(*) AS frequency,
+           MIN(d) AS first_day,
+           MAX(d) AS last_day,
+           SUM(amt) AS monetary_total,
+           arg_min(amt, d) AS first_amt,
+           MIN(tmin) AS first_purchase,
+           MAX(tmax) AS last_purchase,
+           MAX(gap) AS max_gap_days,
+           arg_max(gap, d) AS prev_gap_days
+    FROM gaps
+    GROUP BY c
+),
+asof AS (SELECT MAX(last_day) AS as_of FROM cust)
+SELECT c AS {c},
+       CAST(as_of - last_day AS BIGINT) AS recency_days,
+       frequency,
+       monetary_total,
+       monetary_total / frequency AS monetary_mean,
+       CASE WHEN frequency > 1 THEN (monetary_total - first_amt) / (frequency - 1) END AS monetary_repeat_mean,
+       first_purchase,
+       last_purchase,
+       CAST(as_of - first_day AS BIGINT) AS tenure_days,
+       prev_gap_days,
+       CASE WHEN frequency > 1 THEN CAST(last_day - first_day AS DOUBLE) / (frequency - 1) END AS mean_gap_days,
+       max_gap_days,
+       frequency - 1 AS repeat_frequency,
+       CAST(last_day - first_day AS DOUBLE) AS repeat_recency,
+       CAST(as_of - first_day AS DOUBLE) AS "T"
+FROM cust, asof
+ORDER BY c
+"""
+
+
+def _quote(name):
+    """Quote a column name as a SQL identifier."""
+    return '"' + str(name).replace('"', '""') + '"'
+
+
+def duckdb_summary(orders, customer="customer_id", time="timestamp", amount="amount"):
+    """DuckDB baseline: SQL over the pandas frame, fetched with ``.df()``."""
+    import duckdb
+
+    sql = _DUCKDB_SQL.format(c=_quote(customer), t=_quote(time), a=_quote(amount))
+    con = duckdb.connect()
+    try:
+        # Register only the three columns used, so DuckDB scans nothing else.
+        con.register("orders", orders[[customer, time, amount]])
+        out = con.sql(sql).df()
+    finally:
+        con.close()
+    out = out.set_index(customer)
+    out[INT_COLUMNS] = out[INT_COLUMNS].astype("int64")
+    time_dtype = orders[time].dtype
+    for col in TIME_COLUMNS:
+        if out[col].dtype != time_dtype:
+            out[col] = out[col].astype(time_dtype)
+    return out
+
+
+BASELINES = {
+    "pandas": pandas_summary,
+    "polars": polars_summary,
+    "duckdb": duckdb_summary,
+}
+
+
+# --------------------------------------------------------------------------- #
+# Comparison
+# --------------------------------------------------------------------------- #
+def compare_summaries(result, expected, rtol=1e-9, atol=1e-9):
+    """Return a list of differences between two summary frames (empty if equal).
+
+    Index, column names and order, and dtypes must match exactly; integer and
+    datetime columns must be equal; float columns must have NaN in the same
+    places and agree within ``rtol`` elsewhere. ``atol`` (in the column's own
+    units: currency or days) only matters for values that are zero up to
+    rounding, e.g. a repeat mean of free items, where different summation
+    orders leave different ~1e-15 residues.
+    """
+    problems = []
+    if list(result.columns) != list(expected.columns):
+        problems.append(f"columns differ: {list(result.columns)} != {list(expected.columns)}")
+        return problems
+    if result.index.name != expected.index.name:
+        problems.append(f"index name differs: {result.index.name!r} != {expected.index.name!r}")
+    if result.index.dtype != expected.index.dtype:
+        problems.append(f"index dtype differs: {result.index.dtype} != {expected.index.dtype}")
+    if len(result) != len(expected) or not np.array_equal(result.index.to_numpy(), expected.index.to_numpy()):
+        problems.append(f"index differs (lengths {len(result)} and {len(expected)})")
+        return problems
+    for col in expected.columns:
+        got, want = result[col], expected[col]
+        if got.dtype != want.dtype:
+            problems.append(f"{col}: dtype {got.dtype} != {want.dtype}")
+        g, w = got.to_numpy(), want.to_numpy()
+        if np.issubdtype(w.dtype, np.floating) or np.issubdtype(g.dtype, np.floating):
+            g, w = g.astype("float64"), w.astype("float64")
+            g_nan, w_nan = np.isnan(g), np.isnan(w)
+            if not np.array_equal(g_nan, w_nan):
+                problems.append(f"{col}: NaN in {int((g_nan != w_nan).sum())} different rows")
+                continue
+            close = np.isclose(g[~g_nan], w[~w_nan], rtol=rtol, atol=atol)
+            if not close.all():
+                problems.append(f"{col}: {int((~close).sum())} values differ beyond rtol={rtol}")
+        elif not np.array_equal(g, w):
+            problems.append(f"{col}: {int((g != w).sum())} values differ")
+    return problems

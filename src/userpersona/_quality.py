@@ -1,0 +1,117 @@
+"""What cleaning did to a log: the rows it dropped or changed, and why."""
+
+import warnings
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+
+class DataQualityWarning(UserWarning):
+    """Warning issued when cleaning drops input rows.
+
+    The details are in the :class:`DataQualityReport` returned with the result;
+    silence the warning with ``warnings.simplefilter("ignore", DataQualityWarning)``
+    once you have read it.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from userpersona import DataQualityWarning
+    >>> warnings.simplefilter("ignore", DataQualityWarning)
+    """
+
+
+@dataclass(frozen=True)
+class DataQualityReport:
+    """Counts of what cleaning a log dropped or changed, so nothing happens silently.
+
+    Returned by :func:`summarize_transactions` and :func:`summarize_events` with
+    ``return_report=True``, and kept in the result's ``attrs["data_quality"]``.
+
+    Parameters
+    ----------
+    source : str
+        Which log the report is about, such as ``"orders"`` or ``"events"``.
+    rows_in : int
+        Rows in the input.
+    rows_used : int
+        Rows that went into the result.
+    customers : int
+        Customers (rows) in the result.
+    as_of : pandas.Timestamp
+        The date up to which (inclusive) rows were counted.
+    dropped : dict of str to int
+        Rows left out, by reason, such as ``"after_as_of"`` or ``"exact_duplicate"``.
+    changed : dict of str to int
+        Rows kept with a value changed or treated specially, such as
+        ``"refund_netted"`` or ``"timezone_converted"``.
+    flagged : dict of str to int
+        Rows kept unchanged that deserve a look, such as ``"exact_duplicate_kept"``.
+
+    Examples
+    --------
+    >>> from userpersona import DataQualityReport
+    >>> report = DataQualityReport("orders", rows_in=10, rows_used=9, customers=3,
+    ...                            as_of=None, dropped={"after_as_of": 1})
+    >>> report.is_clean
+    False
+    >>> report.to_frame()
+        action       reason  rows
+    0  dropped  after_as_of     1
+    """
+
+    source: str
+    rows_in: int
+    rows_used: int
+    customers: int
+    as_of: pd.Timestamp | None
+    dropped: dict = field(default_factory=dict)
+    changed: dict = field(default_factory=dict)
+    flagged: dict = field(default_factory=dict)
+
+    @property
+    def is_clean(self):
+        """bool: True when no row was dropped, changed or flagged."""
+        return not any(
+            any(counts.values()) for counts in (self.dropped, self.changed, self.flagged)
+        )
+
+    def to_frame(self):
+        """Return the non-zero counts as a tidy table.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``action`` (``"dropped"``, ``"changed"`` or ``"flagged"``), ``reason`` and
+            ``rows``, one row per non-zero count.
+        """
+        rows = [
+            (action, reason, int(count))
+            for action, counts in (
+                ("dropped", self.dropped),
+                ("changed", self.changed),
+                ("flagged", self.flagged),
+            )
+            for reason, count in counts.items()
+            if count
+        ]
+        return pd.DataFrame(rows, columns=["action", "reason", "rows"])
+
+    def __str__(self):
+        as_of = "-" if self.as_of is None else f"{self.as_of:%Y-%m-%d}"
+        lines = [
+            f"{self.source}: {self.rows_in:,} rows in, {self.rows_used:,} used, "
+            f"{self.customers:,} customers, as of {as_of}"
+        ]
+        for action, reason, rows in self.to_frame().itertuples(index=False):
+            lines.append(f"  {action} {rows:,} rows: {reason.replace('_', ' ')}")
+        return "\n".join(lines)
+
+    def warn_if_dropped(self, stacklevel=3):
+        """Issue a :class:`DataQualityWarning` if cleaning dropped any row.
+
+        Rows after ``as_of`` are left out on the caller's request, not because
+        they are bad, so they alone do not warn.
+        """
+        if any(n for reason, n in self.dropped.items() if reason != "after_as_of"):
+            warnings.warn(str(self), DataQualityWarning, stacklevel=stacklevel)

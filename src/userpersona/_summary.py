@@ -1,0 +1,415 @@
+"""From an order log to the customer table: one row per customer."""
+
+import numpy as np
+import pandas as pd
+
+from . import _validation as v
+from ._groups import group_by_customer, remove_rows
+from ._kernels.grouping import flag_same_time_and_amount
+from ._kernels.occasions import (
+    FIRST_DAY,
+    FIRST_OCCASION_TOTAL,
+    FIRST_TICK,
+    LAST_DAY,
+    LAST_TICK,
+    MAX_GAP,
+    N_OCCASIONS,
+    PREV_GAP,
+    TOTAL,
+    aggregate_orders,
+    summarize_occasions,
+)
+from ._preferences import label_counts, preference_columns
+from ._quality import DataQualityReport
+
+_PARTS_OF_DAY = ("night", "morning", "afternoon", "evening")  # 0-6, 6-12, 12-18, 18-24 h
+_DAYS_PER_UNIT = {"D": 1, "W": 7}
+
+
+def summarize_transactions(
+    orders,
+    *,
+    customer="customer_id",
+    time="timestamp",
+    amount="amount",
+    order=None,
+    occasion="day",
+    as_of=None,
+    time_unit="D",
+    category=None,
+    channel=None,
+    device=None,
+    habits=True,
+    refunds="net",
+    duplicates="auto",
+    invalid="raise",
+    timezone="UTC",
+    max_share_columns=20,
+    return_report=False,
+):
+    """Summarise an order log into one row per customer.
+
+    Each customer's purchases are grouped into *purchase occasions*: by default
+    the distinct calendar days with a purchase (several purchases on one day merge
+    into one occasion, as in the customer-base literature), or the distinct orders
+    with ``occasion="order"``. Time is counted in whole calendar days between the
+    dates of the timestamps and the date ``as_of``; purchases on ``as_of`` count.
+
+    Parameters
+    ----------
+    orders : pandas.DataFrame or polars.DataFrame
+        The order log: one row per order or order line.
+    customer, time, amount : str, default="customer_id", "timestamp", "amount"
+        Columns holding the customer id (integers or strings), the purchase time
+        (datetimes, or strings in ISO 8601 or another format pandas can parse)
+        and the spend (numbers; negative values are refunds, see ``refunds``).
+    order : str, optional
+        Column holding the order id; needed for ``occasion="order"``.
+    occasion : {"day", "order"}, default="day"
+        What counts as one purchase occasion: a distinct calendar day, or a
+        distinct order (then an order's time is that of its earliest line, and two
+        orders on one day are two occasions with a gap of 0 days).
+    as_of : date-like, optional
+        The date the summary is made on. Only its date is used; rows on later
+        dates are left out and counted in the report. Default: the date of the
+        latest row.
+    time_unit : {"D", "W"}, default="D"
+        Unit of ``repeat_recency`` and ``T``: days, or weeks (days / 7).
+    category, channel, device : str, optional
+        Columns holding a label of each row. When given, preference columns are
+        added (see Returns); shares count purchase rows (lines) per label.
+    habits : bool, default=True
+        Add ``weekend_share`` and, when the timestamps carry a time of day,
+        ``preferred_part_of_day``.
+    refunds : {"net", "ignore", "raise"}, default="net"
+        Treatment of rows with a negative amount. ``"net"``: they are not purchase
+        occasions, but their amount is subtracted from the customer's
+        ``monetary_total`` (and so ``monetary_mean``); refunds of customers without
+        any purchase are left out. ``"ignore"``: leave them out. ``"raise"``: raise
+        a ValueError. Counted in the report either way.
+    duplicates : {"auto", "drop", "keep", "raise"}, default="auto"
+        Treatment of exact duplicate rows (equal in every column of ``orders``).
+        ``"auto"`` drops them when the timestamps carry a time of day, where an
+        identical row is almost surely a logging error, and keeps them when the
+        log has dates only, where identical rows can be repeat purchases of one
+        day (as in CDNOW). Counted in the report either way.
+    invalid : {"raise", "drop"}, default="raise"
+        What to do with rows whose customer id is missing, whose timestamp is
+        missing or unparsable, whose amount is missing or infinite, or whose order
+        id is missing: raise a ValueError naming them, or leave them out and count
+        them in the report.
+    timezone : str, default="UTC"
+        Timezone-aware timestamps are converted to this timezone, and their dates
+        there are the calendar days counted. Naive timestamps are taken as they are.
+    max_share_columns : int, default=20
+        Per-label share columns are written only for label columns with at most
+        this many distinct labels.
+    return_report : bool, default=False
+        Also return the :class:`DataQualityReport`.
+
+    Returns
+    -------
+    customers : pandas.DataFrame
+        One row per customer with at least one purchase occasion, indexed by
+        customer id (sorted), with columns:
+
+        - ``recency_days``: days from the last purchase date to ``as_of``;
+        - ``frequency``: number of purchase occasions;
+        - ``monetary_total``: total spend, net of refunds under ``refunds="net"``;
+        - ``monetary_mean``: ``monetary_total / frequency``;
+        - ``monetary_repeat_mean``: mean spend of the repeat occasions (the first
+          excluded, refunds not netted), which spend models such as Gamma-Gamma
+          need; NaN with one occasion;
+        - ``first_purchase``, ``last_purchase``: timestamps of the first and
+          last purchase;
+        - ``tenure_days``: days from the first purchase date to ``as_of``;
+        - ``prev_gap_days``, ``mean_gap_days``, ``max_gap_days``: the last, mean
+          and largest gap in days between consecutive occasions; NaN with one;
+        - ``repeat_frequency``, ``repeat_recency``, ``T``: the buy-till-you-die
+          triple (x, t_x, T) of Fader and Hardie in ``time_unit``: occasions minus
+          one, last minus first purchase date, ``as_of`` minus first purchase date;
+        - with ``category``: ``top_category``, ``n_categories``,
+          ``category_entropy`` (bits) and ``category_share_<label>``;
+        - with ``channel`` / ``device``: ``preferred_channel`` and
+          ``channel_share_<label>`` / ``preferred_device`` and
+          ``device_share_<label>``;
+        - with ``habits``: ``weekend_share`` (share of purchase rows on Saturday or
+          Sunday) and ``preferred_part_of_day`` (night 0-6 h, morning 6-12 h,
+          afternoon 12-18 h, evening 18-24 h).
+
+        ``customers.attrs["data_quality"]`` holds the report.
+    report : DataQualityReport
+        Only with ``return_report=True``: what was dropped, changed or flagged.
+
+    Raises
+    ------
+    ValueError
+        For a missing column (with the closest name), an empty log, mixed naive
+        and timezone-aware timestamps, invalid rows under ``invalid="raise"``,
+        refunds under ``refunds="raise"``, duplicates under ``duplicates="raise"``,
+        an order id shared by two customers, or no purchase on or before ``as_of``.
+    TypeError
+        For a customer id column of mixed types, a non-numeric amount column or
+        a numeric timestamp column.
+
+    Warns
+    -----
+    DataQualityWarning
+        When any row is dropped, with the report's summary.
+
+    See Also
+    --------
+    summarize_events : The same for a behaviour (event) log.
+
+    Notes
+    -----
+    With a single occasion the gap columns are NaN, ``repeat_frequency`` and
+    ``repeat_recency`` are 0. ``mean_gap_days`` equals ``repeat_recency`` (in days)
+    divided by ``repeat_frequency``. On the CDNOW sample with ``as_of="1997-09-30"``
+    and ``time_unit="W"``, ``repeat_frequency``, ``repeat_recency`` and ``T`` are the
+    calibration data of Fader, Hardie and Lee (2005).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from userpersona import summarize_transactions
+    >>> orders = pd.DataFrame({
+    ...     "customer_id": [1, 1, 1, 2],
+    ...     "timestamp": pd.to_datetime(["2024-01-01 09:00", "2024-01-01 17:00",
+    ...                                  "2024-01-11", "2024-01-05"]),
+    ...     "amount": [10.0, 5.0, 20.0, 7.5],
+    ... })
+    >>> table = summarize_transactions(orders, as_of="2024-01-31")
+    >>> table[["recency_days", "frequency", "monetary_total", "T"]]
+                 recency_days  frequency  monetary_total     T
+    customer_id
+    1                      20          2            35.0  30.0
+    2                      26          1             7.5  26.0
+    """
+    v.check_option(occasion, "occasion", ("day", "order"))
+    v.check_option(time_unit, "time_unit", tuple(_DAYS_PER_UNIT))
+    v.check_option(refunds, "refunds", ("net", "ignore", "raise"))
+    v.check_option(duplicates, "duplicates", ("auto", "drop", "keep", "raise"))
+    v.check_option(invalid, "invalid", ("raise", "drop"))
+    if occasion == "order" and order is None:
+        raise ValueError("occasion='order' needs the order id column: pass order=<column>.")
+    frame = v.as_pandas(orders, "orders")
+    roles = {"customer": customer, "time": time, "amount": amount, "order": order,
+             "category": category, "channel": channel, "device": device}
+    v.check_columns(frame, "orders", roles)
+
+    codes, ids, missing_id = v.customer_codes(frame[customer], customer)
+    ticks, unit, bad_time, n_converted = v.timestamp_ticks(frame[time], time, timezone)
+    spend, bad_amount = v.amounts(frame[amount], amount)
+    invalid_masks = {
+        f"missing {customer}": missing_id,
+        f"missing or unparsable {time}": bad_time,
+        f"missing or infinite {amount}": bad_amount,
+    }
+    if order is not None:
+        order_codes, _ = v.label_codes(frame[order])
+        invalid_masks[f"missing {order}"] = order_codes < 0
+    bad = v.reject_invalid_rows(invalid_masks, "orders", invalid)
+
+    report = {"dropped": {}, "changed": {}, "flagged": {}}
+    report["dropped"].update(
+        {f"invalid ({reason})": int(mask.sum()) for reason, mask in invalid_masks.items()}
+    )
+    report["changed"]["timezone_converted"] = n_converted
+    tpd = v.ticks_per_day(unit)
+    if bad.all():
+        raise ValueError("orders has no valid rows left to summarise.")
+    as_of_day = (
+        int(ticks[~bad].max() // tpd) if as_of is None else v.day_number(as_of, timezone)
+    )
+    after = ~bad & (ticks >= (as_of_day + 1) * tpd)
+    report["dropped"]["after_as_of"] = int(after.sum())
+    keep = ~bad & ~after
+    if not keep.any():
+        raise ValueError(
+            f"orders has no rows on or before as_of={v.day_to_timestamp(as_of_day):%Y-%m-%d}."
+        )
+    rows = np.flatnonzero(keep) if not keep.all() else None
+    if rows is not None:
+        codes, ticks, spend = codes[rows], ticks[rows], spend[rows]
+        if order is not None:
+            order_codes = order_codes[rows]
+
+    grouped, offsets = group_by_customer(codes, ticks, len(ids))
+    is_duplicate = _find_duplicates(frame, rows, grouped, offsets, ticks, spend, tpd,
+                                    duplicates, report)
+    is_refund = spend < 0
+    n_refunds = int(is_refund.sum())
+    if n_refunds and refunds == "raise":
+        raise ValueError(
+            f"Column {amount!r} has {n_refunds:,} negative amounts (refunds). Pass "
+            "refunds='net' to net them into the spend or refunds='ignore' to leave them out."
+        )
+    refund_rows = is_refund & ~is_duplicate
+    grouped, offsets = remove_rows(grouped, offsets, codes, is_duplicate | is_refund)
+
+    if occasion == "order":
+        lines = grouped
+        grouped, offsets, occasion_ticks, occasion_spend = _orders_as_occasions(
+            order_codes[lines], codes[lines], ticks[lines], spend[lines], len(ids), frame, order
+        )
+    else:
+        occasion_ticks, occasion_spend = ticks, spend
+    ints, floats = summarize_occasions(
+        grouped, offsets, occasion_ticks, occasion_spend, tpd, occasion == "day"
+    )
+    present = ints[:, N_OCCASIONS] > 0
+
+    refund_total = np.bincount(codes[refund_rows], weights=spend[refund_rows],
+                               minlength=len(ids))
+    orphan_refunds = int((refund_rows & ~present[codes]).sum())
+    if refunds == "net":
+        report["changed"]["refund_netted"] = int(refund_rows.sum()) - orphan_refunds
+        report["dropped"]["refund_without_purchase"] = orphan_refunds
+    else:
+        refund_total[:] = 0.0
+        report["dropped"]["refund_ignored"] = int(refund_rows.sum())
+
+    table = _standard_columns(ints[present], floats[present], refund_total[present],
+                              as_of_day, unit, time_unit)
+    purchase_rows = np.zeros(len(codes), bool)
+    purchase_rows[grouped if occasion == "day" else lines] = True
+    extra = _extra_columns(frame, rows, codes, ticks, purchase_rows, present, tpd,
+                           category, channel, device, habits, max_share_columns)
+    table = pd.concat([table, pd.DataFrame(extra)], axis=1) if extra else table
+    table.index = pd.Index(ids[np.flatnonzero(present)], name=customer)
+    if not table.index.is_monotonic_increasing:
+        table = table.iloc[np.argsort(table.index.to_numpy(), kind="stable")]
+
+    quality = DataQualityReport(
+        source="orders",
+        rows_in=len(frame),
+        rows_used=int(purchase_rows.sum()) + report["changed"].get("refund_netted", 0),
+        customers=len(table),
+        as_of=v.day_to_timestamp(as_of_day),
+        dropped={k: n for k, n in report["dropped"].items() if n},
+        changed={k: n for k, n in report["changed"].items() if n},
+        flagged={k: n for k, n in report["flagged"].items() if n},
+    )
+    table.attrs["data_quality"] = quality
+    quality.warn_if_dropped()
+    return (table, quality) if return_report else table
+
+
+def _find_duplicates(frame, rows, grouped, offsets, ticks, spend, tpd, policy, report):
+    """Mark exact duplicate rows (after the first) and apply the policy to them."""
+    is_duplicate = np.zeros(len(ticks), bool)
+    candidates = np.flatnonzero(flag_same_time_and_amount(grouped, offsets, ticks, spend))
+    if not len(candidates):
+        return is_duplicate
+    positions = candidates if rows is None else rows[candidates]
+    # Only rows equal on customer, time and amount can be equal everywhere, so
+    # the full-row comparison runs on those few candidates only.
+    is_duplicate[candidates] = frame.iloc[positions].duplicated(keep="first").to_numpy()
+    n_duplicates = int(is_duplicate.sum())
+    if policy == "auto":
+        has_time_of_day = bool(np.any(ticks % tpd))
+        policy = "drop" if has_time_of_day else "keep"
+    if n_duplicates and policy == "raise":
+        raise ValueError(
+            f"orders has {n_duplicates:,} exact duplicate rows (first at position "
+            f"{int(positions[np.argmax(is_duplicate[candidates])])}). Pass duplicates='drop' "
+            "or 'keep'."
+        )
+    if policy == "keep":
+        report["flagged"]["exact_duplicate_kept"] = n_duplicates
+        is_duplicate[:] = False
+    else:
+        report["dropped"]["exact_duplicate"] = n_duplicates
+    return is_duplicate
+
+
+def _orders_as_occasions(order_codes, codes, ticks, spend, n_groups, frame, order):
+    """Collapse purchase lines into orders and group the orders by customer."""
+    order_codes, _ = pd.factorize(order_codes)
+    customer, first_tick, total, conflict = aggregate_orders(
+        order_codes.astype(np.int64), codes, ticks, spend, int(order_codes.max()) + 1
+    )
+    if conflict >= 0:
+        raise ValueError(
+            f"Column {order!r}: an order id belongs to more than one customer "
+            "(each order must have one customer)."
+        )
+    grouped, offsets = group_by_customer(customer, first_tick, n_groups)
+    return grouped, offsets, first_tick, total
+
+
+def _standard_columns(ints, floats, refund_total, as_of_day, unit, time_unit):
+    """The standard customer-table columns from the kernel's per-customer results."""
+    n_occasions = ints[:, N_OCCASIONS]
+    repeats = n_occasions - 1
+    single = repeats == 0
+    first_day, last_day = ints[:, FIRST_DAY], ints[:, LAST_DAY]
+    gross = floats[:, TOTAL]
+    total = gross + refund_total
+    span = (last_day - first_day).astype(np.float64)
+    per_unit = _DAYS_PER_UNIT[time_unit]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        columns = {
+            "recency_days": as_of_day - last_day,
+            "frequency": n_occasions,
+            "monetary_total": total,
+            "monetary_mean": total / n_occasions,
+            "monetary_repeat_mean": np.where(
+                single, np.nan, (gross - floats[:, FIRST_OCCASION_TOTAL]) / repeats
+            ),
+            "first_purchase": ints[:, FIRST_TICK].view(f"datetime64[{unit}]"),
+            "last_purchase": ints[:, LAST_TICK].view(f"datetime64[{unit}]"),
+            "tenure_days": as_of_day - first_day,
+            "prev_gap_days": np.where(single, np.nan, ints[:, PREV_GAP]),
+            "mean_gap_days": np.where(single, np.nan, span / repeats),
+            "max_gap_days": np.where(single, np.nan, ints[:, MAX_GAP]),
+            "repeat_frequency": repeats,
+            "repeat_recency": span / per_unit,
+            "T": (as_of_day - first_day) / per_unit,
+        }
+    return pd.DataFrame(columns)
+
+
+def _extra_columns(frame, rows, codes, ticks, purchase_rows, present, tpd,
+                   category, channel, device, habits, max_share_columns):
+    """Preference and habit columns, computed over the purchase rows."""
+    used = np.flatnonzero(purchase_rows)
+    groups = codes[used]
+    # map group codes to the positions of customers in the result
+    position = np.cumsum(present) - 1
+    groups = position[groups]
+    n_customers = int(present.sum())
+    source = used if rows is None else rows[used]
+    columns = {}
+    specs = (
+        (category, "top_category", "category", "category_entropy", "n_categories"),
+        (channel, "preferred_channel", "channel", None, None),
+        (device, "preferred_device", "device", None, None),
+    )
+    for column, top, prefix, entropy, distinct in specs:
+        if column is None:
+            continue
+        labels, names = v.label_codes(frame[column].iloc[source])
+        counts = label_counts(groups, labels, n_customers, len(names))
+        columns.update(
+            preference_columns(counts, names, top=top, prefix=prefix, entropy=entropy,
+                               distinct=distinct, max_share_columns=max_share_columns)
+        )
+    if habits:
+        day_ticks = ticks[used]
+        day = day_ticks // tpd
+        weekend = (day + 3) % 7 >= 5  # 1970-01-01 was a Thursday; Monday is 0
+        rows_per_customer = np.bincount(groups, minlength=n_customers)
+        columns["weekend_share"] = (
+            np.bincount(groups, weights=weekend, minlength=n_customers) / rows_per_customer
+        )
+        time_of_day = day_ticks - day * tpd
+        if np.any(time_of_day):
+            part = (time_of_day * 4 // tpd).astype(np.int64)  # four 6-hour parts
+            counts = label_counts(groups, part, n_customers, len(_PARTS_OF_DAY))
+            columns["preferred_part_of_day"] = preference_columns(
+                counts, pd.Index(_PARTS_OF_DAY), top="preferred_part_of_day",
+                prefix="part_of_day", max_share_columns=0,
+            )["preferred_part_of_day"]
+    return columns

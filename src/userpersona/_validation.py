@@ -1,0 +1,226 @@
+"""Checks and conversions shared by the log summaries.
+
+Everything here runs before any real work: a bad column is reported with its name,
+the problem and the fix. Rows that are individually bad (a missing id, an
+unparsable timestamp, a missing amount) are returned as masks so that the caller can
+raise or drop and count them, as the user asked.
+"""
+
+import difflib
+import re
+
+import numpy as np
+import pandas as pd
+
+_TICKS_PER_DAY = {"s": 86_400, "ms": 86_400_000, "us": 86_400_000_000, "ns": 86_400_000_000_000}
+_UTC_OFFSET = re.compile(r"(Z|[+-]\d\d(:?\d\d)?)$")
+
+
+def as_pandas(frame, name):
+    """Return ``frame`` as a pandas DataFrame; polars frames are converted."""
+    if isinstance(frame, pd.DataFrame):
+        return frame
+    if type(frame).__module__.split(".")[0] == "polars" and hasattr(frame, "to_pandas"):
+        return frame.to_pandas()
+    raise TypeError(
+        f"{name} must be a pandas or polars DataFrame, got {type(frame).__name__}."
+    )
+
+
+def check_columns(frame, name, roles):
+    """Raise if a column named in ``roles`` (parameter -> column) is missing."""
+    if len(frame) == 0:
+        raise ValueError(f"{name} is empty: there are no rows to summarise.")
+    columns = [str(c) for c in frame.columns]
+    for role, column in roles.items():
+        if column is None or column in frame.columns:
+            continue
+        close = difflib.get_close_matches(str(column), columns, n=1, cutoff=0.6)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise ValueError(
+            f"{name} has no column {column!r} (given as {role}=).{hint} "
+            f"Its columns are: {columns}."
+        )
+
+
+def customer_codes(values, column):
+    """Code customer ids as integers ``0 .. n_groups - 1``.
+
+    Returns
+    -------
+    codes : int64 ndarray
+        Code of each row; rows with a missing id get code 0 and are flagged.
+    ids : pandas.Index
+        The id of every code.
+    missing : bool ndarray
+        Rows whose id is missing.
+    """
+    missing = values.isna().to_numpy()
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy().astype(np.int64)
+        return np.where(missing, 0, codes), values.cat.categories, missing
+    if pd.api.types.is_bool_dtype(values):
+        raise TypeError(f"Column {column!r} holds booleans; customer ids must be integers or strings.")
+    if pd.api.types.is_float_dtype(values):
+        present = values[~missing]
+        if not np.all(np.mod(present.to_numpy(), 1) == 0):
+            raise TypeError(
+                f"Column {column!r} holds non-integer numbers (for example "
+                f"{present[np.mod(present, 1) != 0].iloc[0]!r}); customer ids must be "
+                "integers or strings."
+            )
+        values = values.fillna(0).astype(np.int64)
+    elif values.dtype == object:
+        kind = pd.api.types.infer_dtype(values, skipna=True)
+        if kind == "integer":
+            values = values.where(~missing, 0).astype(np.int64)
+        elif kind not in ("string", "empty"):
+            raise TypeError(
+                f"Column {column!r} mixes value types ({kind}); give customer ids one "
+                f"type, for example with orders[{column!r}].astype(str)."
+            )
+    if pd.api.types.is_integer_dtype(values):
+        ids = values.to_numpy(dtype=np.int64, na_value=0)
+        low, high = int(ids.min()), int(ids.max())
+        if high - low < max(len(ids), 1 << 16):
+            # Dense integer ids are their own codes: no hashing, and the groups
+            # come out sorted by id. Empty codes are dropped after grouping.
+            return ids - low, pd.RangeIndex(low, high + 1), missing
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return np.where(missing, 0, codes).astype(np.int64), pd.Index(uniques), missing
+
+
+def timestamp_ticks(values, column, timezone):
+    """Convert timestamps to integer ticks of local wall-clock time.
+
+    Timezone-aware timestamps are converted to ``timezone`` first, so that calendar
+    days are the days of that timezone; naive timestamps are taken as local time.
+
+    Returns
+    -------
+    ticks : int64 ndarray
+    unit : str
+        The tick unit, one of ``"s"``, ``"ms"``, ``"us"``, ``"ns"``.
+    bad : bool ndarray
+        Rows whose timestamp is missing or could not be parsed.
+    n_converted : int
+        Rows converted from another timezone.
+    """
+    n_converted = 0
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        raise TypeError(
+            f"Column {column!r} holds numbers, not timestamps; convert it first, "
+            f"for example with pd.to_datetime(orders[{column!r}], unit='s')."
+        )
+    if not pd.api.types.is_datetime64_any_dtype(values):
+        values = _parse_timestamps(values, column)
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        n_converted = int(values.notna().sum())
+        values = values.dt.tz_convert(timezone).dt.tz_localize(None)
+    array = values.to_numpy()
+    unit, _ = np.datetime_data(array.dtype)
+    if unit not in _TICKS_PER_DAY:
+        array = array.astype("datetime64[s]")
+        unit = "s"
+    ticks = array.view(np.int64)
+    return ticks, unit, np.isnat(array), n_converted
+
+
+def _parse_timestamps(values, column):
+    original_missing = values.isna()
+    try:
+        parsed = pd.to_datetime(values, errors="coerce", format="ISO8601")
+    except ValueError as error:
+        if "Mixed timezones" not in str(error) and "mixed" not in str(error).lower():
+            raise
+        _reject_naive_and_aware(values, column)
+        parsed = pd.to_datetime(values, errors="coerce", format="ISO8601", utc=True)
+    failed = parsed.isna() & ~original_missing
+    if failed.all() and len(values):
+        # not ISO 8601 at all: let pandas infer the format
+        parsed = pd.to_datetime(values, errors="coerce", format="mixed")
+    return parsed
+
+
+def _reject_naive_and_aware(values, column):
+    def has_offset(value):
+        if isinstance(value, str):
+            return _UTC_OFFSET.search(value.strip()) is not None
+        return getattr(value, "tzinfo", None) is not None
+
+    present = values.dropna()
+    aware = present.map(has_offset).astype(bool)
+    if aware.any() and not aware.all():
+        example = present[~aware].iloc[0]
+        raise ValueError(
+            f"Column {column!r} mixes timestamps with and without a timezone "
+            f"(for example {example!r} has none), so the naive ones are ambiguous. "
+            "Localize them first, for example with pd.to_datetime(...).dt.tz_localize(...)."
+        )
+
+
+def ticks_per_day(unit):
+    """Ticks of ``unit`` in one day."""
+    return _TICKS_PER_DAY[unit]
+
+
+def amounts(values, column):
+    """Return amounts as float64 and the rows whose amount is missing or infinite."""
+    if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+        raise TypeError(
+            f"Column {column!r} is not numeric (dtype {values.dtype}); convert it, "
+            f"for example with pd.to_numeric(orders[{column!r}])."
+        )
+    array = values.to_numpy(dtype=np.float64, na_value=np.nan)
+    return array, ~np.isfinite(array)
+
+
+def label_codes(values):
+    """Code a label column (category, channel, device): codes, labels; -1 is missing."""
+    codes, labels = pd.factorize(values, use_na_sentinel=True)
+    return codes.astype(np.int64), pd.Index(labels)
+
+
+def day_number(date, timezone, name="as_of"):
+    """Days since 1970-01-01 of the calendar date of ``date``."""
+    try:
+        stamp = pd.Timestamp(date)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{name}={date!r} is not a date.") from error
+    if stamp is pd.NaT:
+        raise ValueError(f"{name} must be a date, got NaT.")
+    if stamp.tzinfo is not None:
+        stamp = stamp.tz_convert(timezone).tz_localize(None)
+    return (stamp.normalize() - pd.Timestamp("1970-01-01")).days
+
+
+def day_to_timestamp(day):
+    """The timestamp of midnight starting day number ``day``."""
+    return pd.Timestamp("1970-01-01") + pd.Timedelta(days=int(day))
+
+
+def check_option(value, name, options):
+    """Raise if ``value`` is not one of ``options``."""
+    if value not in options:
+        raise ValueError(f"{name} must be one of {list(options)}, got {value!r}.")
+
+
+def reject_invalid_rows(masks, name, policy):
+    """Raise on invalid rows under ``policy="raise"``; return the combined mask.
+
+    ``masks`` maps a reason such as ``"missing customer_id"`` to a row mask.
+    """
+    bad = np.zeros(len(next(iter(masks.values()))), bool)
+    for mask in masks.values():
+        bad |= mask
+    if policy == "raise" and bad.any():
+        problems = [
+            f"{int(mask.sum()):,} rows with {reason} (first at position {int(np.argmax(mask))})"
+            for reason, mask in masks.items()
+            if mask.any()
+        ]
+        raise ValueError(
+            f"{name} has invalid rows: {'; '.join(problems)}. Fix them, or pass "
+            "invalid='drop' to leave them out (they are counted in the report)."
+        )
+    return bad

@@ -1,0 +1,10 @@
+"""Bundled real data and synthetic shops to try the library on.
+
+``load_*`` functions read data shipped inside the package; ``make_*`` functions
+generate realistic synthetic data with a known ground truth.
+"""
+
+from ._cdnow import load_cdnow
+from ._synthetic import make_transactions
+
+__all__ = ["load_cdnow", "make_transactions"]
