@@ -244,7 +244,7 @@ cust AS (
     FROM gaps
     GROUP BY c
 ),
-asof AS (SELECT MAX(last_day) AS as_of FROM cust)
+latest AS (SELECT MAX(last_day) AS as_of FROM cust)
 SELECT c AS {c},
        CAST(as_of - last_day AS BIGINT) AS recency_days,
        frequency,
@@ -260,7 +260,7 @@ SELECT c AS {c},
        frequency - 1 AS repeat_frequency,
        CAST(last_day - first_day AS DOUBLE) AS repeat_recency,
        CAST(as_of - first_day AS DOUBLE) AS "T"
-FROM cust, asof
+FROM cust, latest
 ORDER BY c
 """
 

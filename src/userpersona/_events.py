@@ -136,17 +136,17 @@ def summarize_events(
     rows = np.flatnonzero(keep)
     codes, ticks, types = codes[rows], ticks[rows], types[rows]
 
-    grouped, offsets = group_by_customer(codes, ticks, len(ids))
-    present = np.diff(offsets) > 0
+    log = group_by_customer(codes, ticks, len(ids))
+    present = np.diff(log.offsets) > 0
     session_ticks = int(gap / pd.Timedelta(1, unit=unit))
-    active_days, sessions = summarize_activity(grouped, offsets, ticks, tpd, session_ticks)
-    first_tick = ticks[grouped[offsets[:-1][present]]]
-    last_tick = ticks[grouped[offsets[1:][present] - 1]]
+    active_days, sessions = summarize_activity(log.offsets, log.ticks, tpd, session_ticks)
+    first_tick = log.ticks[log.offsets[:-1][present]]
+    last_tick = log.ticks[log.offsets[1:][present] - 1]
 
     position = np.cumsum(present) - 1
     groups = position[codes]
     n_customers = int(present.sum())
-    n_events = np.diff(offsets)[present]
+    n_events = np.diff(log.offsets)[present]
     type_counts = label_counts(groups, types, n_customers, len(type_names)).toarray()
     columns = {
         "n_events": n_events,

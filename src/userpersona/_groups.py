@@ -1,25 +1,53 @@
-"""Python side of grouping a log by customer: call the kernel, drop rows, keep ids."""
+"""Python side of grouping a log by customer: call the kernels, drop rows."""
+
+from dataclasses import dataclass
 
 import numba
 import numpy as np
 
-from ._kernels.grouping import group_rows
+from ._kernels.grouping import group_rows, take
 
 
-def group_by_customer(codes, ticks, n_groups):
-    """Group rows by customer code, time-ordered within a customer.
+@dataclass(frozen=True)
+class GroupedLog:
+    """A log's rows grouped by customer, time-ordered within a customer.
 
-    Returns the row order and group offsets (see
-    :func:`userpersona._kernels.grouping.group_rows`).
+    Arrays are indexed by *position* in the grouped order; ``order`` maps a
+    position back to its row in the input.
     """
+
+    order: np.ndarray
+    offsets: np.ndarray
+    ticks: np.ndarray
+    amount: np.ndarray | None = None
+
+    @property
+    def n_groups(self):
+        """Number of group codes, including empty groups."""
+        return len(self.offsets) - 1
+
+    def group_of_positions(self):
+        """The group code of every position."""
+        return np.repeat(np.arange(self.n_groups), np.diff(self.offsets))
+
+    def without(self, remove):
+        """The same grouping without the rows flagged in ``remove`` (by row)."""
+        keep = ~remove[self.order]
+        removed_before = np.concatenate(([0], np.cumsum(~keep)))
+        return GroupedLog(
+            order=self.order[keep],
+            offsets=self.offsets - removed_before[self.offsets],
+            ticks=self.ticks[keep],
+            amount=None if self.amount is None else self.amount[keep],
+        )
+
+
+def group_by_customer(codes, ticks, n_groups, amount=None):
+    """Group rows by customer code, time-ordered within a customer."""
     codes = np.ascontiguousarray(codes, dtype=np.int64)
     ticks = np.ascontiguousarray(ticks, dtype=np.int64)
-    return group_rows(codes, ticks, int(n_groups), numba.get_num_threads())
-
-
-def remove_rows(order, offsets, codes, remove):
-    """Take the rows flagged in ``remove`` out of a grouping, keeping it sorted."""
-    removed_per_group = np.bincount(codes[remove], minlength=len(offsets) - 1)
-    kept = order[~remove[order]]
-    offsets = offsets - np.concatenate(([0], np.cumsum(removed_per_group)))
-    return kept, offsets
+    order, offsets, grouped_ticks = group_rows(codes, ticks, int(n_groups),
+                                               numba.get_num_threads())
+    grouped_amount = None if amount is None else take(
+        np.ascontiguousarray(amount, dtype=np.float64), order)
+    return GroupedLog(order, offsets, grouped_ticks, grouped_amount)

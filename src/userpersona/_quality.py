@@ -104,7 +104,7 @@ class DataQualityReport:
             f"{self.customers:,} customers, as of {as_of}"
         ]
         for action, reason, rows in self.to_frame().itertuples(index=False):
-            lines.append(f"  {action} {rows:,} rows: {reason.replace('_', ' ')}")
+            lines.append(f"  {action} {rows:,} rows: {reason}")
         return "\n".join(lines)
 
     def warn_if_dropped(self, stacklevel=3):

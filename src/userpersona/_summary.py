@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 
 from . import _validation as v
-from ._groups import group_by_customer, remove_rows
+from ._groups import group_by_customer
 from ._kernels.grouping import flag_same_time_and_amount
 from ._kernels.occasions import (
     FIRST_DAY,
@@ -176,7 +176,7 @@ def summarize_transactions(
     >>> orders = pd.DataFrame({
     ...     "customer_id": [1, 1, 1, 2],
     ...     "timestamp": pd.to_datetime(["2024-01-01 09:00", "2024-01-01 17:00",
-    ...                                  "2024-01-11", "2024-01-05"]),
+    ...                                  "2024-01-11 12:00", "2024-01-05 08:00"]),
     ...     "amount": [10.0, 5.0, 20.0, 7.5],
     ... })
     >>> table = summarize_transactions(orders, as_of="2024-01-31")
@@ -235,9 +235,8 @@ def summarize_transactions(
         if order is not None:
             order_codes = order_codes[rows]
 
-    grouped, offsets = group_by_customer(codes, ticks, len(ids))
-    is_duplicate = _find_duplicates(frame, rows, grouped, offsets, ticks, spend, tpd,
-                                    duplicates, report)
+    log = group_by_customer(codes, ticks, len(ids), amount=spend)
+    is_duplicate = _find_duplicates(frame, rows, log, tpd, duplicates, report)
     is_refund = spend < 0
     n_refunds = int(is_refund.sum())
     if n_refunds and refunds == "raise":
@@ -246,18 +245,15 @@ def summarize_transactions(
             "refunds='net' to net them into the spend or refunds='ignore' to leave them out."
         )
     refund_rows = is_refund & ~is_duplicate
-    grouped, offsets = remove_rows(grouped, offsets, codes, is_duplicate | is_refund)
+    if n_refunds or is_duplicate.any():
+        log = log.without(is_duplicate | is_refund)
+    purchases = log  # purchase rows, grouped by customer
 
     if occasion == "order":
-        lines = grouped
-        grouped, offsets, occasion_ticks, occasion_spend = _orders_as_occasions(
-            order_codes[lines], codes[lines], ticks[lines], spend[lines], len(ids), frame, order
-        )
-    else:
-        occasion_ticks, occasion_spend = ticks, spend
-    ints, floats = summarize_occasions(
-        grouped, offsets, occasion_ticks, occasion_spend, tpd, occasion == "day"
-    )
+        log = _orders_as_occasions(order_codes, codes, ticks, spend, purchases.order,
+                                   len(ids), order)
+    ints, floats = summarize_occasions(log.offsets, log.ticks, log.amount, tpd,
+                                       occasion == "day")
     present = ints[:, N_OCCASIONS] > 0
 
     refund_total = np.bincount(codes[refund_rows], weights=spend[refund_rows],
@@ -272,11 +268,10 @@ def summarize_transactions(
 
     table = _standard_columns(ints[present], floats[present], refund_total[present],
                               as_of_day, unit, time_unit)
-    purchase_rows = np.zeros(len(codes), bool)
-    purchase_rows[grouped if occasion == "day" else lines] = True
-    extra = _extra_columns(frame, rows, codes, ticks, purchase_rows, present, tpd,
-                           category, channel, device, habits, max_share_columns)
-    table = pd.concat([table, pd.DataFrame(extra)], axis=1) if extra else table
+    if habits or category or channel or device:
+        extra = _extra_columns(frame, rows, purchases, present, tpd, category, channel,
+                               device, habits, max_share_columns)
+        table = pd.concat([table, pd.DataFrame(extra)], axis=1)
     table.index = pd.Index(ids[np.flatnonzero(present)], name=customer)
     if not table.index.is_monotonic_increasing:
         table = table.iloc[np.argsort(table.index.to_numpy(), kind="stable")]
@@ -284,7 +279,7 @@ def summarize_transactions(
     quality = DataQualityReport(
         source="orders",
         rows_in=len(frame),
-        rows_used=int(purchase_rows.sum()) + report["changed"].get("refund_netted", 0),
+        rows_used=len(purchases.order) + report["changed"].get("refund_netted", 0),
         customers=len(table),
         as_of=v.day_to_timestamp(as_of_day),
         dropped={k: n for k, n in report["dropped"].items() if n},
@@ -296,10 +291,11 @@ def summarize_transactions(
     return (table, quality) if return_report else table
 
 
-def _find_duplicates(frame, rows, grouped, offsets, ticks, spend, tpd, policy, report):
+def _find_duplicates(frame, rows, log, tpd, policy, report):
     """Mark exact duplicate rows (after the first) and apply the policy to them."""
-    is_duplicate = np.zeros(len(ticks), bool)
-    candidates = np.flatnonzero(flag_same_time_and_amount(grouped, offsets, ticks, spend))
+    is_duplicate = np.zeros(len(log.order), bool)
+    flags = flag_same_time_and_amount(log.offsets, log.ticks, log.amount)
+    candidates = np.sort(log.order[flags])
     if not len(candidates):
         return is_duplicate
     positions = candidates if rows is None else rows[candidates]
@@ -308,13 +304,13 @@ def _find_duplicates(frame, rows, grouped, offsets, ticks, spend, tpd, policy, r
     is_duplicate[candidates] = frame.iloc[positions].duplicated(keep="first").to_numpy()
     n_duplicates = int(is_duplicate.sum())
     if policy == "auto":
-        has_time_of_day = bool(np.any(ticks % tpd))
+        has_time_of_day = bool(np.any(log.ticks % tpd))
         policy = "drop" if has_time_of_day else "keep"
     if n_duplicates and policy == "raise":
+        first = positions[np.argmax(is_duplicate[candidates])]
         raise ValueError(
-            f"orders has {n_duplicates:,} exact duplicate rows (first at position "
-            f"{int(positions[np.argmax(is_duplicate[candidates])])}). Pass duplicates='drop' "
-            "or 'keep'."
+            f"orders has {n_duplicates:,} exact duplicate rows (first at position {first}). "
+            "Pass duplicates='drop' or 'keep'."
         )
     if policy == "keep":
         report["flagged"]["exact_duplicate_kept"] = n_duplicates
@@ -324,19 +320,19 @@ def _find_duplicates(frame, rows, grouped, offsets, ticks, spend, tpd, policy, r
     return is_duplicate
 
 
-def _orders_as_occasions(order_codes, codes, ticks, spend, n_groups, frame, order):
-    """Collapse purchase lines into orders and group the orders by customer."""
-    order_codes, _ = pd.factorize(order_codes)
+def _orders_as_occasions(order_codes, codes, ticks, spend, lines, n_groups, order):
+    """Collapse the purchase lines into orders, grouped by customer."""
+    line_orders, _ = pd.factorize(order_codes[lines])
     customer, first_tick, total, conflict = aggregate_orders(
-        order_codes.astype(np.int64), codes, ticks, spend, int(order_codes.max()) + 1
+        line_orders.astype(np.int64), codes[lines], ticks[lines], spend[lines],
+        int(line_orders.max()) + 1,
     )
     if conflict >= 0:
         raise ValueError(
             f"Column {order!r}: an order id belongs to more than one customer "
             "(each order must have one customer)."
         )
-    grouped, offsets = group_by_customer(customer, first_tick, n_groups)
-    return grouped, offsets, first_tick, total
+    return group_by_customer(customer, first_tick, n_groups, amount=total)
 
 
 def _standard_columns(ints, floats, refund_total, as_of_day, unit, time_unit):
@@ -371,16 +367,13 @@ def _standard_columns(ints, floats, refund_total, as_of_day, unit, time_unit):
     return pd.DataFrame(columns)
 
 
-def _extra_columns(frame, rows, codes, ticks, purchase_rows, present, tpd,
-                   category, channel, device, habits, max_share_columns):
+def _extra_columns(frame, rows, purchases, present, tpd, category, channel, device,
+                   habits, max_share_columns):
     """Preference and habit columns, computed over the purchase rows."""
-    used = np.flatnonzero(purchase_rows)
-    groups = codes[used]
-    # map group codes to the positions of customers in the result
-    position = np.cumsum(present) - 1
-    groups = position[groups]
+    # customers are the groups with a purchase, renumbered 0 .. n_customers - 1
+    groups = (np.cumsum(present) - 1)[purchases.group_of_positions()]
     n_customers = int(present.sum())
-    source = used if rows is None else rows[used]
+    source = purchases.order if rows is None else rows[purchases.order]
     columns = {}
     specs = (
         (category, "top_category", "category", "category_entropy", "n_categories"),
@@ -397,14 +390,13 @@ def _extra_columns(frame, rows, codes, ticks, purchase_rows, present, tpd,
                                distinct=distinct, max_share_columns=max_share_columns)
         )
     if habits:
-        day_ticks = ticks[used]
-        day = day_ticks // tpd
+        day = purchases.ticks // tpd
         weekend = (day + 3) % 7 >= 5  # 1970-01-01 was a Thursday; Monday is 0
         rows_per_customer = np.bincount(groups, minlength=n_customers)
         columns["weekend_share"] = (
             np.bincount(groups, weights=weekend, minlength=n_customers) / rows_per_customer
         )
-        time_of_day = day_ticks - day * tpd
+        time_of_day = purchases.ticks - day * tpd
         if np.any(time_of_day):
             part = (time_of_day * 4 // tpd).astype(np.int64)  # four 6-hour parts
             counts = label_counts(groups, part, n_customers, len(_PARTS_OF_DAY))

@@ -34,10 +34,13 @@ def group_rows(codes, ticks, n_groups, n_threads):
     order : int64 array of shape (n_rows,)
         Row numbers, group by group; ties in time keep their input order.
     offsets : int64 array of shape (n_groups + 1,)
-        Group ``g`` owns ``order[offsets[g]:offsets[g + 1]]``.
+        Group ``g`` owns positions ``offsets[g]:offsets[g + 1]``.
+    grouped_ticks : int64 array of shape (n_rows,)
+        ``ticks[order]``, so that later kernels read times sequentially.
     """
     offsets = _group_offsets(codes, n_groups)
     order = np.empty(codes.shape[0], np.int64)
+    grouped_ticks = np.empty(codes.shape[0], np.int64)
     next_slot = offsets[:-1].copy()
     # Scatter rows into their group's slots. Every part scans all codes (a cheap
     # sequential read) and places only the rows of the groups it owns, so the
@@ -46,39 +49,51 @@ def group_rows(codes, ticks, n_groups, n_threads):
         for i in range(codes.shape[0]):
             g = codes[i]
             if g % n_threads == part:
-                order[next_slot[g]] = i
-                next_slot[g] += 1
+                slot = next_slot[g]
+                order[slot] = i
+                grouped_ticks[slot] = ticks[i]
+                next_slot[g] = slot + 1
     # Logs are usually written in time order, so most groups are already sorted;
     # sort only the ones that are not.
     for g in prange(n_groups):
         lo, hi = offsets[g], offsets[g + 1]
         for k in range(lo + 1, hi):
-            if ticks[order[k]] < ticks[order[k - 1]]:
-                rows = order[lo:hi].copy()
-                order[lo:hi] = rows[np.argsort(ticks[rows], kind="mergesort")]
+            if grouped_ticks[k] < grouped_ticks[k - 1]:
+                by_time = np.argsort(grouped_ticks[lo:hi], kind="mergesort")
+                order[lo:hi] = order[lo:hi][by_time]
+                grouped_ticks[lo:hi] = grouped_ticks[lo:hi][by_time]
                 break
-    return order, offsets
+    return order, offsets, grouped_ticks
 
 
 @njit(parallel=True, cache=True)
-def flag_same_time_and_amount(order, offsets, ticks, amount):
-    """Flag rows that share their group, time and amount with another row.
+def take(values, order):
+    """``values[order]``, in parallel: a gather that is bound by memory latency."""
+    out = np.empty(order.shape[0], values.dtype)
+    for k in prange(order.shape[0]):
+        out[k] = values[order[k]]
+    return out
+
+
+@njit(parallel=True, cache=True)
+def flag_same_time_and_amount(offsets, ticks, amount):
+    """Flag positions that share their group, time and amount with another one.
 
     Exact duplicate rows must agree on these three, so the flagged rows are the
     only candidates a full-row comparison has to look at.
 
     Parameters
     ----------
-    order, offsets : int64 arrays
-        Rows grouped and time-ordered, as returned by :func:`group_rows`.
-    ticks : int64 array of shape (n_rows,)
-        Time of each row.
-    amount : float64 array of shape (n_rows,)
-        Amount of each row.
+    offsets : int64 array of shape (n_groups + 1,)
+        Group boundaries, as returned by :func:`group_rows`.
+    ticks, amount : arrays of shape (n_rows,)
+        Time (int64) and amount (float64) of each position, grouped and
+        time-ordered within a group.
 
     Returns
     -------
     flags : bool array of shape (n_rows,)
+        By position in the grouped order.
     """
     flags = np.zeros(ticks.shape[0], np.bool_)
     for g in prange(offsets.shape[0] - 1):
@@ -86,12 +101,12 @@ def flag_same_time_and_amount(order, offsets, ticks, amount):
         while start < hi:
             # rows with equal time are adjacent: find the run, compare within it
             stop = start + 1
-            while stop < hi and ticks[order[stop]] == ticks[order[start]]:
+            while stop < hi and ticks[stop] == ticks[start]:
                 stop += 1
             for a in range(start, stop):
                 for b in range(a + 1, stop):
-                    if amount[order[a]] == amount[order[b]]:
-                        flags[order[a]] = True
-                        flags[order[b]] = True
+                    if amount[a] == amount[b]:
+                        flags[a] = True
+                        flags[b] = True
             start = stop
     return flags

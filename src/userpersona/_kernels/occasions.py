@@ -10,18 +10,19 @@ TOTAL, FIRST_OCCASION_TOTAL = range(2)
 
 
 @njit(parallel=True, cache=True)
-def summarize_occasions(order, offsets, ticks, amount, ticks_per_day, merge_same_day):
+def summarize_occasions(offsets, ticks, amount, ticks_per_day, merge_same_day):
     """Summarise each customer's purchase occasions in one pass over their rows.
 
     Parameters
     ----------
-    order, offsets : int64 arrays
-        Rows grouped by customer and time-ordered within a customer, as returned
-        by :func:`userpersona._kernels.grouping.group_rows`.
+    offsets : int64 array of shape (n_groups + 1,)
+        Group ``g`` owns positions ``offsets[g]:offsets[g + 1]``, as returned by
+        :func:`userpersona._kernels.grouping.group_rows`.
     ticks : int64 array of shape (n_rows,)
-        Time of each row in a unit with ``ticks_per_day`` ticks in a day.
+        Time of each position, time-ordered within a group, in a unit with
+        ``ticks_per_day`` ticks in a day.
     amount : float64 array of shape (n_rows,)
-        Spend of each row.
+        Spend of each position.
     ticks_per_day : int
         Ticks in a calendar day; a row's day is ``ticks // ticks_per_day``.
     merge_same_day : bool
@@ -33,7 +34,7 @@ def summarize_occasions(order, offsets, ticks, amount, ticks_per_day, merge_same
     ints : int64 array of shape (n_groups, 7)
         First and last tick, first and last day, number of occasions, the gap in
         days before the last occasion and the largest gap (both -1 with a single
-        occasion). A group without rows has 0 occasions and undefined entries.
+        occasion). A group without rows has 0 occasions and -1 elsewhere.
     floats : float64 array of shape (n_groups, 2)
         Total spend and the spend of the first occasion.
     """
@@ -45,27 +46,30 @@ def summarize_occasions(order, offsets, ticks, amount, ticks_per_day, merge_same
         ints[g, N_OCCASIONS] = 0
         if lo == hi:
             continue
-        first_day = ticks[order[lo]] // ticks_per_day
+        first_day = ticks[lo] // ticks_per_day
         last_day = first_day
+        # Times are sorted, so a row is on a later day exactly when it is at or
+        # past the end of the current one: one division per day, not per row.
+        day_end = (last_day + 1) * ticks_per_day
         n_occasions = 1
         prev_gap = -1
         max_gap = -1
-        total = 0.0
-        first_total = 0.0
-        for k in range(lo, hi):
-            row = order[k]
-            day = ticks[row] // ticks_per_day
-            if k > lo and (day != last_day or not merge_same_day):
+        total = amount[lo]
+        first_total = amount[lo]
+        for k in range(lo + 1, hi):
+            if ticks[k] >= day_end or not merge_same_day:
+                day = ticks[k] // ticks_per_day
                 gap = day - last_day
                 n_occasions += 1
                 prev_gap = gap
                 max_gap = max(max_gap, gap)
                 last_day = day
+                day_end = (day + 1) * ticks_per_day
             if n_occasions == 1:
-                first_total += amount[row]
-            total += amount[row]
-        ints[g, FIRST_TICK] = ticks[order[lo]]
-        ints[g, LAST_TICK] = ticks[order[hi - 1]]
+                first_total += amount[k]
+            total += amount[k]
+        ints[g, FIRST_TICK] = ticks[lo]
+        ints[g, LAST_TICK] = ticks[hi - 1]
         ints[g, FIRST_DAY] = first_day
         ints[g, LAST_DAY] = last_day
         ints[g, N_OCCASIONS] = n_occasions

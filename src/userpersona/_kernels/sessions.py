@@ -5,7 +5,7 @@ from numba import njit, prange
 
 
 @njit(parallel=True, cache=True)
-def summarize_activity(order, offsets, ticks, ticks_per_day, session_gap):
+def summarize_activity(offsets, ticks, ticks_per_day, session_gap):
     """Count each customer's active days and sessions.
 
     A session is a run of events in which no two consecutive events are more
@@ -13,11 +13,11 @@ def summarize_activity(order, offsets, ticks, ticks_per_day, session_gap):
 
     Parameters
     ----------
-    order, offsets : int64 arrays
-        Rows grouped by customer and time-ordered, as returned by
+    offsets : int64 array of shape (n_groups + 1,)
+        Group boundaries, as returned by
         :func:`userpersona._kernels.grouping.group_rows`.
     ticks : int64 array of shape (n_rows,)
-        Time of each event.
+        Time of each event, grouped and time-ordered within a group.
     ticks_per_day : int
         Ticks in a calendar day.
     session_gap : int
@@ -39,14 +39,13 @@ def summarize_activity(order, offsets, ticks, ticks_per_day, session_gap):
             continue
         days = 1
         n_sessions = 1
-        prev = ticks[order[lo]]
+        day_end = (ticks[lo] // ticks_per_day + 1) * ticks_per_day
         for k in range(lo + 1, hi):
-            tick = ticks[order[k]]
-            if tick // ticks_per_day != prev // ticks_per_day:
+            if ticks[k] >= day_end:
                 days += 1
-            if tick - prev > session_gap:
+                day_end = (ticks[k] // ticks_per_day + 1) * ticks_per_day
+            if ticks[k] - ticks[k - 1] > session_gap:
                 n_sessions += 1
-            prev = tick
         active_days[g] = days
         sessions[g] = n_sessions
     return active_days, sessions

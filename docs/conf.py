@@ -1,0 +1,25 @@
+"""Sphinx configuration of the userpersona documentation."""
+
+import userpersona
+
+project = "userpersona"
+author = "The userpersona developers"
+copyright = "2026, The userpersona developers"
+version = release = userpersona.__version__
+
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.intersphinx",
+    "numpydoc",
+]
+autosummary_generate = True
+autodoc_default_options = {"members": True, "inherited-members": False}
+numpydoc_show_class_members = False
+numpydoc_xref_param_type = False
+templates_path = ["_templates"]
+exclude_patterns = ["_build"]
+html_theme = "alabaster"
+html_static_path = []
+# Offline builds must not fail: no intersphinx inventories are fetched.
+intersphinx_mapping = {}

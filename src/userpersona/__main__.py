@@ -1,0 +1,7 @@
+"""``python -m userpersona`` runs the ``userpersona`` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

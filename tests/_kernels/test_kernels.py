@@ -1,0 +1,119 @@
+"""Every kernel against its naive reference in tests/naive.py, on generated arrays.
+
+CI also runs this file with NUMBA_DISABLE_JIT=1, which checks the kernels' Python
+source itself.
+"""
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from tests import naive
+from userpersona._groups import group_by_customer
+from userpersona._kernels.grouping import flag_same_time_and_amount, group_rows, take
+from userpersona._kernels.occasions import aggregate_orders, summarize_occasions
+from userpersona._kernels.sessions import summarize_activity
+
+TICKS_PER_DAY = 24
+
+
+@st.composite
+def logs(draw, max_rows=60):
+    """Rows of a log: group codes, ticks (some before 1970) and amounts, with ties."""
+    n = draw(st.integers(1, max_rows))
+    n_groups = draw(st.integers(1, 8))
+    codes = draw(hnp.arrays(np.int64, n, elements=st.integers(0, n_groups - 1)))
+    ticks = draw(hnp.arrays(np.int64, n, elements=st.integers(-100, 400)))
+    amount = draw(hnp.arrays(np.float64, n, elements=st.sampled_from([0.0, 1.5, 2.0, 10.0])))
+    return codes, ticks, amount, n_groups
+
+
+@given(logs(), st.integers(1, 3))
+@settings(max_examples=100, deadline=None)
+def test_group_rows_is_a_stable_sort_by_group_then_time(log, n_threads):
+    codes, ticks, _, n_groups = log
+    order, offsets, grouped_ticks = group_rows(codes, ticks, n_groups, n_threads)
+    expected_order, expected_offsets = naive.group_rows(codes, ticks, n_groups)
+    np.testing.assert_array_equal(order, expected_order)
+    np.testing.assert_array_equal(offsets, expected_offsets)
+    np.testing.assert_array_equal(grouped_ticks, ticks[expected_order])
+
+
+@given(logs())
+@settings(max_examples=30, deadline=None)
+def test_take(log):
+    _, ticks, amount, _ = log
+    order = np.arange(len(ticks))[::-1].copy()
+    np.testing.assert_array_equal(take(amount, order), amount[order])
+
+
+@given(logs())
+@settings(max_examples=100, deadline=None)
+def test_flag_same_time_and_amount(log):
+    codes, ticks, amount, n_groups = log
+    log = group_by_customer(codes, ticks, n_groups, amount=amount)
+    flags = flag_same_time_and_amount(log.offsets, log.ticks, log.amount)
+    expected = naive.flag_same_time_and_amount(codes, ticks, amount)
+    np.testing.assert_array_equal(flags, expected[log.order])
+
+
+@given(logs(), st.booleans())
+@settings(max_examples=100, deadline=None)
+def test_summarize_occasions(log, merge_same_day):
+    codes, ticks, amount, n_groups = log
+    log = group_by_customer(codes, ticks, n_groups, amount=amount)
+    ints, floats = summarize_occasions(log.offsets, log.ticks, log.amount, TICKS_PER_DAY,
+                                       merge_same_day)
+    expected = naive.summarize_occasions(codes, ticks, amount, TICKS_PER_DAY, merge_same_day,
+                                         n_groups)
+    present = expected["n_occasions"].notna().to_numpy()
+    np.testing.assert_array_equal(ints[~present, 4], 0)
+    want = expected[present]
+    int_columns = ["first_tick", "last_tick", "first_day", "last_day", "n_occasions",
+                   "prev_gap", "max_gap"]
+    np.testing.assert_array_equal(ints[present], want[int_columns].to_numpy(np.int64))
+    np.testing.assert_allclose(floats[present], want[["total", "first_occasion_total"]],
+                               rtol=1e-12)
+
+
+@given(logs(), st.integers(1, 10))
+@settings(max_examples=100, deadline=None)
+def test_aggregate_orders(log, n_orders):
+    codes, ticks, amount, _ = log
+    order_codes = np.arange(len(codes)) % n_orders
+    n_orders = min(n_orders, len(codes))
+    customer, first_tick, total, conflict = aggregate_orders(order_codes, codes, ticks,
+                                                             amount, n_orders)
+    expected, has_conflict = naive.aggregate_orders(order_codes, codes, ticks, amount, n_orders)
+    np.testing.assert_array_equal(customer, expected["c"])
+    np.testing.assert_array_equal(first_tick, expected["t"])
+    np.testing.assert_allclose(total, expected["a"], rtol=1e-12)
+    assert (conflict >= 0) == has_conflict
+
+
+@given(logs(), st.integers(0, 30))
+@settings(max_examples=100, deadline=None)
+def test_summarize_activity(log, session_gap):
+    codes, ticks, _, n_groups = log
+    log = group_by_customer(codes, ticks, n_groups)
+    active_days, sessions = summarize_activity(log.offsets, log.ticks, TICKS_PER_DAY,
+                                               session_gap)
+    expected = naive.summarize_activity(codes, ticks, TICKS_PER_DAY, session_gap, n_groups)
+    np.testing.assert_array_equal(active_days, expected["active_days"])
+    np.testing.assert_array_equal(sessions, expected["sessions"])
+
+
+@given(logs(), st.data())
+@settings(max_examples=50, deadline=None)
+def test_removing_rows_equals_grouping_the_kept_rows(log, data):
+    codes, ticks, amount, n_groups = log
+    remove = data.draw(hnp.arrays(np.bool_, len(codes)))
+    log = group_by_customer(codes, ticks, n_groups, amount=amount).without(remove)
+    kept = np.flatnonzero(~remove)
+    expected_order, expected_offsets = naive.group_rows(codes[kept], ticks[kept], n_groups)
+    np.testing.assert_array_equal(log.order, kept[expected_order])
+    np.testing.assert_array_equal(log.offsets, expected_offsets)
+    np.testing.assert_array_equal(log.ticks, ticks[log.order])
+    np.testing.assert_array_equal(log.amount, amount[log.order])
+    np.testing.assert_array_equal(log.group_of_positions(), codes[log.order])

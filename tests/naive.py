@@ -1,0 +1,103 @@
+"""Slow, obvious NumPy and pandas references of the kernels and of the summaries.
+
+Each function computes what a kernel or a public function should return, in the
+plainest way, so the tests can compare the two on arbitrary input.
+"""
+
+import numpy as np
+import pandas as pd
+
+
+def group_rows(codes, ticks, n_groups):
+    """Rows sorted by (code, tick), ties in input order; group offsets."""
+    order = np.lexsort((np.arange(len(codes)), ticks, codes))
+    offsets = np.concatenate(([0], np.cumsum(np.bincount(codes, minlength=n_groups))))
+    return order, offsets
+
+
+def flag_same_time_and_amount(codes, ticks, amount):
+    """Rows sharing code, tick and amount with another row."""
+    keys = pd.DataFrame({"c": codes, "t": ticks, "a": amount})
+    return keys.duplicated(keep=False).to_numpy()
+
+
+def summarize_occasions(codes, ticks, amount, ticks_per_day, merge_same_day, n_groups):
+    """Per-group occasion statistics as a DataFrame indexed by group code."""
+    rows = pd.DataFrame({"g": codes, "tick": ticks, "amount": amount})
+    rows["day"] = rows["tick"] // ticks_per_day
+    rows = rows.sort_values(["g", "tick"], kind="stable")
+    if merge_same_day:
+        occasions = rows.groupby(["g", "day"], as_index=False)["amount"].sum()
+    else:
+        occasions = rows[["g", "day", "amount"]].reset_index(drop=True)
+    out = {}
+    for g, occ in occasions.groupby("g"):
+        days = occ["day"].to_numpy()
+        gaps = np.diff(days)
+        mine = rows[rows["g"] == g]
+        out[g] = {
+            "first_tick": mine["tick"].min(),
+            "last_tick": mine["tick"].max(),
+            "first_day": days[0],
+            "last_day": days[-1],
+            "n_occasions": len(days),
+            "prev_gap": gaps[-1] if len(gaps) else -1,
+            "max_gap": gaps.max() if len(gaps) else -1,
+            "total": occ["amount"].sum(),
+            "first_occasion_total": occ["amount"].iloc[0],
+        }
+    return pd.DataFrame.from_dict(out, orient="index").reindex(range(n_groups))
+
+
+def aggregate_orders(order_codes, customer_codes, ticks, amount, n_orders):
+    """Per-order customer (of the first line), earliest tick and total."""
+    lines = pd.DataFrame({"o": order_codes, "c": customer_codes, "t": ticks, "a": amount})
+    orders = lines.groupby("o").agg(c=("c", "first"), t=("t", "min"), a=("a", "sum"))
+    orders = orders.reindex(range(n_orders))
+    conflicts = lines.groupby("o")["c"].nunique() > 1
+    return orders, bool(conflicts.any())
+
+
+def summarize_activity(codes, ticks, ticks_per_day, session_gap, n_groups):
+    """Active days and sessions per group."""
+    rows = pd.DataFrame({"g": codes, "t": ticks}).sort_values(["g", "t"], kind="stable")
+    rows["day"] = rows["t"] // ticks_per_day
+    rows["new_session"] = rows.groupby("g")["t"].diff().fillna(session_gap + 1) > session_gap
+    out = rows.groupby("g").agg(active_days=("day", "nunique"), sessions=("new_session", "sum"))
+    return out.reindex(range(n_groups), fill_value=0)
+
+
+def summarize_transactions(orders, as_of=None, time_unit="D"):
+    """The standard customer table, written out with a pandas groupby.
+
+    Expects clean input: columns customer_id, timestamp (naive), amount >= 0,
+    no exact duplicate rows.
+    """
+    days = orders["timestamp"].dt.floor("D")
+    as_of = days.max() if as_of is None else pd.Timestamp(as_of).normalize()
+    orders = orders[days <= as_of].assign(day=days[days <= as_of])
+    per_unit = {"D": 1, "W": 7}[time_unit]
+    rows = []
+    for customer, mine in orders.groupby("customer_id", sort=True):
+        occasions = mine.groupby("day")["amount"].sum().sort_index()
+        day_numbers = (occasions.index - as_of).days.to_numpy()
+        gaps = np.diff(day_numbers)
+        n = len(occasions)
+        rows.append({
+            "customer_id": customer,
+            "recency_days": -day_numbers[-1],
+            "frequency": n,
+            "monetary_total": occasions.sum(),
+            "monetary_mean": occasions.sum() / n,
+            "monetary_repeat_mean": occasions.iloc[1:].mean() if n > 1 else np.nan,
+            "first_purchase": mine["timestamp"].min(),
+            "last_purchase": mine["timestamp"].max(),
+            "tenure_days": -day_numbers[0],
+            "prev_gap_days": gaps[-1] if n > 1 else np.nan,
+            "mean_gap_days": gaps.mean() if n > 1 else np.nan,
+            "max_gap_days": gaps.max() if n > 1 else np.nan,
+            "repeat_frequency": n - 1,
+            "repeat_recency": (day_numbers[-1] - day_numbers[0]) / per_unit,
+            "T": -day_numbers[0] / per_unit,
+        })
+    return pd.DataFrame(rows).set_index("customer_id")
