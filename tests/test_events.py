@@ -26,7 +26,10 @@ def event_logs(draw, max_rows=50):
     })
 
 
-def _reference(events, gap=pd.Timedelta("30min")):
+GAP = pd.Timedelta("30min")
+
+
+def _reference(events, gap=GAP):
     events = events.sort_values(["customer_id", "timestamp"], kind="stable")
     as_of = events["timestamp"].max().normalize()
     rows = {}

@@ -1,8 +1,8 @@
 """userpersona: explainable, governed customer profiles from order and behaviour logs."""
 
+from ._events import summarize_events
 from ._quality import DataQualityReport, DataQualityWarning
 from ._summary import summarize_transactions
-from ._events import summarize_events
 
 __version__ = "0.1.0.dev0"
 

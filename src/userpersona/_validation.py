@@ -60,7 +60,9 @@ def customer_codes(values, column):
         codes = values.cat.codes.to_numpy().astype(np.int64)
         return np.where(missing, 0, codes), values.cat.categories, missing
     if pd.api.types.is_bool_dtype(values):
-        raise TypeError(f"Column {column!r} holds booleans; customer ids must be integers or strings.")
+        raise TypeError(
+            f"Column {column!r} holds booleans; customer ids must be integers or strings."
+        )
     if pd.api.types.is_float_dtype(values):
         present = values[~missing]
         if not np.all(np.mod(present.to_numpy(), 1) == 0):

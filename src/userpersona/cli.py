@@ -79,7 +79,8 @@ def build_parser():
     )
     summarize.add_argument("--input", help="order log (.csv or .parquet); default: bundled CDNOW")
     summarize.add_argument("--output", default=DEFAULT_OUTPUT,
-                           help=f"customer table to write (.csv or .parquet); default: {DEFAULT_OUTPUT}")
+                           help="customer table to write (.csv or .parquet); "
+                                f"default: {DEFAULT_OUTPUT}")
     summarize.add_argument("--customer", default="customer_id", help="customer id column")
     summarize.add_argument("--time", default="timestamp", help="timestamp column")
     summarize.add_argument("--amount", default="amount", help="amount column")
