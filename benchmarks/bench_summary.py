@@ -11,13 +11,16 @@ For each size, an order log is generated once with
 Then every implementation runs in a fresh subprocess, so that memory is
 isolated:
 
-1. load the parquet file (all columns of the log);
+1. load the parquet file (all columns of the log: userpersona's duplicate
+   check looks at whole rows);
 2. warm up with one call on the first 1,000 rows (this compiles userpersona's
    numba kernels, so compilation is not in the timings);
-3. record the resident high-water mark (``ru_maxrss``);
+3. record the resident high-water mark (``ru_maxrss``), after resetting it to
+   the current resident size where Linux allows (``/proc/self/clear_refs``),
+   so that a transient peak while loading cannot hide the call's peak;
 4. time ``repeat`` calls on the full log (best and median are reported);
 5. report the growth of the high-water mark over step 3 as the peak memory the
-   call needs (an underestimate if loading peaked higher than the call);
+   call needs on top of the loaded log;
 6. compare the result with the reference: userpersona's own result, or the
    pandas baseline's if userpersona cannot be imported.
 
@@ -70,43 +73,40 @@ def _maxrss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _reset_peak():
+    """Reset the high-water mark to the current resident size, if the OS allows.
+
+    Linux resets it when "5" is written to /proc/self/clear_refs, and
+    ``ru_maxrss`` follows. Without the reset, a transient peak while loading
+    the log (above the resident size afterwards) would hide up to that much of
+    the peak of the timed calls.
+    """
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        pass
+
+
+def _rss_mb():
+    """Current resident size in MB (Linux only; None elsewhere), for diagnostics."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+    return pages * os.sysconf("SC_PAGE_SIZE") / 1024**2
+
+
 # --------------------------------------------------------------------------- #
 # Subprocess entry points
 # --------------------------------------------------------------------------- #
 def generate(rows, path, seed=0):
     """Generate an order log of about ``rows`` rows and write it to ``path``."""
+    from userpersona.datasets import make_transactions
+
     n_customers = max(1, round(rows / ROWS_PER_CUSTOMER))
-    try:
-        from userpersona.datasets import make_transactions
-    except ImportError:  # DEV-ONLY fallback until make_transactions exists; remove
-        orders = _dev_orders(n_customers, seed)
-    else:
-        orders = make_transactions(n_customers=n_customers, random_state=seed).orders
+    orders = make_transactions(n_customers=n_customers, random_state=seed).orders
     orders.to_parquet(path, index=False)
     return {"rows": len(orders), "customers": int(orders[COLUMNS["customer"]].nunique())}
-
-
-def _dev_orders(n_customers, seed):  # DEV-ONLY; remove
-    import numpy as np
-    import pandas as pd
-
-    rng = np.random.default_rng(seed)
-    counts = rng.poisson(14, n_customers) + 1
-    cust = np.repeat(np.arange(n_customers) * 7 + 1000, counts)
-    n = cust.size
-    start = np.datetime64("2022-01-01T00:00:00", "s").astype("datetime64[ns]").astype("int64")
-    ticks = start + rng.integers(0, 730 * 86_400 * 10**9, n)
-    o = np.argsort(ticks, kind="stable")
-    return pd.DataFrame({
-        "customer_id": cust[o],
-        "order_id": np.arange(n),
-        "timestamp": ticks[o].view("datetime64[ns]"),
-        "category": pd.Categorical.from_codes(rng.integers(0, 8, n), [f"c{i}" for i in range(8)]),
-        "quantity": rng.integers(1, 4, n),
-        "amount": rng.gamma(2.0, 20.0, n).round(2),
-        "channel": pd.Categorical.from_codes(rng.integers(0, 3, n), ["web", "app", "store"]),
-        "device": pd.Categorical.from_codes(rng.integers(0, 3, n), ["mobile", "desktop", "tablet"]),
-    })
 
 
 def load_orders(path):
@@ -132,7 +132,9 @@ def _implementation(name):
         def run(orders):
             frame = _baselines.polars_frame(orders, **COLUMNS)
             start = time.perf_counter()
-            result = _baselines.polars_to_pandas(frame, COLUMNS["customer"], orders[COLUMNS["time"]].dtype)
+            result = _baselines.polars_to_pandas(
+                frame, COLUMNS["customer"], orders[COLUMNS["time"]].dtype
+            )
             return result, {"to_pandas": time.perf_counter() - start}
 
         return run
@@ -148,7 +150,11 @@ def measure(name, data, repeat, reference=None, save=None):
     orders = load_orders(data)
     run(orders.iloc[:WARMUP_ROWS].copy())  # warm-up: numba compilation, imports, first query
     gc.collect()
+    _reset_peak()
     rss_before = _maxrss_mb()
+    rss_now = _rss_mb()
+    # The reset worked if the high-water mark is back at the resident size.
+    peak_reset = rss_now is not None and rss_before - rss_now < 32
 
     times, extra = [], {}
     for i in range(repeat):
@@ -165,7 +171,12 @@ def measure(name, data, repeat, reference=None, save=None):
         "best": min(times),
         "median": statistics.median(times),
         "peak_mb": rss_after - rss_before,
-        "rss_before_mb": rss_before,
+        # High-water mark and current size before the timed calls: if the
+        # first is much larger (no reset), the peak of the calls may be
+        # underestimated by up to the difference.
+        "peak_reset": peak_reset,
+        "maxrss_before_mb": rss_before,
+        "rss_before_mb": rss_now,
         "extra": {key: min(values) for key, values in extra.items()},
     }
     if save:
@@ -177,7 +188,7 @@ def measure(name, data, repeat, reference=None, save=None):
         report["check"] = "MISMATCH" if problems else "OK"
         report["problems"] = problems
     else:
-        report["check"] = "ref"
+        report["check"] = "ref" if save else "unchecked"
     return report
 
 
@@ -193,11 +204,13 @@ def first_call():
     rng = np.random.default_rng(0)
     n = 5_000
     base = np.datetime64("2024-01-01T00:00:00", "s").astype("datetime64[ns]")
-    orders = pd.DataFrame({
-        "customer_id": rng.integers(0, 500, n),
-        "timestamp": np.sort(base + rng.integers(0, 365 * 86_400, n).astype("timedelta64[s]")),
-        "amount": rng.gamma(2.0, 20.0, n).round(2),
-    })
+    orders = pd.DataFrame(
+        {
+            "customer_id": rng.integers(0, 500, n),
+            "timestamp": np.sort(base + rng.integers(0, 365 * 86_400, n).astype("timedelta64[s]")),
+            "amount": rng.gamma(2.0, 20.0, n).round(2),
+        }
+    )
     summarize_transactions(orders, habits=False, **COLUMNS)
     first = time.perf_counter()
     summarize_transactions(orders, habits=False, **COLUMNS)
@@ -220,9 +233,16 @@ def _subprocess(args, env, label):
 
 
 def _env(numba_cache):
-    """Environment of the subprocesses: a private numba cache, nothing else changed."""
+    """Environment of the subprocesses.
+
+    A private numba cache (nothing is written into the source tree), and
+    pyarrow on the system allocator: with its default pool (mimalloc) the
+    memory freed after reading the parquet file stays resident for a while,
+    then is returned during the timed calls, which blurs the peak measurement.
+    """
     env = dict(os.environ)
     env["NUMBA_CACHE_DIR"] = str(numba_cache)
+    env["ARROW_DEFAULT_MEMORY_POOL"] = "system"
     return env
 
 
@@ -231,7 +251,11 @@ def machine_info():
     info = {}
     try:
         cpuinfo = Path("/proc/cpuinfo").read_text()
-        models = [line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name")]
+        models = [
+            line.split(":", 1)[1].strip()
+            for line in cpuinfo.splitlines()
+            if line.startswith("model name")
+        ]
         info["CPU"] = models[0] if models else platform.processor() or "unknown"
     except OSError:
         info["CPU"] = platform.processor() or "unknown"
@@ -243,7 +267,6 @@ def machine_info():
         info["Memory"] = f"{total_kb / 1024**2:.1f} GiB"
     except (OSError, StopIteration):
         info["Memory"] = "unknown"
-    info["OS"] = f"{platform.system()} {platform.release()}"
     info["Python"] = platform.python_version()
     from importlib import metadata
 
@@ -275,21 +298,23 @@ def format_table(rows, markdown=False):
     header = ["size", "implementation", "best s", "median s", "peak MB", "ratio", "check", "notes"]
     body = []
     for r in rows:
-        body.append([
-            r["size"],
-            r["impl"],
-            "-" if r["best"] is None else f"{r['best']:.3f}",
-            "-" if r["median"] is None else f"{r['median']:.3f}",
-            "-" if r["peak_mb"] is None else f"{r['peak_mb']:.0f}",
-            "-" if r["ratio"] is None else f"{r['ratio']:.2f}",
-            r["check"],
-            r["notes"],
-        ])
+        body.append(
+            [
+                r["size"],
+                r["impl"],
+                "-" if r["best"] is None else f"{r['best']:.3f}",
+                "-" if r["median"] is None else f"{r['median']:.3f}",
+                "-" if r["peak_mb"] is None else f"{r['peak_mb']:.0f}",
+                "-" if r["ratio"] is None else f"{r['ratio']:.2f}",
+                r["check"],
+                r["notes"],
+            ]
+        )
     if markdown:
         lines = ["| " + " | ".join(header) + " |", "|" + "|".join(["---"] * len(header)) + "|"]
         lines += ["| " + " | ".join(row) + " |" for row in body]
         return "\n".join(lines)
-    widths = [max(len(str(x)) for x in col) for col in zip(header, *body)]
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *body, strict=True)]
     fmt = "  ".join("{:<%d}" % w for w in widths)
     lines = [fmt.format(*header), fmt.format(*["-" * w for w in widths])]
     lines += [fmt.format(*row) for row in body]
@@ -321,11 +346,16 @@ def run_benchmark(sizes, repeat, markdown=None):
         cache.mkdir()
         compile_times = {}
         for state in ("cold", "warm"):
-            compile_times[state] = _subprocess(["--first-call"], _env(cache), f"first call ({state} cache)")
+            compile_times[state] = _subprocess(
+                ["--first-call"], _env(cache), f"first call ({state} cache)"
+            )
         have_userpersona = compile_times["cold"] is not None
         if not have_userpersona:
-            print("userpersona is not importable: benchmarking the baselines only, "
-                  "checked against pandas", file=sys.stderr)
+            print(
+                "userpersona is not importable: benchmarking the baselines only, "
+                "checked against pandas",
+                file=sys.stderr,
+            )
         for line in format_compile(compile_times):
             print(line)
         # The measurement runs share the (now warm) cache; their warm-up call is untimed anyway.
@@ -346,39 +376,63 @@ def run_benchmark(sizes, repeat, markdown=None):
             results = {}
             for impl in impls:
                 args = ["--worker", impl, "--data", str(data), "--repeat", str(repeat)]
-                args += ["--save", str(reference)] if impl == reference_impl else ["--reference", str(reference)]
+                if impl == reference_impl:
+                    args += ["--save", str(reference)]
+                elif reference.exists():  # else the reference run failed: unchecked
+                    args += ["--reference", str(reference)]
                 res = _subprocess(args, env, f"{impl} on {n:,} rows")
                 results[impl] = res
                 if res is None or res["check"] == "MISMATCH":
                     failed = True
                 if res is not None:
-                    print(f"  {impl:<12} best {res['best']:8.3f} s  median {res['median']:8.3f} s  "
-                          f"peak +{res['peak_mb']:7.0f} MB  {res['check']}")
+                    resident = res["rss_before_mb"] or float("nan")
+                    print(
+                        f"  {impl:<12} best {res['best']:8.3f} s  median {res['median']:8.3f} s  "
+                        f"peak +{res['peak_mb']:7.0f} MB  {res['check']}  "
+                        f"(before: high-water {res['maxrss_before_mb']:.0f} MB, "
+                        f"resident {resident:.0f} MB)"
+                    )
                     for problem in res.get("problems", []):
                         print(f"      {problem}")
             base = results.get("userpersona")
             for impl in impls:
                 res = results[impl]
                 if res is None:
-                    rows.append({"size": label, "impl": impl, "best": None, "median": None,
-                                 "peak_mb": None, "ratio": None, "check": "FAILED", "notes": ""})
+                    rows.append(
+                        {
+                            "size": label,
+                            "impl": impl,
+                            "best": None,
+                            "median": None,
+                            "peak_mb": None,
+                            "ratio": None,
+                            "check": "FAILED",
+                            "notes": "",
+                        }
+                    )
                     continue
-                notes = ", ".join(f"{key} {value:.3f} s" for key, value in res["extra"].items())
-                rows.append({
-                    "size": label,
-                    "impl": impl,
-                    "best": res["best"],
-                    "median": res["median"],
-                    "peak_mb": res["peak_mb"],
-                    "ratio": res["best"] / base["best"] if base else None,
-                    "check": res["check"],
-                    "notes": notes,
-                })
+                notes = [f"{key} {value:.3f} s" for key, value in res["extra"].items()]
+                if not res["peak_reset"]:
+                    notes.append("peak not reset: may be underestimated")
+                notes = ", ".join(notes)
+                rows.append(
+                    {
+                        "size": label,
+                        "impl": impl,
+                        "best": res["best"],
+                        "median": res["median"],
+                        "peak_mb": res["peak_mb"],
+                        "ratio": res["best"] / base["best"] if base else None,
+                        "check": res["check"],
+                        "notes": notes,
+                    }
+                )
             data.unlink()
 
     print()
     print(format_table(rows))
-    print("\npeak MB: growth of the process's resident high-water mark during the timed calls;")
+    print("\npeak MB: growth of the process's resident high-water mark during the timed calls")
+    print("over its resident size after loading the log and an untimed warm-up call;")
     print("ratio: best time / userpersona's best time (above 1: userpersona is faster).")
     if markdown:
         info = machine_info()
@@ -389,7 +443,7 @@ def run_benchmark(sizes, repeat, markdown=None):
         text += [f"- {line}" for line in format_compile(compile_times)]
         text += [
             "- peak MB: growth of the resident high-water mark (ru_maxrss) during the timed calls,"
-            " after loading the log and an untimed warm-up call.",
+            " over the resident size after loading the log and an untimed warm-up call.",
             "- ratio: best time / userpersona's best time (above 1: userpersona is faster).",
             "- polars: time includes the conversion of the result to pandas (shown in notes).",
             "",
@@ -401,9 +455,16 @@ def run_benchmark(sizes, repeat, markdown=None):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", nargs="+", type=float, default=[1e6, 10e6, 50e6],
-                        help="numbers of rows (approximate), e.g. 1e6 10e6")
-    parser.add_argument("--quick", action="store_true", help="CI mode: sizes 1e5 and 1e6, one repeat")
+    parser.add_argument(
+        "--sizes",
+        nargs="+",
+        type=float,
+        default=[1e6, 10e6, 50e6],
+        help="numbers of rows (approximate), e.g. 1e6 10e6",
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="CI mode: sizes 1e5 and 1e6, one repeat"
+    )
     parser.add_argument("--repeat", type=int, default=3, help="timed calls per measurement")
     parser.add_argument("--markdown", metavar="FILE", help="also write the table as markdown")
     # Internal: the subprocess entry points.
@@ -415,6 +476,8 @@ def main(argv=None):
     parser.add_argument("--out", help=argparse.SUPPRESS)
     parser.add_argument("--first-call", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
 
     _setup_path()
     if args.worker:

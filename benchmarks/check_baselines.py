@@ -26,13 +26,20 @@ sys.path.insert(0, str(HERE))
 # Use the source tree of this checkout when the package is not installed.
 if (HERE.parent / "src" / "userpersona").is_dir():
     sys.path.insert(1, str(HERE.parent / "src"))
-from _baselines import BASELINES, COLUMNS, FLOAT_COLUMNS, INT_COLUMNS, TIME_COLUMNS, compare_summaries  # noqa: E402
+from _baselines import (  # noqa: E402
+    BASELINES,
+    COLUMNS,
+    FLOAT_COLUMNS,
+    INT_COLUMNS,
+    TIME_COLUMNS,
+    compare_summaries,
+)
 
 
 def random_orders(seed, n_customers=300, unit="ns"):
     """A small random order log with many edge cases, in no particular order."""
     rng = np.random.default_rng(seed)
-    ids = rng.choice(np.arange(-10**6, 10**6), size=n_customers, replace=False)
+    ids = rng.choice(np.arange(-(10**6), 10**6), size=n_customers, replace=False)
     # Heavy-tailed number of orders: many customers with a single order.
     counts = np.minimum(rng.geometric(0.25, size=n_customers), 40)
     customer = np.repeat(ids, counts)
@@ -108,8 +115,11 @@ def implementations():
     except Exception as exc:  # the library is still being written
         print(f"userpersona not importable ({type(exc).__name__}: {exc}); checking baselines only")
     else:
+
         def userpersona_summary(orders, customer="customer_id", time="timestamp", amount="amount"):
-            return summarize_transactions(orders, customer=customer, time=time, amount=amount, habits=False)
+            return summarize_transactions(
+                orders, customer=customer, time=time, amount=amount, habits=False
+            )
 
         impls["userpersona"] = userpersona_summary
     return impls
@@ -143,7 +153,9 @@ def check(orders, impls, label, **cols):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=20, help="number of random logs per timestamp unit")
+    parser.add_argument(
+        "--seeds", type=int, default=20, help="number of random logs per timestamp unit"
+    )
     args = parser.parse_args(argv)
 
     impls = implementations()
@@ -154,19 +166,24 @@ def main(argv=None):
             runs += 1
 
     # Non-default column names.
-    renamed = random_orders(123).rename(columns={"customer_id": "user", "timestamp": "ts", "amount": "value"})
+    renamed = random_orders(123).rename(
+        columns={"customer_id": "user", "timestamp": "ts", "amount": "value"}
+    )
     failures += check(renamed, impls, "renamed columns", customer="user", time="ts", amount="value")
     runs += 1
 
     try:
         from userpersona.datasets import make_transactions
-    except Exception as exc:
-        print(f"make_transactions not importable ({type(exc).__name__}); skipping library data")
-    else:
-        for seed in range(3):
-            orders = make_transactions(n_customers=2_000, random_state=seed).orders
-            failures += check(orders, impls, f"make_transactions seed {seed}")
-            runs += 1
+
+        library_logs = [
+            make_transactions(n_customers=2_000, random_state=seed).orders for seed in range(3)
+        ]
+    except Exception as exc:  # the generator is still being written
+        print(f"make_transactions unavailable ({type(exc).__name__}: {exc}); skipping library data")
+        library_logs = []
+    for seed, orders in enumerate(library_logs):
+        failures += check(orders, impls, f"make_transactions seed {seed}")
+        runs += 1
 
     print(f"{runs} logs, implementations: {', '.join(impls)}; {failures} mismatches")
     return 1 if failures else 0

@@ -112,7 +112,7 @@ def summarize_events(
     v.check_columns(frame, "events", {"customer": customer, "time": time,
                                       "event_type": event_type, "category": category,
                                       "device": device})
-    codes, ids, missing_id = v.customer_codes(frame[customer], customer)
+    codes, base, ids, missing_id = v.customer_codes(frame[customer], customer)
     ticks, unit, bad_time, n_converted = v.timestamp_ticks(frame[time], time, timezone)
     types, type_names = v.label_codes(frame[event_type])
     invalid_masks = {
@@ -121,22 +121,27 @@ def summarize_events(
         f"missing {event_type}": types < 0,
     }
     bad = v.reject_invalid_rows(invalid_masks, "events", invalid)
-    if bad.all():
-        raise ValueError("events has no valid rows left to summarise.")
     tpd = v.ticks_per_day(unit)
-    as_of_day = (
-        int(ticks[~bad].max() // tpd) if as_of is None else v.day_number(as_of, timezone)
-    )
-    after = ~bad & (ticks >= (as_of_day + 1) * tpd)
-    keep = ~bad & ~after
-    if not keep.any():
-        raise ValueError(
-            f"events has no rows on or before as_of={v.day_to_timestamp(as_of_day):%Y-%m-%d}."
-        )
-    rows = np.flatnonzero(keep)
-    codes, ticks, types = codes[rows], ticks[rows], types[rows]
+    valid_ticks = ticks if bad is None else ticks[~bad]
+    if not len(valid_ticks):
+        raise ValueError("events has no valid rows left to summarise.")
+    last_tick = int(valid_ticks.max())
+    as_of_day = last_tick // tpd if as_of is None else v.day_number(as_of, timezone)
+    end_tick = (as_of_day + 1) * tpd
+    after = None
+    if last_tick >= end_tick:
+        after = ticks >= end_tick if bad is None else (ticks >= end_tick) & ~bad
+    rows = np.arange(len(frame))
+    leave_out = v.either(bad, after)
+    if leave_out is not None:
+        rows = np.flatnonzero(~leave_out)
+        if not len(rows):
+            raise ValueError(
+                f"events has no rows on or before as_of={v.day_to_timestamp(as_of_day):%Y-%m-%d}."
+            )
+        codes, ticks, types = codes[rows], ticks[rows], types[rows]
 
-    log = group_by_customer(codes, ticks, len(ids))
+    log = group_by_customer(codes, ticks, len(ids), base=base)
     present = np.diff(log.offsets) > 0
     session_ticks = int(gap / pd.Timedelta(1, unit=unit))
     active_days, sessions = summarize_activity(log.offsets, log.ticks, tpd, session_ticks)
@@ -144,7 +149,7 @@ def summarize_events(
     last_tick = log.ticks[log.offsets[1:][present] - 1]
 
     position = np.cumsum(present) - 1
-    groups = position[codes]
+    groups = position[codes - base]
     n_customers = int(present.sum())
     n_events = np.diff(log.offsets)[present]
     type_counts = label_counts(groups, types, n_customers, len(type_names)).toarray()
@@ -182,8 +187,8 @@ def summarize_events(
     table = pd.DataFrame(columns, index=pd.Index(ids[np.flatnonzero(present)], name=customer))
     if not table.index.is_monotonic_increasing:
         table = table.iloc[np.argsort(table.index.to_numpy(), kind="stable")]
-    dropped = {f"invalid ({reason})": int(mask.sum()) for reason, mask in invalid_masks.items()}
-    dropped["after_as_of"] = int(after.sum())
+    dropped = {f"invalid ({reason})": v.count(mask) for reason, mask in invalid_masks.items()}
+    dropped["after_as_of"] = v.count(after)
     quality = DataQualityReport(
         source="events",
         rows_in=len(frame),

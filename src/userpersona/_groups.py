@@ -42,11 +42,18 @@ class GroupedLog:
         )
 
 
-def group_by_customer(codes, ticks, n_groups, amount=None):
-    """Group rows by customer code, time-ordered within a customer."""
+# Row numbers are int32: half the memory traffic of int64. Logs beyond this
+# belong on the Dask or Spark path, which summarises them bucket by bucket.
+MAX_ROWS = np.iinfo(np.int32).max
+
+
+def group_by_customer(codes, ticks, n_groups, amount=None, base=0):
+    """Group rows by customer code (``codes - base``), time-ordered within a customer."""
+    if len(codes) > MAX_ROWS:
+        raise ValueError(f"A log of more than {MAX_ROWS:,} rows must be split into parts.")
     codes = np.ascontiguousarray(codes, dtype=np.int64)
     ticks = np.ascontiguousarray(ticks, dtype=np.int64)
-    order, offsets, grouped_ticks = group_rows(codes, ticks, int(n_groups),
+    order, offsets, grouped_ticks = group_rows(codes, int(base), ticks, int(n_groups),
                                                numba.get_num_threads())
     grouped_amount = None if amount is None else take(
         np.ascontiguousarray(amount, dtype=np.float64), order)

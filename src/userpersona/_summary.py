@@ -198,7 +198,7 @@ def summarize_transactions(
              "category": category, "channel": channel, "device": device}
     v.check_columns(frame, "orders", roles)
 
-    codes, ids, missing_id = v.customer_codes(frame[customer], customer)
+    codes, base, ids, missing_id = v.customer_codes(frame[customer], customer)
     ticks, unit, bad_time, n_converted = v.timestamp_ticks(frame[time], time, timezone)
     spend, bad_amount = v.amounts(frame[amount], amount)
     invalid_masks = {
@@ -210,64 +210,73 @@ def summarize_transactions(
         order_codes, _ = v.label_codes(frame[order])
         invalid_masks[f"missing {order}"] = order_codes < 0
     bad = v.reject_invalid_rows(invalid_masks, "orders", invalid)
-
     report = {"dropped": {}, "changed": {}, "flagged": {}}
-    report["dropped"].update(
-        {f"invalid ({reason})": int(mask.sum()) for reason, mask in invalid_masks.items()}
-    )
+    for reason, mask in invalid_masks.items():
+        report["dropped"][f"invalid ({reason})"] = v.count(mask)
     report["changed"]["timezone_converted"] = n_converted
+
+    # Leave out invalid rows and rows after as_of. The masks exist only when
+    # some row is affected: on clean logs no full-length mask is built.
     tpd = v.ticks_per_day(unit)
-    if bad.all():
+    valid_ticks = ticks if bad is None else ticks[~bad]
+    if not len(valid_ticks):
         raise ValueError("orders has no valid rows left to summarise.")
-    as_of_day = (
-        int(ticks[~bad].max() // tpd) if as_of is None else v.day_number(as_of, timezone)
-    )
-    after = ~bad & (ticks >= (as_of_day + 1) * tpd)
-    report["dropped"]["after_as_of"] = int(after.sum())
-    keep = ~bad & ~after
-    if not keep.any():
-        raise ValueError(
-            f"orders has no rows on or before as_of={v.day_to_timestamp(as_of_day):%Y-%m-%d}."
-        )
-    rows = np.flatnonzero(keep) if not keep.all() else None
-    if rows is not None:
+    last_tick = int(valid_ticks.max())
+    as_of_day = last_tick // tpd if as_of is None else v.day_number(as_of, timezone)
+    end_tick = (as_of_day + 1) * tpd
+    after = None
+    if last_tick >= end_tick:
+        after = ticks >= end_tick if bad is None else (ticks >= end_tick) & ~bad
+    report["dropped"]["after_as_of"] = v.count(after)
+    rows = None  # positions in ``frame`` of the rows kept, when not all are
+    leave_out = v.either(bad, after)
+    if leave_out is not None:
+        rows = np.flatnonzero(~leave_out)
+        if not len(rows):
+            raise ValueError(
+                f"orders has no rows on or before as_of={v.day_to_timestamp(as_of_day):%Y-%m-%d}."
+            )
         codes, ticks, spend = codes[rows], ticks[rows], spend[rows]
         if order is not None:
             order_codes = order_codes[rows]
 
-    log = group_by_customer(codes, ticks, len(ids), amount=spend)
+    log = group_by_customer(codes, ticks, len(ids), amount=spend, base=base)
     is_duplicate = _find_duplicates(frame, rows, log, tpd, duplicates, report)
-    is_refund = spend < 0
-    n_refunds = int(is_refund.sum())
-    if n_refunds and refunds == "raise":
+    is_refund = spend < 0 if spend.min() < 0 else None
+    if is_refund is not None and refunds == "raise":
         raise ValueError(
-            f"Column {amount!r} has {n_refunds:,} negative amounts (refunds). Pass "
+            f"Column {amount!r} has {v.count(is_refund):,} negative amounts (refunds). Pass "
             "refunds='net' to net them into the spend or refunds='ignore' to leave them out."
         )
-    refund_rows = is_refund & ~is_duplicate
-    if n_refunds or is_duplicate.any():
-        log = log.without(is_duplicate | is_refund)
+    remove = v.either(is_duplicate, is_refund)
+    if remove is not None:
+        log = log.without(remove)
     purchases = log  # purchase rows, grouped by customer
 
     if occasion == "order":
-        log = _orders_as_occasions(order_codes, codes, ticks, spend, purchases.order,
+        log = _orders_as_occasions(order_codes, codes - base, ticks, spend, purchases.order,
                                    len(ids), order)
     ints, floats = summarize_occasions(log.offsets, log.ticks, log.amount, tpd,
                                        occasion == "day")
-    present = ints[:, N_OCCASIONS] > 0
+    present = ints[N_OCCASIONS] > 0
+    if not present.all():
+        ints, floats = ints[:, present], floats[:, present]
 
-    refund_total = np.bincount(codes[refund_rows], weights=spend[refund_rows],
-                               minlength=len(ids))
-    orphan_refunds = int((refund_rows & ~present[codes]).sum())
-    if refunds == "net":
-        report["changed"]["refund_netted"] = int(refund_rows.sum()) - orphan_refunds
-        report["dropped"]["refund_without_purchase"] = orphan_refunds
-    else:
-        refund_total[:] = 0.0
-        report["dropped"]["refund_ignored"] = int(refund_rows.sum())
+    refund_total = None
+    if is_refund is not None:
+        refund_rows = np.flatnonzero(is_refund if is_duplicate is None
+                                     else is_refund & ~is_duplicate)
+        refund_groups = codes[refund_rows] - base
+        orphans = int(np.count_nonzero(~present[refund_groups]))
+        if refunds == "net":
+            refund_total = np.bincount(refund_groups, weights=spend[refund_rows],
+                                       minlength=len(ids))[present]
+            report["changed"]["refund_netted"] = len(refund_rows) - orphans
+            report["dropped"]["refund_without_purchase"] = orphans
+        else:
+            report["dropped"]["refund_ignored"] = len(refund_rows)
 
-    table = _standard_columns(ints[present], floats[present], refund_total[present],
-                              as_of_day, unit, time_unit)
+    table = _standard_columns(ints, floats, refund_total, as_of_day, unit, time_unit)
     if habits or category or channel or device:
         extra = _extra_columns(frame, rows, purchases, present, tpd, category, channel,
                                device, habits, max_share_columns)
@@ -292,31 +301,32 @@ def summarize_transactions(
 
 
 def _find_duplicates(frame, rows, log, tpd, policy, report):
-    """Mark exact duplicate rows (after the first) and apply the policy to them."""
-    is_duplicate = np.zeros(len(log.order), bool)
+    """Mark exact duplicate rows (after the first) to drop; None if there are none."""
     flags = flag_same_time_and_amount(log.offsets, log.ticks, log.amount)
     candidates = np.sort(log.order[flags])
     if not len(candidates):
-        return is_duplicate
+        return None
     positions = candidates if rows is None else rows[candidates]
     # Only rows equal on customer, time and amount can be equal everywhere, so
     # the full-row comparison runs on those few candidates only.
-    is_duplicate[candidates] = frame.iloc[positions].duplicated(keep="first").to_numpy()
-    n_duplicates = int(is_duplicate.sum())
+    duplicated = frame.iloc[positions].duplicated(keep="first").to_numpy()
+    n_duplicates = int(duplicated.sum())
+    if not n_duplicates:
+        return None
     if policy == "auto":
         has_time_of_day = bool(np.any(log.ticks % tpd))
         policy = "drop" if has_time_of_day else "keep"
-    if n_duplicates and policy == "raise":
-        first = positions[np.argmax(is_duplicate[candidates])]
+    if policy == "raise":
         raise ValueError(
-            f"orders has {n_duplicates:,} exact duplicate rows (first at position {first}). "
-            "Pass duplicates='drop' or 'keep'."
+            f"orders has {n_duplicates:,} exact duplicate rows (first at position "
+            f"{positions[np.argmax(duplicated)]}). Pass duplicates='drop' or 'keep'."
         )
     if policy == "keep":
         report["flagged"]["exact_duplicate_kept"] = n_duplicates
-        is_duplicate[:] = False
-    else:
-        report["dropped"]["exact_duplicate"] = n_duplicates
+        return None
+    report["dropped"]["exact_duplicate"] = n_duplicates
+    is_duplicate = np.zeros(len(log.order), bool)
+    is_duplicate[candidates[duplicated]] = True
     return is_duplicate
 
 
@@ -337,12 +347,12 @@ def _orders_as_occasions(order_codes, codes, ticks, spend, lines, n_groups, orde
 
 def _standard_columns(ints, floats, refund_total, as_of_day, unit, time_unit):
     """The standard customer-table columns from the kernel's per-customer results."""
-    n_occasions = ints[:, N_OCCASIONS]
+    n_occasions = ints[N_OCCASIONS]
     repeats = n_occasions - 1
     single = repeats == 0
-    first_day, last_day = ints[:, FIRST_DAY], ints[:, LAST_DAY]
-    gross = floats[:, TOTAL]
-    total = gross + refund_total
+    first_day, last_day = ints[FIRST_DAY], ints[LAST_DAY]
+    gross = floats[TOTAL]
+    total = gross if refund_total is None else gross + refund_total
     span = (last_day - first_day).astype(np.float64)
     per_unit = _DAYS_PER_UNIT[time_unit]
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -352,19 +362,19 @@ def _standard_columns(ints, floats, refund_total, as_of_day, unit, time_unit):
             "monetary_total": total,
             "monetary_mean": total / n_occasions,
             "monetary_repeat_mean": np.where(
-                single, np.nan, (gross - floats[:, FIRST_OCCASION_TOTAL]) / repeats
+                single, np.nan, (gross - floats[FIRST_OCCASION_TOTAL]) / repeats
             ),
-            "first_purchase": ints[:, FIRST_TICK].view(f"datetime64[{unit}]"),
-            "last_purchase": ints[:, LAST_TICK].view(f"datetime64[{unit}]"),
+            "first_purchase": ints[FIRST_TICK].view(f"datetime64[{unit}]"),
+            "last_purchase": ints[LAST_TICK].view(f"datetime64[{unit}]"),
             "tenure_days": as_of_day - first_day,
-            "prev_gap_days": np.where(single, np.nan, ints[:, PREV_GAP]),
+            "prev_gap_days": np.where(single, np.nan, ints[PREV_GAP]),
             "mean_gap_days": np.where(single, np.nan, span / repeats),
-            "max_gap_days": np.where(single, np.nan, ints[:, MAX_GAP]),
+            "max_gap_days": np.where(single, np.nan, ints[MAX_GAP]),
             "repeat_frequency": repeats,
             "repeat_recency": span / per_unit,
             "T": (as_of_day - first_day) / per_unit,
         }
-    return pd.DataFrame(columns)
+    return pd.DataFrame(columns, copy=False)
 
 
 def _extra_columns(frame, rows, purchases, present, tpd, category, channel, device,

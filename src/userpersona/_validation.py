@@ -49,47 +49,53 @@ def customer_codes(values, column):
     Returns
     -------
     codes : int64 ndarray
-        Code of each row; rows with a missing id get code 0 and are flagged.
+        ``codes[i] - base`` is the code of row ``i``. For dense integer ids the
+        codes are the ids themselves (no copy) and ``base`` their minimum.
+    base : int
     ids : pandas.Index
         The id of every code.
-    missing : bool ndarray
-        Rows whose id is missing.
+    missing : bool ndarray or None
+        Rows whose id is missing; None when there are none.
     """
-    missing = values.isna().to_numpy()
+    missing = None
+    if values.dtype.kind not in "iu" and values.hasnans:
+        missing = values.isna().to_numpy()
     if isinstance(values.dtype, pd.CategoricalDtype):
         codes = values.cat.codes.to_numpy().astype(np.int64)
-        return np.where(missing, 0, codes), values.cat.categories, missing
+        return np.maximum(codes, 0), 0, values.cat.categories, missing
     if pd.api.types.is_bool_dtype(values):
         raise TypeError(
             f"Column {column!r} holds booleans; customer ids must be integers or strings."
         )
     if pd.api.types.is_float_dtype(values):
-        present = values[~missing]
-        if not np.all(np.mod(present.to_numpy(), 1) == 0):
+        present = values.dropna()
+        fractional = present[np.mod(present.to_numpy(), 1) != 0]
+        if len(fractional):
             raise TypeError(
                 f"Column {column!r} holds non-integer numbers (for example "
-                f"{present[np.mod(present, 1) != 0].iloc[0]!r}); customer ids must be "
-                "integers or strings."
+                f"{fractional.iloc[0]!r}); customer ids must be integers or strings."
             )
-        values = values.fillna(0).astype(np.int64)
+        values = values.fillna(present.min() if len(present) else 0).astype(np.int64)
     elif values.dtype == object:
         kind = pd.api.types.infer_dtype(values, skipna=True)
         if kind == "integer":
-            values = values.where(~missing, 0).astype(np.int64)
+            values = values.astype("Int64")
         elif kind not in ("string", "empty"):
             raise TypeError(
                 f"Column {column!r} mixes value types ({kind}); give customer ids one "
                 f"type, for example with orders[{column!r}].astype(str)."
             )
     if pd.api.types.is_integer_dtype(values):
-        ids = values.to_numpy(dtype=np.int64, na_value=0)
+        if missing is not None:  # nullable integers: fill with a present id
+            values = values.fillna(values.min() if values.notna().any() else 0)
+        ids = values.to_numpy(dtype=np.int64)
         low, high = int(ids.min()), int(ids.max())
         if high - low < max(len(ids), 1 << 16):
             # Dense integer ids are their own codes: no hashing, and the groups
             # come out sorted by id. Empty codes are dropped after grouping.
-            return ids - low, pd.RangeIndex(low, high + 1), missing
+            return ids, low, pd.RangeIndex(low, high + 1), missing
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    return np.where(missing, 0, codes).astype(np.int64), pd.Index(uniques), missing
+    return np.maximum(codes, 0).astype(np.int64), 0, pd.Index(uniques), missing
 
 
 def timestamp_ticks(values, column, timezone):
@@ -103,8 +109,8 @@ def timestamp_ticks(values, column, timezone):
     ticks : int64 ndarray
     unit : str
         The tick unit, one of ``"s"``, ``"ms"``, ``"us"``, ``"ns"``.
-    bad : bool ndarray
-        Rows whose timestamp is missing or could not be parsed.
+    bad : bool ndarray or None
+        Rows whose timestamp is missing or could not be parsed; None if none.
     n_converted : int
         Rows converted from another timezone.
     """
@@ -125,7 +131,9 @@ def timestamp_ticks(values, column, timezone):
         array = array.astype("datetime64[s]")
         unit = "s"
     ticks = array.view(np.int64)
-    return ticks, unit, np.isnat(array), n_converted
+    # NaT is the smallest int64, so the minimum tells whether there is any.
+    has_nat = len(ticks) and ticks.min() == np.iinfo(np.int64).min
+    return ticks, unit, np.isnat(array) if has_nat else None, n_converted
 
 
 def _parse_timestamps(values, column):
@@ -167,14 +175,18 @@ def ticks_per_day(unit):
 
 
 def amounts(values, column):
-    """Return amounts as float64 and the rows whose amount is missing or infinite."""
+    """Return amounts as float64 and the rows whose amount is missing or infinite.
+
+    The mask is None when every amount is finite.
+    """
     if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
         raise TypeError(
             f"Column {column!r} is not numeric (dtype {values.dtype}); convert it, "
             f"for example with pd.to_numeric(orders[{column!r}])."
         )
     array = values.to_numpy(dtype=np.float64, na_value=np.nan)
-    return array, ~np.isfinite(array)
+    # A NaN or an infinity makes the sum non-finite: one reduction, no mask.
+    return array, None if np.isfinite(array.sum()) else ~np.isfinite(array)
 
 
 def label_codes(values):
@@ -210,19 +222,30 @@ def check_option(value, name, options):
 def reject_invalid_rows(masks, name, policy):
     """Raise on invalid rows under ``policy="raise"``; return the combined mask.
 
-    ``masks`` maps a reason such as ``"missing customer_id"`` to a row mask.
+    ``masks`` maps a reason such as ``"missing customer_id"`` to a row mask, or
+    to None when no row has that problem. Returns None when no row is invalid.
     """
-    bad = np.zeros(len(next(iter(masks.values()))), bool)
-    for mask in masks.values():
-        bad |= mask
-    if policy == "raise" and bad.any():
+    masks = {reason: mask for reason, mask in masks.items() if mask is not None and mask.any()}
+    if not masks:
+        return None
+    if policy == "raise":
         problems = [
             f"{int(mask.sum()):,} rows with {reason} (first at position {int(np.argmax(mask))})"
             for reason, mask in masks.items()
-            if mask.any()
         ]
         raise ValueError(
             f"{name} has invalid rows: {'; '.join(problems)}. Fix them, or pass "
             "invalid='drop' to leave them out (they are counted in the report)."
         )
-    return bad
+    return np.logical_or.reduce(list(masks.values()))
+
+
+def either(*masks):
+    """Elementwise OR of the masks that are not None; None if all are None."""
+    masks = [mask for mask in masks if mask is not None]
+    return np.logical_or.reduce(masks) if masks else None
+
+
+def count(mask):
+    """Number of True entries of a mask, 0 for None."""
+    return 0 if mask is None else int(np.count_nonzero(mask))

@@ -33,11 +33,24 @@ def logs(draw, max_rows=60):
 @settings(max_examples=100, deadline=None)
 def test_group_rows_is_a_stable_sort_by_group_then_time(log, n_threads):
     codes, ticks, _, n_groups = log
-    order, offsets, grouped_ticks = group_rows(codes, ticks, n_groups, n_threads)
+    order, offsets, grouped_ticks = group_rows(codes + 5, 5, ticks, n_groups, n_threads)
     expected_order, expected_offsets = naive.group_rows(codes, ticks, n_groups)
     np.testing.assert_array_equal(order, expected_order)
     np.testing.assert_array_equal(offsets, expected_offsets)
     np.testing.assert_array_equal(grouped_ticks, ticks[expected_order])
+
+
+@given(st.integers(1, 5000), st.data())
+@settings(max_examples=50, deadline=None)
+def test_group_rows_with_many_groups_per_bucket(n_groups, data):
+    # more groups than MAX_BUCKETS: buckets hold several groups each
+    n = data.draw(st.integers(1, 300))
+    codes = data.draw(hnp.arrays(np.int64, n, elements=st.integers(0, n_groups - 1)))
+    ticks = data.draw(hnp.arrays(np.int64, n, elements=st.integers(0, 50)))
+    order, offsets, grouped_ticks = group_rows(codes, 0, ticks, n_groups, 2)
+    expected_order, expected_offsets = naive.group_rows(codes, ticks, n_groups)
+    np.testing.assert_array_equal(order, expected_order)
+    np.testing.assert_array_equal(offsets, expected_offsets)
 
 
 @given(logs())
@@ -68,13 +81,13 @@ def test_summarize_occasions(log, merge_same_day):
     expected = naive.summarize_occasions(codes, ticks, amount, TICKS_PER_DAY, merge_same_day,
                                          n_groups)
     present = expected["n_occasions"].notna().to_numpy()
-    np.testing.assert_array_equal(ints[~present, 4], 0)
+    np.testing.assert_array_equal(ints[4, ~present], 0)
     want = expected[present]
     int_columns = ["first_tick", "last_tick", "first_day", "last_day", "n_occasions",
                    "prev_gap", "max_gap"]
-    np.testing.assert_array_equal(ints[present], want[int_columns].to_numpy(np.int64))
-    np.testing.assert_allclose(floats[present], want[["total", "first_occasion_total"]],
-                               rtol=1e-12)
+    np.testing.assert_array_equal(ints[:, present].T, want[int_columns].to_numpy(np.int64))
+    np.testing.assert_allclose(floats[:, present].T,
+                               want[["total", "first_occasion_total"]], rtol=1e-12)
 
 
 @given(logs(), st.integers(1, 10))

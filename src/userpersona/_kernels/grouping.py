@@ -4,65 +4,125 @@ import numpy as np
 from numba import njit, prange
 
 
+# At most this many buckets in the first pass: few enough that each thread's
+# write streams stay in cache, many enough that a bucket's rows fit in L2 cache.
+MAX_BUCKETS = 1024
+
+
 @njit(cache=True)
-def _group_offsets(codes, n_groups):
-    counts = np.zeros(n_groups + 1, np.int64)
-    for i in range(codes.shape[0]):
-        counts[codes[i] + 1] += 1
-    return np.cumsum(counts)
+def _bucket_shift(n_groups):
+    shift = 0
+    while (n_groups - 1) >> shift >= MAX_BUCKETS:
+        shift += 1
+    return shift
 
 
 @njit(parallel=True, cache=True)
-def group_rows(codes, ticks, n_groups, n_threads):
-    """Order rows by group, then by time within a group (a stable counting sort).
+def group_rows(codes, base, ticks, n_groups, n_threads):
+    """Order rows by group, then by time within a group (a stable radix sort).
 
     Parameters
     ----------
     codes : int64 array of shape (n_rows,)
-        Group (customer) code of each row, in ``[0, n_groups)``.
+        Group (customer) code of each row plus ``base``: the group of row ``i``
+        is ``codes[i] - base``, in ``[0, n_groups)``. Taking the base here saves
+        a copy of the codes when they are raw integer ids.
+    base : int
+        Subtracted from every code.
     ticks : int64 array of shape (n_rows,)
         Time of each row as an integer count of a time unit.
     n_groups : int
-        Number of group codes.
+        Number of groups.
     n_threads : int
-        Number of parts to split the work into; each part owns the groups whose
-        code modulo ``n_threads`` equals its number, so parts never write to the
-        same place. Passed in, not read inside, so that the kernel caches.
+        Number of parts the rows are split into for the first pass. Passed in,
+        not read inside, so that the kernel caches.
 
     Returns
     -------
-    order : int64 array of shape (n_rows,)
+    order : int32 array of shape (n_rows,)
         Row numbers, group by group; ties in time keep their input order.
     offsets : int64 array of shape (n_groups + 1,)
         Group ``g`` owns positions ``offsets[g]:offsets[g + 1]``.
     grouped_ticks : int64 array of shape (n_rows,)
         ``ticks[order]``, so that later kernels read times sequentially.
+
+    Notes
+    -----
+    Scattering rows straight to their group's slots makes a cache miss per row
+    once the groups outnumber the cache. Instead, a first pass partitions the
+    rows into buckets of consecutive groups (few write streams, so sequential
+    writes); a second pass sorts each bucket, which fits in cache, on its own
+    thread.
     """
-    offsets = _group_offsets(codes, n_groups)
-    order = np.empty(codes.shape[0], np.int64)
-    grouped_ticks = np.empty(codes.shape[0], np.int64)
-    next_slot = offsets[:-1].copy()
-    # Scatter rows into their group's slots. Every part scans all codes (a cheap
-    # sequential read) and places only the rows of the groups it owns, so the
-    # random writes are split between threads without locks.
+    n = codes.shape[0]
+    shift = _bucket_shift(n_groups)
+    n_buckets = ((n_groups - 1) >> shift) + 1
+    chunk = (n + n_threads - 1) // n_threads
+
+    counts = np.zeros((n_threads, n_buckets), np.int64)
     for part in prange(n_threads):
-        for i in range(codes.shape[0]):
-            g = codes[i]
-            if g % n_threads == part:
-                slot = next_slot[g]
-                order[slot] = i
-                grouped_ticks[slot] = ticks[i]
-                next_slot[g] = slot + 1
-    # Logs are usually written in time order, so most groups are already sorted;
-    # sort only the ones that are not.
-    for g in prange(n_groups):
-        lo, hi = offsets[g], offsets[g + 1]
-        for k in range(lo + 1, hi):
-            if grouped_ticks[k] < grouped_ticks[k - 1]:
-                by_time = np.argsort(grouped_ticks[lo:hi], kind="mergesort")
-                order[lo:hi] = order[lo:hi][by_time]
-                grouped_ticks[lo:hi] = grouped_ticks[lo:hi][by_time]
-                break
+        for i in range(part * chunk, min(n, (part + 1) * chunk)):
+            counts[part, (codes[i] - base) >> shift] += 1
+    # Bucket by bucket, part by part: row order is kept within a bucket.
+    bucket_start = np.empty(n_buckets + 1, np.int64)
+    write_at = np.empty((n_threads, n_buckets), np.int64)
+    position = 0
+    for b in range(n_buckets):
+        bucket_start[b] = position
+        for part in range(n_threads):
+            write_at[part, b] = position
+            position += counts[part, b]
+    bucket_start[n_buckets] = position
+
+    bucket_rows = np.empty(n, np.int32)
+    bucket_groups = np.empty(n, np.int32)  # group within the bucket
+    bucket_ticks = np.empty(n, np.int64)
+    for part in prange(n_threads):
+        slots = write_at[part].copy()
+        for i in range(part * chunk, min(n, (part + 1) * chunk)):
+            group = codes[i] - base
+            b = group >> shift
+            slot = slots[b]
+            bucket_rows[slot] = i
+            bucket_groups[slot] = group - (b << shift)
+            bucket_ticks[slot] = ticks[i]
+            slots[b] = slot + 1
+
+    order = np.empty(n, np.int32)
+    grouped_ticks = np.empty(n, np.int64)
+    offsets = np.empty(n_groups + 1, np.int64)
+    offsets[n_groups] = n
+    for b in prange(n_buckets):
+        lo, hi = bucket_start[b], bucket_start[b + 1]
+        first_group = b << shift
+        width = min(n_groups, first_group + (1 << shift)) - first_group
+        slots = np.zeros(width, np.int64)
+        for k in range(lo, hi):
+            slots[bucket_groups[k]] += 1
+        position = lo
+        for j in range(width):
+            offsets[first_group + j] = position
+            size = slots[j]
+            slots[j] = position
+            position += size
+        for k in range(lo, hi):
+            j = bucket_groups[k]
+            slot = slots[j]
+            order[slot] = bucket_rows[k]
+            grouped_ticks[slot] = bucket_ticks[k]
+            slots[j] = slot + 1
+        # Logs are usually written in time order, so most groups are already
+        # sorted; sort only the ones that are not.
+        for g in range(first_group, first_group + width):
+            # the next bucket's first offset may not be written yet: use hi
+            start = offsets[g]
+            stop = offsets[g + 1] if g + 1 < first_group + width else hi
+            for k in range(start + 1, stop):
+                if grouped_ticks[k] < grouped_ticks[k - 1]:
+                    by_time = np.argsort(grouped_ticks[start:stop], kind="mergesort")
+                    order[start:stop] = order[start:stop][by_time]
+                    grouped_ticks[start:stop] = grouped_ticks[start:stop][by_time]
+                    break
     return order, offsets, grouped_ticks
 
 

@@ -3,9 +3,9 @@
 import numpy as np
 from numba import njit, prange
 
-# Columns of the integer result of summarize_occasions.
+# Rows of the integer result of summarize_occasions.
 FIRST_TICK, LAST_TICK, FIRST_DAY, LAST_DAY, N_OCCASIONS, PREV_GAP, MAX_GAP = range(7)
-# Columns of the float result.
+# Rows of the float result.
 TOTAL, FIRST_OCCASION_TOTAL = range(2)
 
 
@@ -31,19 +31,20 @@ def summarize_occasions(offsets, ticks, amount, ticks_per_day, merge_same_day):
 
     Returns
     -------
-    ints : int64 array of shape (n_groups, 7)
+    ints : int64 array of shape (7, n_groups)
         First and last tick, first and last day, number of occasions, the gap in
         days before the last occasion and the largest gap (both -1 with a single
-        occasion). A group without rows has 0 occasions and -1 elsewhere.
-    floats : float64 array of shape (n_groups, 2)
+        occasion). A group without rows has 0 occasions and -1 elsewhere. One
+        row per field, so that each field is a contiguous column of the result.
+    floats : float64 array of shape (2, n_groups)
         Total spend and the spend of the first occasion.
     """
     n_groups = offsets.shape[0] - 1
-    ints = np.full((n_groups, 7), -1, np.int64)
-    floats = np.zeros((n_groups, 2), np.float64)
+    ints = np.full((7, n_groups), -1, np.int64)
+    floats = np.zeros((2, n_groups), np.float64)
     for g in prange(n_groups):
         lo, hi = offsets[g], offsets[g + 1]
-        ints[g, N_OCCASIONS] = 0
+        ints[N_OCCASIONS, g] = 0
         if lo == hi:
             continue
         first_day = ticks[lo] // ticks_per_day
@@ -68,15 +69,15 @@ def summarize_occasions(offsets, ticks, amount, ticks_per_day, merge_same_day):
             if n_occasions == 1:
                 first_total += amount[k]
             total += amount[k]
-        ints[g, FIRST_TICK] = ticks[lo]
-        ints[g, LAST_TICK] = ticks[hi - 1]
-        ints[g, FIRST_DAY] = first_day
-        ints[g, LAST_DAY] = last_day
-        ints[g, N_OCCASIONS] = n_occasions
-        ints[g, PREV_GAP] = prev_gap
-        ints[g, MAX_GAP] = max_gap
-        floats[g, TOTAL] = total
-        floats[g, FIRST_OCCASION_TOTAL] = first_total
+        ints[FIRST_TICK, g] = ticks[lo]
+        ints[LAST_TICK, g] = ticks[hi - 1]
+        ints[FIRST_DAY, g] = first_day
+        ints[LAST_DAY, g] = last_day
+        ints[N_OCCASIONS, g] = n_occasions
+        ints[PREV_GAP, g] = prev_gap
+        ints[MAX_GAP, g] = max_gap
+        floats[TOTAL, g] = total
+        floats[FIRST_OCCASION_TOTAL, g] = first_total
     return ints, floats
 
 

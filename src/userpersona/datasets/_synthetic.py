@@ -188,7 +188,8 @@ default=None
     >>> from userpersona.datasets import make_transactions
     >>> data = make_transactions(500, random_state=0)
     >>> data.orders.columns.tolist()
-    ['customer_id', 'order_id', 'timestamp', 'category', 'quantity', 'amount', 'channel', 'device']
+    ['customer_id', 'order_id', 'timestamp', 'product_id', 'category', 'quantity',
+     'amount', 'channel', 'device']
     >>> int(data.personas.nunique())
     5
     >>> data.personas.value_counts().sort_index().tolist()
