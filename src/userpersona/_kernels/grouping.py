@@ -3,7 +3,6 @@
 import numpy as np
 from numba import njit, prange
 
-
 # At most this many buckets in the first pass: few enough that each thread's
 # write streams stay in cache, many enough that a bucket's rows fit in L2 cache.
 MAX_BUCKETS = 1024
