@@ -122,23 +122,10 @@ def summarize_events(
     }
     bad = v.reject_invalid_rows(invalid_masks, "events", invalid)
     tpd = v.ticks_per_day(unit)
-    valid_ticks = ticks if bad is None else ticks[~bad]
-    if not len(valid_ticks):
-        raise ValueError("events has no valid rows left to summarise.")
-    last_tick = int(valid_ticks.max())
-    as_of_day = last_tick // tpd if as_of is None else v.day_number(as_of, timezone)
-    end_tick = (as_of_day + 1) * tpd
-    after = None
-    if last_tick >= end_tick:
-        after = ticks >= end_tick if bad is None else (ticks >= end_tick) & ~bad
-    rows = np.arange(len(frame))
-    leave_out = v.either(bad, after)
-    if leave_out is not None:
-        rows = np.flatnonzero(~leave_out)
-        if not len(rows):
-            raise ValueError(
-                f"events has no rows on or before as_of={v.day_to_timestamp(as_of_day):%Y-%m-%d}."
-            )
+    rows, as_of_day, after = v.rows_in_scope(ticks, bad, as_of, timezone, unit, "events")
+    if rows is None:
+        rows = np.arange(len(frame))
+    else:
         codes, ticks, types = codes[rows], ticks[rows], types[rows]
 
     log = group_by_customer(codes, ticks, len(ids), base=base)

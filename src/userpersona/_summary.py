@@ -215,27 +215,10 @@ def summarize_transactions(
         report["dropped"][f"invalid ({reason})"] = v.count(mask)
     report["changed"]["timezone_converted"] = n_converted
 
-    # Leave out invalid rows and rows after as_of. The masks exist only when
-    # some row is affected: on clean logs no full-length mask is built.
     tpd = v.ticks_per_day(unit)
-    valid_ticks = ticks if bad is None else ticks[~bad]
-    if not len(valid_ticks):
-        raise ValueError("orders has no valid rows left to summarise.")
-    last_tick = int(valid_ticks.max())
-    as_of_day = last_tick // tpd if as_of is None else v.day_number(as_of, timezone)
-    end_tick = (as_of_day + 1) * tpd
-    after = None
-    if last_tick >= end_tick:
-        after = ticks >= end_tick if bad is None else (ticks >= end_tick) & ~bad
+    rows, as_of_day, after = v.rows_in_scope(ticks, bad, as_of, timezone, unit, "orders")
     report["dropped"]["after_as_of"] = v.count(after)
-    rows = None  # positions in ``frame`` of the rows kept, when not all are
-    leave_out = v.either(bad, after)
-    if leave_out is not None:
-        rows = np.flatnonzero(~leave_out)
-        if not len(rows):
-            raise ValueError(
-                f"orders has no rows on or before as_of={v.day_to_timestamp(as_of_day):%Y-%m-%d}."
-            )
+    if rows is not None:
         codes, ticks, spend = codes[rows], ticks[rows], spend[rows]
         if order is not None:
             order_codes = order_codes[rows]

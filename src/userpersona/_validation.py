@@ -195,14 +195,20 @@ def label_codes(values):
     return codes.astype(np.int64), pd.Index(labels)
 
 
+def parse_timestamp(value, name):
+    """``pd.Timestamp(value)``, or a ValueError naming the parameter ``name``."""
+    try:
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{name} must be a date or datetime, got {value!r}.") from error
+    if stamp is pd.NaT:
+        raise ValueError(f"{name} must be a date or datetime, got {value!r}.")
+    return stamp
+
+
 def day_number(date, timezone, name="as_of"):
     """Days since 1970-01-01 of the calendar date of ``date``."""
-    try:
-        stamp = pd.Timestamp(date)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"{name}={date!r} is not a date.") from error
-    if stamp is pd.NaT:
-        raise ValueError(f"{name} must be a date, got NaT.")
+    stamp = parse_timestamp(date, name)
     if stamp.tzinfo is not None:
         stamp = stamp.tz_convert(timezone).tz_localize(None)
     return (stamp.normalize() - pd.Timestamp("1970-01-01")).days
@@ -249,3 +255,52 @@ def either(*masks):
 def count(mask):
     """Number of True entries of a mask, 0 for None."""
     return 0 if mask is None else int(np.count_nonzero(mask))
+
+
+def rows_in_scope(ticks, bad, as_of, timezone, unit, name):
+    """Find the summary date and the rows to keep: valid and on or before it.
+
+    Parameters
+    ----------
+    ticks : int64 ndarray
+        Time of each row.
+    bad : bool ndarray or None
+        Invalid rows, already accepted for dropping.
+    as_of : date-like or None
+        The summary date; None for the date of the latest valid row.
+    timezone : str
+        Timezone an aware ``as_of`` is converted to.
+    unit : str
+        Tick unit.
+    name : str
+        Name of the log, for messages.
+
+    Returns
+    -------
+    rows : int ndarray or None
+        Positions of the rows to keep; None when all are kept. On clean logs no
+        full-length mask is built at all.
+    as_of_day : int
+        Day number of the summary date.
+    after : bool ndarray or None
+        Rows after the summary date; None when there are none.
+    """
+    tpd = ticks_per_day(unit)
+    valid_ticks = ticks if bad is None else ticks[~bad]
+    if not len(valid_ticks):
+        raise ValueError(f"{name} has no valid rows left to summarise.")
+    last_tick = int(valid_ticks.max())
+    as_of_day = last_tick // tpd if as_of is None else day_number(as_of, timezone)
+    end_tick = (as_of_day + 1) * tpd
+    after = None
+    if last_tick >= end_tick:
+        after = ticks >= end_tick if bad is None else (ticks >= end_tick) & ~bad
+    leave_out = either(bad, after)
+    if leave_out is None:
+        return None, as_of_day, after
+    rows = np.flatnonzero(~leave_out)
+    if not len(rows):
+        raise ValueError(
+            f"{name} has no rows on or before as_of={day_to_timestamp(as_of_day):%Y-%m-%d}."
+        )
+    return rows, as_of_day, after

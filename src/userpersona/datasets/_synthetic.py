@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch
 
+from .._validation import parse_timestamp
 from ._personas import (
     _ADD_TO_CART,
     _APP,
@@ -580,12 +581,7 @@ def _check_n_customers(n_customers):
 def _check_period(start, end):
     parsed = []
     for name, value in (("start", start), ("end", end)):
-        try:
-            stamp = pd.Timestamp(value)
-        except (TypeError, ValueError) as error:
-            raise ValueError(f"{name} must be a date or datetime, got {value!r}.") from error
-        if stamp is pd.NaT:
-            raise ValueError(f"{name} must be a date or datetime, got {value!r}.")
+        stamp = parse_timestamp(value, name)
         if stamp.tzinfo is not None:
             raise ValueError(
                 f"{name} must be timezone-naive, got {value!r}; the log has no timezone."
