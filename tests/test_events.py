@@ -98,3 +98,17 @@ def test_bad_input():
         summarize_events(events, event_type="event")
     with pytest.raises(ValueError, match="session_gap must be a positive"):
         summarize_events(events.dropna(), session_gap="0s")
+
+
+def test_polars_input_gives_the_same_table():
+    pl = pytest.importorskip("polars")
+    events = pd.DataFrame({
+        "customer_id": ["a", "a", "b"],
+        "timestamp": pd.to_datetime(["2024-01-01 10:00", "2024-01-01 12:00", "2024-01-02 08:00"]),
+        "event_type": ["view", "add_to_cart", "view"],
+        "device": ["mobile", "mobile", "desktop"],
+    })
+    pd.testing.assert_frame_equal(summarize_events(pl.from_pandas(events), device="device"),
+                                  summarize_events(events, device="device"),
+                                  check_dtype=False, check_index_type=False,
+                                  check_categorical=False)
