@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from . import _validation as v
-from ._groups import group_by_customer
+from ._groups import group_by_customer, index_by_customer
 from ._kernels.sessions import summarize_activity
 from ._preferences import label_counts, preference_columns
 from ._quality import DataQualityReport
@@ -171,9 +171,7 @@ def summarize_events(
             columns.update(preference_columns(counts, label_names, top=top, prefix=prefix,
                                               max_share_columns=max_columns))
 
-    table = pd.DataFrame(columns, index=pd.Index(ids[np.flatnonzero(present)], name=customer))
-    if not table.index.is_monotonic_increasing:
-        table = table.iloc[np.argsort(table.index.to_numpy(), kind="stable")]
+    table = index_by_customer(pd.DataFrame(columns), ids, present, customer)
     dropped = {f"invalid ({reason})": v.count(mask) for reason, mask in invalid_masks.items()}
     dropped["after_as_of"] = v.count(after)
     quality = DataQualityReport(
@@ -182,8 +180,8 @@ def summarize_events(
         rows_used=len(rows),
         customers=len(table),
         as_of=v.day_to_timestamp(as_of_day),
-        dropped={k: n for k, n in dropped.items() if n},
-        changed={"timezone_converted": n_converted} if n_converted else {},
+        dropped=dropped,
+        changed={"timezone_converted": n_converted},
     )
     table.attrs["data_quality"] = quality
     quality.warn_if_dropped()

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import numba
 import numpy as np
+import pandas as pd
 
 from ._kernels.grouping import group_rows, take
 
@@ -45,6 +46,14 @@ class GroupedLog:
 # Row numbers are int32: half the memory traffic of int64. Logs beyond this
 # belong on the Dask or Spark path, which summarises them bucket by bucket.
 MAX_ROWS = np.iinfo(np.int32).max
+
+
+def index_by_customer(table, ids, present, name):
+    """Index per-customer rows by the ids of the non-empty groups, sorted by id."""
+    table.index = pd.Index(ids[np.flatnonzero(present)], name=name)
+    if not table.index.is_monotonic_increasing:
+        table = table.iloc[np.argsort(table.index.to_numpy(), kind="stable")]
+    return table
 
 
 def group_by_customer(codes, ticks, n_groups, amount=None, base=0):

@@ -69,6 +69,13 @@ class DataQualityReport:
     changed: dict = field(default_factory=dict)
     flagged: dict = field(default_factory=dict)
 
+    def __post_init__(self):
+        # Keep only reasons that affected rows, so callers can count every
+        # check they ran and the report still lists just what happened.
+        for name in ("dropped", "changed", "flagged"):
+            counts = {reason: int(n) for reason, n in getattr(self, name).items() if n}
+            object.__setattr__(self, name, counts)
+
     @property
     def is_clean(self):
         """bool: True when no row was dropped, changed or flagged."""

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 
 from . import _validation as v
-from ._groups import group_by_customer
+from ._groups import group_by_customer, index_by_customer
 from ._kernels.grouping import flag_same_time_and_amount
 from ._kernels.occasions import (
     FIRST_DAY,
@@ -264,9 +264,7 @@ def summarize_transactions(
         extra = _extra_columns(frame, rows, purchases, present, tpd, category, channel,
                                device, habits, max_share_columns)
         table = pd.concat([table, pd.DataFrame(extra)], axis=1)
-    table.index = pd.Index(ids[np.flatnonzero(present)], name=customer)
-    if not table.index.is_monotonic_increasing:
-        table = table.iloc[np.argsort(table.index.to_numpy(), kind="stable")]
+    table = index_by_customer(table, ids, present, customer)
 
     quality = DataQualityReport(
         source="orders",
@@ -274,9 +272,7 @@ def summarize_transactions(
         rows_used=len(purchases.order) + report["changed"].get("refund_netted", 0),
         customers=len(table),
         as_of=v.day_to_timestamp(as_of_day),
-        dropped={k: n for k, n in report["dropped"].items() if n},
-        changed={k: n for k, n in report["changed"].items() if n},
-        flagged={k: n for k, n in report["flagged"].items() if n},
+        **report,
     )
     table.attrs["data_quality"] = quality
     quality.warn_if_dropped()

@@ -75,7 +75,7 @@ def customer_codes(values, column):
                 f"Column {column!r} holds non-integer numbers (for example "
                 f"{fractional.iloc[0]!r}); customer ids must be integers or strings."
             )
-        values = values.fillna(present.min() if len(present) else 0).astype(np.int64)
+        values = values.astype("Int64")  # missing ids are filled once, below
     elif values.dtype == object:
         kind = pd.api.types.infer_dtype(values, skipna=True)
         if kind == "integer":
@@ -243,7 +243,7 @@ def reject_invalid_rows(masks, name, policy):
             f"{name} has invalid rows: {'; '.join(problems)}. Fix them, or pass "
             "invalid='drop' to leave them out (they are counted in the report)."
         )
-    return np.logical_or.reduce(list(masks.values()))
+    return either(*masks.values())
 
 
 def either(*masks):
