@@ -1,14 +1,23 @@
 """userpersona: explainable, governed customer profiles from order and behaviour logs."""
 
+from ._binning import BinningWarning
 from ._events import summarize_events
 from ._quality import DataQualityReport, DataQualityWarning
+from ._rfm import RFMScorer
+from ._segments import CN8, RFM11, SegmentMap, SegmentRules
 from ._summary import summarize_transactions
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "BinningWarning",
+    "CN8",
     "DataQualityReport",
     "DataQualityWarning",
+    "RFM11",
+    "RFMScorer",
+    "SegmentMap",
+    "SegmentRules",
     "__version__",
     "summarize_events",
     "summarize_transactions",

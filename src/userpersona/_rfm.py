@@ -1,0 +1,429 @@
+"""RFMScorer: fitted recency, frequency and monetary scores, and named segments."""
+
+import warnings
+from numbers import Integral
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import _check_feature_names_in, check_is_fitted, validate_data
+
+from ._binning import BinningWarning, bin_of, check_edges, quantile_edges
+from ._input import as_table, first_row, numeric_column
+from ._output import as_output
+from ._segments import NAMED_MAPS, SegmentMap
+
+DIMENSIONS = ("recency", "frequency", "monetary")
+
+
+class RFMScorer(TransformerMixin, BaseEstimator):
+    """Score customers 1..n_bins on recency, frequency and monetary value, and segment them.
+
+    Fit on the customer table (one row per customer, such as the output of
+    :func:`~userpersona.summarize_transactions`). Each dimension is cut into
+    ``n_bins`` bins by edges fitted on the training customers (or given), so a
+    customer's scores depend only on its own values and the fitted model. Higher
+    scores are better: a *smaller* recency gives a *higher* R.
+
+    A value falls in the bin given by the number of edges strictly below it.
+    Quantile edges are the lower quantiles of the training values at
+    ``1/n_bins, 2/n_bins, ...``, so a value's bin is the number of ``1/n_bins``
+    fractions of training customers with a strictly smaller value. Equal values
+    always get equal scores; when ties make edges coincide (most customers bought
+    once), the tied customers share the lowest score their group reaches, the
+    scores in between stay unused rather than being renumbered, and a
+    :class:`~userpersona.BinningWarning` says how many distinct scores remain.
+
+    Customers without a purchase (missing recency) score 1 in every dimension
+    and get the segment map's ``no_purchase`` label (``"No Purchase"``). They are
+    left out when learning edges and centres.
+
+    Parameters
+    ----------
+    recency, frequency, monetary : str or int, default="recency_days", "frequency", \
+"monetary_total"
+        The columns to score, by name, or by position for arrays.
+    n_bins : int, default=5
+        Number of scores per dimension, from 2 to 20.
+    strategy : {"quantile", "fixed"}, default="quantile"
+        How edges are set: learned from the training customers, or given in
+        ``edges``.
+    edges : dict, default=None
+        Fixed edges by dimension, ``{"recency": [...], "frequency": [...],
+        "monetary": [...]}``: ``n_bins - 1`` strictly increasing values in the
+        column's own units. A value equal to an edge falls in the lower interval,
+        and recency intervals are scored from the most recent down: with
+        ``n_bins=5`` and recency edges ``[30, 90, 180, 365]``, R is 5 up to 30
+        days and 1 beyond 365. With ``strategy="quantile"`` the dimensions given
+        here use their fixed edges and the others are learned.
+    segments : {"rfm11", "rfm11_zh", "cn8", "cn8_en"}, SegmentMap or None, \
+default="rfm11"
+        The segment map: the eleven R x FM segments (:class:`~userpersona.RFM11`),
+        the Chinese eight-class value model (:class:`~userpersona.CN8`), rules of
+        your own (:class:`~userpersona.SegmentRules`), or None for no segment.
+    weights : array-like of shape (3,), default=None
+        Weights of R, F and M in ``rfm_score``; None gives (1, 1, 1), the sum.
+    code : bool, default=True
+        Whether to output ``rfm_code``, the scores as text (``"545"``; with 10 or
+        more bins separated by hyphens, ``"10-3-7"``).
+
+    Attributes
+    ----------
+    bin_edges_ : ndarray of shape (3, n_bins - 1)
+        The edges used for recency, frequency and monetary value, in their units.
+    n_distinct_scores_ : ndarray of shape (3,)
+        Distinct R, F and M scores among the training customers with a purchase.
+    segment_map_ : SegmentMap or None
+        The fitted segment map (for :class:`~userpersona.CN8`, its centres).
+    weights_ : ndarray of shape (3,)
+        Weights of the combined score.
+    n_features_in_ : int
+        Number of columns seen in ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names seen in ``fit``, when ``X`` has string column names.
+
+    See Also
+    --------
+    summarize_transactions : Build the customer table from an order log.
+    RFM11, CN8, SegmentRules : Segment maps.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from userpersona import RFMScorer
+    >>> customers = pd.DataFrame(
+    ...     {"recency_days": [2, 15, 40, 90, 300],
+    ...      "frequency": [12, 6, 3, 2, 1],
+    ...      "monetary_total": [1500.0, 700.0, 260.0, 90.0, 25.0]},
+    ...     index=pd.Index([101, 102, 103, 104, 105], name="customer_id"))
+    >>> scorer = RFMScorer().set_output(transform="pandas").fit(customers)
+    >>> scorer.transform(customers)
+                 r_score  f_score  m_score rfm_code  rfm_score       rfm_segment
+    customer_id
+    101                5        5        5      555       15.0         Champions
+    102                4        4        4      444       12.0             Loyal
+    103                3        3        3      333        9.0    Need Attention
+    104                2        2        2      222        6.0       Hibernating
+    105                1        1        1      111        3.0              Lost
+    """
+
+    _parameter_constraints: dict = {
+        "recency": [str, Integral],
+        "frequency": [str, Integral],
+        "monetary": [str, Integral],
+        "n_bins": [Interval(Integral, 2, 20, closed="both")],
+        "strategy": [StrOptions({"quantile", "fixed"})],
+        "edges": [dict, None],
+        "segments": [StrOptions(set(NAMED_MAPS)), SegmentMap, None],
+        "weights": ["array-like", None],
+        "code": ["boolean"],
+    }
+
+    def __init__(
+        self,
+        *,
+        recency="recency_days",
+        frequency="frequency",
+        monetary="monetary_total",
+        n_bins=5,
+        strategy="quantile",
+        edges=None,
+        segments="rfm11",
+        weights=None,
+        code=True,
+    ):
+        self.recency = recency
+        self.frequency = frequency
+        self.monetary = monetary
+        self.n_bins = n_bins
+        self.strategy = strategy
+        self.edges = edges
+        self.segments = segments
+        self.weights = weights
+        self.code = code
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Learn the bin edges (and the segment map's centres) from the customers.
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_customers, n_features)
+            The customer table.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : RFMScorer
+            The fitted scorer.
+        """
+        fixed = self._fixed_edges()
+        self.weights_ = self._checked_weights()
+        table, _ = self._checked_table(X, reset=True)
+        values, purchased = self._values(table)
+        bought = [value[purchased] for value in values] if not purchased.all() else values
+        if not len(bought[0]):
+            raise ValueError(
+                f"No customer in X has a purchase (column {self._name('recency')} is missing "
+                "everywhere), so there is nothing to learn scores from."
+            )
+        self.bin_edges_ = np.vstack([
+            fixed[dimension] if dimension in fixed else quantile_edges(value, self.n_bins)
+            for dimension, value in zip(DIMENSIONS, bought)
+        ])
+        scores = self._scores(bought, np.ones(len(bought[0]), dtype=bool))
+        self.n_distinct_scores_ = np.array(
+            [np.count_nonzero(np.bincount(score, minlength=self.n_bins + 1)) for score in scores]
+        )
+        self._warn_unused_scores(bought)
+        segments = self.segments
+        if isinstance(segments, str):
+            segments = NAMED_MAPS[segments]()
+        self.segment_map_ = (
+            None if segments is None else segments.fit(bought, scores, self.n_bins)
+        )
+        return self
+
+    def transform(self, X):
+        """Score the customers and name their segments.
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_customers, n_features)
+            The customer table, with the columns seen in ``fit``.
+
+        Returns
+        -------
+        X_out : ndarray or DataFrame of shape (n_customers, n_outputs)
+            ``r_score``, ``f_score``, ``m_score``, ``rfm_code`` (with
+            ``code=True``), ``rfm_score`` and ``rfm_segment`` (with a segment
+            map). A NumPy array by default (of objects when it holds text); with
+            ``set_output(transform="pandas")`` a DataFrame on the index of ``X``
+            with integer scores and categorical code and segment.
+        """
+        check_is_fitted(self)
+        table, index = self._checked_table(X, reset=False)
+        values, purchased = self._values(table)
+        r, f, m = self._scores(values, purchased)
+        columns = {"r_score": r, "f_score": f, "m_score": m}
+        if self.code:
+            k = self.n_bins
+            cells = (r - 1) * k * k + (f - 1) * k + (m - 1)
+            columns["rfm_code"] = pd.Categorical.from_codes(cells, self._code_names())
+        columns["rfm_score"] = self.weights_ @ np.vstack([r, f, m]).astype(np.float64)
+        if self.segment_map_ is not None:
+            columns["rfm_segment"] = self._segments(values, purchased, (r, f, m))
+        return as_output(columns, index, self)
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the output columns.
+
+        Parameters
+        ----------
+        input_features : array-like of str, default=None
+            Checked against the columns seen in ``fit``; the output names do not
+            depend on them.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str
+            ``r_score``, ``f_score``, ``m_score``, then ``rfm_code``,
+            ``rfm_score`` and ``rfm_segment`` as configured.
+        """
+        check_is_fitted(self)
+        _check_feature_names_in(self, input_features, generate_names=False)
+        names = ["r_score", "f_score", "m_score"]
+        names += ["rfm_code"] * bool(self.code) + ["rfm_score"]
+        names += ["rfm_segment"] * (self.segment_map_ is not None)
+        return np.asarray(names, dtype=object)
+
+    def segment_summary(self, X):
+        """Size, revenue and mean R, F, M of every segment.
+
+        Revenue is the sum of the monetary column, which should then be the
+        customers' total spend (the default ``monetary_total``).
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_customers, n_features)
+            The customer table, with the columns seen in ``fit``.
+
+        Returns
+        -------
+        summary : DataFrame
+            One row per segment label, in the map's order (segments without
+            customers included), with ``customers``, ``share``, ``revenue``,
+            ``revenue_share``, ``recency_mean``, ``frequency_mean``,
+            ``monetary_mean`` and ``average_order_value``, the revenue per
+            purchase occasion.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from userpersona import RFMScorer
+        >>> customers = pd.DataFrame({"recency_days": [2, 15, 40, 90, 300, None],
+        ...                           "frequency": [12, 6, 3, 2, 1, 0],
+        ...                           "monetary_total": [1500.0, 700, 260, 90, 25, 0]})
+        >>> summary = RFMScorer().fit(customers).segment_summary(customers)
+        >>> summary.loc[["Champions", "Lost", "No Purchase"], ["customers", "revenue"]]
+                     customers  revenue
+        rfm_segment
+        Champions            1   1500.0
+        Lost                 1     25.0
+        No Purchase          1      0.0
+        """
+        check_is_fitted(self)
+        if self.segment_map_ is None:
+            raise ValueError("segment_summary needs a segment map; this scorer has segments=None.")
+        table, _ = self._checked_table(X, reset=False)
+        values, purchased = self._values(table)
+        segment = self._segments(values, purchased, self._scores(values, purchased))
+        recency, frequency, monetary = values
+        frame = pd.DataFrame({
+            "rfm_segment": segment, "recency": recency,
+            "frequency": np.where(purchased, frequency, 0.0),
+            "monetary": np.where(purchased, monetary, 0.0),
+        })
+        groups = frame.groupby("rfm_segment", observed=False)
+        summary = groups.agg(
+            customers=("recency", "size"), revenue=("monetary", "sum"),
+            recency_mean=("recency", "mean"), frequency_mean=("frequency", "mean"),
+            monetary_mean=("monetary", "mean"), occasions=("frequency", "sum"),
+        )
+        summary.insert(1, "share", summary["customers"] / max(len(frame), 1))
+        total = summary["revenue"].sum()
+        summary.insert(3, "revenue_share", summary["revenue"] / total if total else np.nan)
+        occasions = summary.pop("occasions")
+        summary["average_order_value"] = summary["revenue"] / occasions.where(occasions > 0)
+        return summary
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True  # a missing recency means "no purchase yet"
+        tags.input_tags.positive_only = True
+        tags.transformer_tags.preserves_dtype = []
+        return tags
+
+    # -- helpers ------------------------------------------------------------------
+
+    def _checked_table(self, X, *, reset):
+        table, index = as_table(X)
+        if isinstance(table, pd.DataFrame):
+            # only the scored columns need to be numeric: they are checked one by one
+            validate_data(self, table, reset=reset, skip_check_array=True)
+            if not len(table):
+                raise ValueError("X has 0 customers (rows); RFMScorer needs at least one.")
+        else:
+            table = validate_data(self, table, reset=reset, ensure_all_finite=False)
+        return table, index
+
+    def _name(self, dimension):
+        key = getattr(self, dimension)
+        return f"{key!r}" if isinstance(key, str) else f"{key} ({dimension})"
+
+    def _values(self, table):
+        """The three columns as float arrays, checked; and who has a purchase."""
+        values = [numeric_column(table, getattr(self, dimension), dimension)
+                  for dimension in DIMENSIONS]
+        purchased = ~np.isnan(values[0])
+        for dimension, value in zip(DIMENSIONS, values):
+            name = self._name(dimension)
+            problems = {
+                "infinite values": np.isinf(value),
+                "negative values": value < 0,
+                "missing values for customers with a purchase": np.isnan(value) & purchased,
+            }
+            for problem, mask in problems.items():
+                if mask.any():
+                    raise ValueError(
+                        ("Negative values in data: " if problem == "negative values" else "")
+                        + f"Column {name} has {int(mask.sum()):,} {problem} "
+                        f"({first_row(table, mask)}, value {value[np.argmax(mask)]!r}). "
+                        + _FIXES[problem]
+                    )
+        return values, purchased
+
+    def _scores(self, values, purchased):
+        """R, F and M scores of every customer, 1 when without a purchase."""
+        k = self.n_bins
+        bins = [bin_of(value, edges) for value, edges in zip(values, self.bin_edges_)]
+        r = k - bins[0]  # a missing recency sorts last: R = 1
+        f, m = bins[1] + 1, bins[2] + 1
+        if not purchased.all():
+            f = np.where(purchased, f, 1)
+            m = np.where(purchased, m, 1)
+        return r, f, m
+
+    def _segments(self, values, purchased, scores):
+        segment_map = self.segment_map_
+        labels = list(segment_map.labels()) + [segment_map.no_purchase]
+        if purchased.all():
+            codes = segment_map.assign(values, scores)
+        else:
+            codes = np.full(len(purchased), len(labels) - 1, dtype=np.intp)
+            codes[purchased] = segment_map.assign(
+                [value[purchased] for value in values], [score[purchased] for score in scores]
+            )
+        return pd.Categorical.from_codes(codes, labels)
+
+    def _code_names(self):
+        k = self.n_bins
+        scores = range(1, k + 1)
+        template = "{}{}{}" if k < 10 else "{}-{}-{}"
+        return [template.format(r, f, m) for r in scores for f in scores for m in scores]
+
+    def _fixed_edges(self):
+        given = {} if self.edges is None else dict(self.edges)
+        unknown = set(given) - set(DIMENSIONS)
+        if unknown:
+            raise ValueError(
+                f"edges has unknown keys {sorted(unknown)}; its keys are {list(DIMENSIONS)}."
+            )
+        if self.strategy == "fixed" and set(given) != set(DIMENSIONS):
+            missing = [dimension for dimension in DIMENSIONS if dimension not in given]
+            raise ValueError(
+                f"strategy='fixed' needs edges for every dimension; missing: {missing}."
+            )
+        return {name: check_edges(edges, self.n_bins, name) for name, edges in given.items()}
+
+    def _checked_weights(self):
+        if self.weights is None:
+            return np.ones(3)
+        weights = np.asarray(self.weights, dtype=np.float64)
+        if weights.shape != (3,) or not np.isfinite(weights).all() or (weights < 0).any():
+            raise ValueError(
+                f"weights must be three non-negative numbers (R, F, M), got {self.weights!r}."
+            )
+        return weights
+
+    def _warn_unused_scores(self, values):
+        for dimension, value, edges, distinct in zip(
+            DIMENSIONS, values, self.bin_edges_, self.n_distinct_scores_
+        ):
+            if distinct == self.n_bins:
+                continue
+            tied = np.unique(edges)
+            shares = [np.count_nonzero(value == edge) / len(value) for edge in tied]
+            top = int(np.argmax(shares))
+            warnings.warn(
+                f"Column {self._name(dimension)} has only {distinct} distinct scores out of "
+                f"{self.n_bins}: {shares[top]:.1%} of the customers share the value "
+                f"{tied[top]:g}, and equal values always get equal scores. The edges used "
+                f"are in bin_edges_; fewer bins or fixed edges avoid the gaps.",
+                BinningWarning, stacklevel=4,
+            )
+
+
+_FIXES = {
+    "infinite values": "Replace them with a finite value or drop those customers.",
+    "negative values": (
+        "RFM scores need non-negative recency, frequency and spend; if refunds exceed "
+        "purchases, clip spend at zero (X.clip(lower=0)) or leave those customers out."
+    ),
+    "missing values for customers with a purchase": (
+        "A missing recency marks a customer without a purchase; for customers with a "
+        "recency, fill frequency and spend."
+    ),
+}

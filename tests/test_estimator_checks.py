@@ -1,0 +1,89 @@
+"""scikit-learn's common estimator checks, run on every estimator of the package.
+
+Arrays have no column names, so the checks address the R, F and M columns by
+position. Each expected failure is listed with the reason it cannot pass.
+"""
+
+import pytest
+from sklearn.utils import estimator_checks
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from userpersona import RFMScorer
+
+# The checks compare outputs with assert_allclose, which cannot compare text: the
+# RFM code and the segment label are text columns. The numeric-only configuration
+# below runs these checks on the same scores.
+_TEXT_OUTPUT = "the output holds text columns (RFM code, segment), which assert_allclose cannot compare"
+# The pandas output is typed (integer scores, categorical labels) while the checks
+# expect the dtypes of DataFrame(numpy_output), all float or all object.
+_TYPED_FRAME = "the pandas and polars outputs keep integer scores and categorical labels"
+
+# With allow_nan, the check puts NaN anywhere; a missing recency means "no
+# purchase", but a missing frequency or spend for a buyer is refused.
+_NAN_FOR_BUYER = "NaN in frequency or spend of a customer with a purchase is an error by design"
+
+RFM_TEXT_FAILURES = {
+    "check_pipeline_consistency": _TEXT_OUTPUT,
+    "check_set_output_transform": _TEXT_OUTPUT,
+    "check_transformer_general": _TEXT_OUTPUT,
+    "check_transformer_data_not_an_array": _TEXT_OUTPUT,
+    "check_methods_subset_invariance": _TEXT_OUTPUT,
+    "check_methods_sample_order_invariance": _TEXT_OUTPUT,
+    "check_fit_idempotent": _TEXT_OUTPUT,
+}
+RFM_FAILURES = {
+    "check_estimators_pickle": _NAN_FOR_BUYER,
+    "check_estimators_pickle(readonly_memmap=True)": _NAN_FOR_BUYER,
+}
+TYPED_FRAME_FAILURES = {
+    "check_set_output_transform_pandas": _TYPED_FRAME,
+    "check_global_output_transform_pandas": _TYPED_FRAME,
+    "check_set_output_transform_polars": _TYPED_FRAME,
+    "check_global_set_output_transform_polars": _TYPED_FRAME,
+}
+
+# Checks scikit-learn runs on its own estimators outside parametrize_with_checks.
+EXTRA_CHECKS = [
+    "check_param_validation",
+    "check_dataframe_column_names_consistency",
+    "check_transformer_get_feature_names_out",
+    "check_transformer_get_feature_names_out_pandas",
+    "check_get_feature_names_out_error",
+    "check_set_output_transform",
+    "check_set_output_transform_pandas",
+    "check_global_output_transform_pandas",
+    "check_set_output_transform_polars",
+    "check_global_set_output_transform_polars",
+]
+
+ESTIMATORS = [
+    RFMScorer(recency=0, frequency=1, monetary=-1),
+    RFMScorer(recency=0, frequency=1, monetary=-1, segments=None, code=False),
+]
+
+
+def _expected_failures(estimator):
+    if isinstance(estimator, RFMScorer):
+        text = estimator.code or estimator.segments is not None
+        return {**(RFM_TEXT_FAILURES if text else {}), **RFM_FAILURES, **TYPED_FRAME_FAILURES}
+    return {}
+
+
+@parametrize_with_checks(ESTIMATORS, expected_failed_checks=_expected_failures)
+def test_scikit_learn_contract(estimator, check):
+    check(estimator)
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=repr)
+@pytest.mark.parametrize("check_name", EXTRA_CHECKS)
+def test_scikit_learn_contract_beyond_the_common_checks(estimator, check_name):
+    check = getattr(estimator_checks, check_name)
+    reason = _expected_failures(estimator).get(check_name)
+    if not reason:
+        check(type(estimator).__name__, estimator)
+        return
+    try:
+        check(type(estimator).__name__, estimator)
+    except Exception:
+        pytest.xfail(reason)
+    pytest.fail(f"{check_name} was expected to fail ({reason}) but passed; update the list.")
