@@ -101,3 +101,24 @@ def summarize_transactions(orders, as_of=None, time_unit="D"):
             "T": -day_numbers[0] / per_unit,
         })
     return pd.DataFrame(rows).set_index("customer_id")
+
+
+def quantile_bin(training, values, n_bins):
+    """Bin of each value by the documented rule, counted directly from the training values.
+
+    ``min(n_bins - 1, floor(n_bins * share of training values strictly below x))``.
+    """
+    training = np.sort(np.asarray(training, dtype=float))
+    below = np.array([np.sum(training < x) for x in values])
+    return np.minimum(n_bins - 1, (n_bins * below) // len(training))
+
+
+def rfm_scores(table, n_bins):
+    """R, F and M scores of a customer table scored against itself, by the rule above."""
+    bought = table["recency_days"].notna().to_numpy()
+    scores = {}
+    for name, column in [("r", "recency_days"), ("f", "frequency"), ("m", "monetary_total")]:
+        values = table[column].to_numpy(dtype=float)
+        bins = quantile_bin(values[bought], np.where(bought, values, np.inf), n_bins)
+        scores[name] = np.where(bought, n_bins - bins if name == "r" else bins + 1, 1)
+    return scores

@@ -71,7 +71,8 @@ def first_row(table, mask):
     """Describe the first row where ``mask`` holds: its index label or position."""
     position = int(np.argmax(mask))
     if isinstance(table, pd.DataFrame):
-        return f"first at index {table.index[position]!r}"
+        label = table.index[position:position + 1].tolist()[0]  # a Python scalar
+        return f"first at index {label!r}"
     return f"first at row {position}"
 
 

@@ -177,7 +177,7 @@ default="rfm11"
         self.n_distinct_scores_ = np.array(
             [np.count_nonzero(np.bincount(score, minlength=self.n_bins + 1)) for score in scores]
         )
-        self._warn_unused_scores(bought)
+        self._warn_unused_scores(bought, learned=[d not in fixed for d in DIMENSIONS])
         segments = self.segments
         if isinstance(segments, str):
             segments = NAMED_MAPS[segments]()
@@ -313,10 +313,12 @@ default="rfm11"
         if isinstance(table, pd.DataFrame):
             # only the scored columns need to be numeric: they are checked one by one
             validate_data(self, table, reset=reset, skip_check_array=True)
-            if not len(table):
+            if reset and not len(table):
                 raise ValueError("X has 0 customers (rows); RFMScorer needs at least one.")
         else:
-            table = validate_data(self, table, reset=reset, ensure_all_finite=False)
+            # transform accepts an empty batch; fit needs customers to learn from
+            table = validate_data(self, table, reset=reset, ensure_all_finite=False,
+                                  ensure_min_samples=int(reset))
         return table, index
 
     def _name(self, dimension):
@@ -340,7 +342,7 @@ default="rfm11"
                     raise ValueError(
                         ("Negative values in data: " if problem == "negative values" else "")
                         + f"Column {name} has {int(mask.sum()):,} {problem} "
-                        f"({first_row(table, mask)}, value {value[np.argmax(mask)]!r}). "
+                        f"({first_row(table, mask)}, value {float(value[np.argmax(mask)])!r}). "
                         + _FIXES[problem]
                     )
         return values, purchased
@@ -398,11 +400,12 @@ default="rfm11"
             )
         return weights
 
-    def _warn_unused_scores(self, values):
-        for dimension, value, edges, distinct in zip(
-            DIMENSIONS, values, self.bin_edges_, self.n_distinct_scores_
+    def _warn_unused_scores(self, values, learned):
+        # Fixed edges leave scores unused by the user's choice: no warning for them.
+        for dimension, value, edges, distinct, warn in zip(
+            DIMENSIONS, values, self.bin_edges_, self.n_distinct_scores_, learned
         ):
-            if distinct == self.n_bins:
+            if distinct == self.n_bins or not warn:
                 continue
             tied = np.unique(edges)
             shares = [np.count_nonzero(value == edge) / len(value) for edge in tied]
