@@ -122,3 +122,20 @@ def rfm_scores(table, n_bins):
         bins = quantile_bin(values[bought], np.where(bought, values, np.inf), n_bins)
         scores[name] = np.where(bought, n_bins - bins if name == "r" else bins + 1, 1)
     return scores
+
+
+def score_customers(recency, frequency, monetary, edges, weights, n_bins):
+    """R, F, M, cell and combined score of each customer, one row at a time."""
+    rows = []
+    for rec, freq, mon in zip(recency, frequency, monetary, strict=False):
+        if np.isnan(rec):
+            r = f = m = 1
+        else:
+            r = n_bins - int(np.sum(edges[0] < rec))
+            f = 1 + int(np.sum(edges[1] < freq))
+            m = 1 + int(np.sum(edges[2] < mon))
+        cell = (r - 1) * n_bins**2 + (f - 1) * n_bins + (m - 1)
+        rows.append((r, f, m, cell, weights[0] * r + weights[1] * f + weights[2] * m))
+    if not rows:
+        return (np.array([]),) * 5
+    return tuple(np.array(column) for column in zip(*rows, strict=True))

@@ -13,7 +13,9 @@ from userpersona import RFMScorer
 # The checks compare outputs with assert_allclose, which cannot compare text: the
 # RFM code and the segment label are text columns. The numeric-only configuration
 # below runs these checks on the same scores.
-_TEXT_OUTPUT = "the output holds text columns (RFM code, segment), which assert_allclose cannot compare"
+_TEXT_OUTPUT = (
+    "the output holds text columns (RFM code, segment), which assert_allclose cannot compare"
+)
 # The pandas output is typed (integer scores, categorical labels) while the checks
 # expect the dtypes of DataFrame(numpy_output), all float or all object.
 _TYPED_FRAME = "the pandas and polars outputs keep integer scores and categorical labels"

@@ -39,7 +39,7 @@ def test_rfm11_on_every_cell_of_the_grid():
              for row in RFM11_DOCUMENTED.strip().splitlines()]
     cells = list(itertools.product(range(1, 6), repeat=3))
     got = segments(customers_for_cells(cells))
-    for (r, f, m), label in zip(cells, got):
+    for (r, f, m), label in zip(cells, got, strict=True):
         fm = int(np.floor((f + m) / 2 + 0.5))  # half up
         assert label == table[5 - r][fm - 1], (r, f, m)
     assert set(got) == set(RFM11().labels())  # all eleven segments are reachable

@@ -34,11 +34,6 @@ def quantile_edges(values, n_bins):
     return np.partition(values, np.unique(ranks))[ranks]
 
 
-def bin_of(values, edges):
-    """Bin of each value: the number of edges strictly below it (NaN: last bin)."""
-    return np.searchsorted(edges, values, side="left")
-
-
 def check_edges(edges, n_bins, name):
     """Validate user-given edges: ``n_bins - 1`` finite, strictly increasing numbers."""
     try:

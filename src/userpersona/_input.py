@@ -47,20 +47,21 @@ def numeric_column(table, key, role):
     label = _label(key, role)
     if isinstance(values, pd.Series):
         dtype = values.dtype
+        is_object = pd.api.types.is_object_dtype(dtype)  # numbers stored as objects
         if pd.api.types.is_bool_dtype(dtype) or not (
-            pd.api.types.is_numeric_dtype(dtype) or dtype == object
+            pd.api.types.is_numeric_dtype(dtype) or is_object
         ):
             raise TypeError(
                 f"{label} is not numeric (dtype {dtype}); convert it, for example "
                 f"with pd.to_numeric(X[{key!r}])."
             )
-        values = values.to_numpy(dtype=object if dtype == object else None, na_value=np.nan)
+        values = values.to_numpy(dtype=object if is_object else None, na_value=np.nan)
     if values.dtype.kind == "b":
         raise TypeError(f"{label} holds booleans, not numbers.")
     if values.dtype.kind == "c":
         raise ValueError(f"Complex data not supported: {label} holds complex numbers.")
     try:
-        return np.asarray(values, dtype=np.float64)
+        return np.ascontiguousarray(values, dtype=np.float64)
     except (TypeError, ValueError) as error:
         raise TypeError(
             f"{label} is not numeric: {error}. Convert it, for example with pd.to_numeric."

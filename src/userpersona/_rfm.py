@@ -9,8 +9,9 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted, validate_data
 
-from ._binning import BinningWarning, bin_of, check_edges, quantile_edges
+from ._binning import BinningWarning, check_edges, quantile_edges
 from ._input import as_table, first_row, numeric_column
+from ._kernels.scoring import score_customers
 from ._output import as_output
 from ._segments import NAMED_MAPS, SegmentMap
 
@@ -171,9 +172,9 @@ default="rfm11"
             )
         self.bin_edges_ = np.vstack([
             fixed[dimension] if dimension in fixed else quantile_edges(value, self.n_bins)
-            for dimension, value in zip(DIMENSIONS, bought)
+            for dimension, value in zip(DIMENSIONS, bought, strict=True)
         ])
-        scores = self._scores(bought, np.ones(len(bought[0]), dtype=bool))
+        scores, _, _ = self._scores(bought)
         self.n_distinct_scores_ = np.array(
             [np.count_nonzero(np.bincount(score, minlength=self.n_bins + 1)) for score in scores]
         )
@@ -206,15 +207,13 @@ default="rfm11"
         check_is_fitted(self)
         table, index = self._checked_table(X, reset=False)
         values, purchased = self._values(table)
-        r, f, m = self._scores(values, purchased)
-        columns = {"r_score": r, "f_score": f, "m_score": m}
+        scores, cells, score = self._scores(values)
+        columns = dict(zip(["r_score", "f_score", "m_score"], scores, strict=True))
         if self.code:
-            k = self.n_bins
-            cells = (r - 1) * k * k + (f - 1) * k + (m - 1)
             columns["rfm_code"] = pd.Categorical.from_codes(cells, self._code_names())
-        columns["rfm_score"] = self.weights_ @ np.vstack([r, f, m]).astype(np.float64)
+        columns["rfm_score"] = score
         if self.segment_map_ is not None:
-            columns["rfm_segment"] = self._segments(values, purchased, (r, f, m))
+            columns["rfm_segment"] = self._segments(values, purchased, scores)
         return as_output(columns, index, self)
 
     def get_feature_names_out(self, input_features=None):
@@ -279,7 +278,7 @@ default="rfm11"
             raise ValueError("segment_summary needs a segment map; this scorer has segments=None.")
         table, _ = self._checked_table(X, reset=False)
         values, purchased = self._values(table)
-        segment = self._segments(values, purchased, self._scores(values, purchased))
+        segment = self._segments(values, purchased, self._scores(values)[0])
         recency, frequency, monetary = values
         frame = pd.DataFrame({
             "rfm_segment": segment, "recency": recency,
@@ -330,7 +329,7 @@ default="rfm11"
         values = [numeric_column(table, getattr(self, dimension), dimension)
                   for dimension in DIMENSIONS]
         purchased = ~np.isnan(values[0])
-        for dimension, value in zip(DIMENSIONS, values):
+        for dimension, value in zip(DIMENSIONS, values, strict=True):
             name = self._name(dimension)
             problems = {
                 "infinite values": np.isinf(value),
@@ -347,16 +346,12 @@ default="rfm11"
                     )
         return values, purchased
 
-    def _scores(self, values, purchased):
-        """R, F and M scores of every customer, 1 when without a purchase."""
-        k = self.n_bins
-        bins = [bin_of(value, edges) for value, edges in zip(values, self.bin_edges_)]
-        r = k - bins[0]  # a missing recency sorts last: R = 1
-        f, m = bins[1] + 1, bins[2] + 1
-        if not purchased.all():
-            f = np.where(purchased, f, 1)
-            m = np.where(purchased, m, 1)
-        return r, f, m
+    def _scores(self, values):
+        """R, F, M scores (1 without a purchase), score cells and combined score."""
+        r, f, m, cells, score = score_customers(
+            *values, self.bin_edges_, self.weights_, self.n_bins
+        )
+        return (r, f, m), cells, score
 
     def _segments(self, values, purchased, scores):
         segment_map = self.segment_map_
@@ -403,7 +398,7 @@ default="rfm11"
     def _warn_unused_scores(self, values, learned):
         # Fixed edges leave scores unused by the user's choice: no warning for them.
         for dimension, value, edges, distinct, warn in zip(
-            DIMENSIONS, values, self.bin_edges_, self.n_distinct_scores_, learned
+            DIMENSIONS, values, self.bin_edges_, self.n_distinct_scores_, learned, strict=False
         ):
             if distinct == self.n_bins or not warn:
                 continue

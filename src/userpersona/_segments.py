@@ -348,7 +348,7 @@ class SegmentRules(_CellMap):
         matches = [self._matches(condition, r, f, m) for _, condition in self.rules]
         taken = np.zeros(len(r), dtype=bool)
         rows = []
-        for index, ((label, _), match) in enumerate(zip(self.rules, matches)):
+        for index, ((label, _), match) in enumerate(zip(self.rules, matches, strict=True)):
             won = match & ~taken
             overlaps = [earlier for earlier in range(index) if (matches[earlier] & match).any()]
             rows.append((label, int(match.sum()), int(won.sum()), overlaps, bool(won.any())))

@@ -13,6 +13,7 @@ from tests import naive
 from userpersona._groups import group_by_customer
 from userpersona._kernels.grouping import flag_same_time_and_amount, group_rows, take
 from userpersona._kernels.occasions import aggregate_orders, summarize_occasions
+from userpersona._kernels.scoring import score_customers
 from userpersona._kernels.sessions import summarize_activity
 
 TICKS_PER_DAY = 24
@@ -130,3 +131,18 @@ def test_removing_rows_equals_grouping_the_kept_rows(log, data):
     np.testing.assert_array_equal(log.ticks, ticks[log.order])
     np.testing.assert_array_equal(log.amount, amount[log.order])
     np.testing.assert_array_equal(log.group_of_positions(), codes[log.order])
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=st.data(), n=st.integers(0, 40), n_bins=st.integers(2, 12))
+def test_score_customers_matches_naive(data, n, n_bins):
+    value = st.one_of(st.sampled_from([0.0, 1.0, 2.0, 5.0]), st.floats(0, 100))
+    columns = [data.draw(hnp.arrays(np.float64, n, elements=value)) for _ in range(3)]
+    missing = data.draw(hnp.arrays(np.bool_, n))
+    columns[0][missing] = np.nan
+    edges = np.sort(data.draw(hnp.arrays(np.float64, (3, n_bins - 1), elements=value)), axis=1)
+    weights = data.draw(hnp.arrays(np.float64, 3, elements=st.floats(0, 3)))
+    got = score_customers(*columns, edges, weights, n_bins)
+    expected = naive.score_customers(*columns, edges, weights, n_bins)
+    for a, b in zip(got, expected, strict=True):
+        np.testing.assert_allclose(a, b)
