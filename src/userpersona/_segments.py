@@ -25,7 +25,30 @@ _NO_PURCHASE = {"en": "No Purchase", "zh": "未购买客户"}
 class SegmentMap:
     """Base class of the segment maps used by :class:`~userpersona.RFMScorer`.
 
-    Subclasses define :meth:`labels`, :meth:`fit` and :meth:`assign`.
+    Subclasses define :meth:`labels`, :meth:`fit` and :meth:`assign`. ``fit``
+    must not change the map it is called on: it returns a fitted copy (or the
+    map itself when there is nothing to learn).
+
+    Examples
+    --------
+    A map of your own, from the M score alone:
+
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from userpersona import RFMScorer, SegmentMap
+    >>> class BigSpenders(SegmentMap):
+    ...     def labels(self):
+    ...         return ("Big spender", "Other")
+    ...     def fit(self, values, scores, n_bins):
+    ...         return self
+    ...     def assign(self, values, scores):
+    ...         return np.where(scores[2] >= 3, 0, 1)
+    >>> customers = pd.DataFrame({"recency_days": [3, 30, 90, 200, None],
+    ...                           "frequency": [5, 3, 2, 1, 0],
+    ...                           "monetary_total": [800.0, 90, 400, 20, 0]})
+    >>> scorer = RFMScorer(segments=BigSpenders()).set_output(transform="pandas")
+    >>> scorer.fit_transform(customers)["rfm_segment"].tolist()
+    ['Big spender', 'Other', 'Big spender', 'Other', 'No Purchase']
     """
 
     no_purchase = _NO_PURCHASE["en"]
@@ -232,12 +255,12 @@ class CN8(SegmentMap):
     --------
     >>> import pandas as pd
     >>> from userpersona import RFMScorer, CN8
-    >>> customers = pd.DataFrame({"recency_days": [3, 40, 200, 10],
+    >>> customers = pd.DataFrame({"recency_days": [3, 100, 200, 10],
     ...                           "frequency": [9, 4, 1, 1],
     ...                           "monetary_total": [900.0, 500.0, 30.0, 50.0]})
     >>> scorer = RFMScorer(n_bins=2, segments=CN8(language="en")).fit(customers)
     >>> scorer.segment_map_.center_
-    array([ 63.25,   3.75, 370.  ])
+    array([ 78.25,   3.75, 370.  ])
     >>> scorer.set_output(transform="pandas").transform(customers)["rfm_segment"].tolist()
     ['Important Value', 'Important Retention', 'General Win-back', 'General Development']
     """
@@ -298,10 +321,10 @@ class SegmentRules(_CellMap):
     ('VIP', 'Win back', 'Nurture', 'Other')
     >>> rules.check(n_bins=5)[["label", "cells", "cells_won", "reachable"]]
           label  cells  cells_won  reachable
-    0       VIP     24         24       True
+    0       VIP     20         20       True
     1  Win back     20         20       True
-    2   Nurture     50         26       True
-    3     Other     81         81       True
+    2   Nurture     50         30       True
+    3     Other     55         55       True
     """
 
     def __init__(self, rules, default="Other", no_purchase="No Purchase"):
