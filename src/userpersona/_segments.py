@@ -10,6 +10,7 @@ Three maps are provided: :class:`RFM11`, the eleven segments on the R x FM grid;
 """
 
 import copy
+import inspect
 import warnings
 from numbers import Integral
 
@@ -77,19 +78,16 @@ class SegmentMap:
         raise NotImplementedError
 
     def __repr__(self):
-        params = ", ".join(f"{key}={value!r}" for key, value in vars(self).items()
-                           if not key.endswith("_"))
-        return f"{type(self).__name__}({params})"
+        params = inspect.signature(type(self)).parameters
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in params
+                          if hasattr(self, name))
+        return f"{type(self).__name__}({shown})"
 
     def __eq__(self, other):
-        return type(self) is type(other) and _params(self) == _params(other)
+        return type(self) is type(other) and repr(self) == repr(other)
 
     def __hash__(self):
-        return hash((type(self).__name__, repr(self)))
-
-
-def _params(segment_map):
-    return {key: value for key, value in vars(segment_map).items() if not key.endswith("_")}
+        return hash(repr(self))
 
 
 class _CellMap(SegmentMap):
