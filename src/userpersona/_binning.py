@@ -14,9 +14,10 @@ Quantile edges are the lower ("inverted CDF") quantiles of the training values a
 so the bin is the number of ``1/n_bins`` fractions of customers a value lies above.
 Without ties this is ordinary quantile binning. With heavy ties (most customers
 bought once) several edges coincide: the tied customers all take the lowest bin
-their group reaches and the bins in between stay empty. The scores keep their
-meaning (a score of 4 out of 5 still means "above 60 % of customers") instead of
-being renumbered, and the caller reports how many distinct scores remain.
+their group reaches and the bins in between stay empty. The bins keep their
+meaning (bin 3 of 0..4 still means "above 60 % of customers") instead of being
+renumbered, and the caller reports how many distinct scores remain. (Recency is
+scored in reverse, so its lowest bin, the most recent customers, is the top score.)
 """
 
 import numpy as np

@@ -31,10 +31,12 @@ class RFMScorer(TransformerMixin, BaseEstimator):
     Quantile edges are the lower quantiles of the training values at
     ``1/n_bins, 2/n_bins, ...``, so a value's bin is the number of ``1/n_bins``
     fractions of training customers with a strictly smaller value. Equal values
-    always get equal scores; when ties make edges coincide (most customers bought
-    once), the tied customers share the lowest score their group reaches, the
-    scores in between stay unused rather than being renumbered, and a
-    :class:`~userpersona.BinningWarning` says how many distinct scores remain.
+    always get equal scores. When ties make edges coincide (most customers bought
+    once), a tied group takes the first bin it reaches in the order of the values:
+    the least frequent customers all score F = 1, the most recent all score
+    R = ``n_bins``. The scores in between stay unused rather than being
+    renumbered, and a :class:`~userpersona.BinningWarning` says how many distinct
+    scores remain.
 
     Customers without a purchase (missing recency) score 1 in every dimension
     and get the segment map's ``no_purchase`` label (``"No Purchase"``). They are
@@ -81,7 +83,7 @@ default="rfm11"
         Weights of the combined score.
     n_features_in_ : int
         Number of columns seen in ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names seen in ``fit``, when ``X`` has string column names.
 
     See Also
