@@ -332,7 +332,8 @@ default="rfm11"
                   for dimension in DIMENSIONS]
         purchased = ~np.isnan(values[0])
         for dimension, value in zip(DIMENSIONS, values, strict=True):
-            name = self._name(dimension)
+            if _looks_clean(value, may_be_missing=dimension == "recency"):
+                continue  # the common case: three reductions, no full-length masks
             problems = {
                 "infinite values": np.isinf(value),
                 "negative values": value < 0,
@@ -342,7 +343,7 @@ default="rfm11"
                 if mask.any():
                     raise ValueError(
                         ("Negative values in data: " if problem == "negative values" else "")
-                        + f"Column {name} has {int(mask.sum()):,} {problem} "
+                        + f"Column {self._name(dimension)} has {int(mask.sum()):,} {problem} "
                         f"({first_row(table, mask)}, value {float(value[np.argmax(mask)])!r}). "
                         + _FIXES[problem]
                     )
@@ -414,6 +415,16 @@ default="rfm11"
                 f"are in bin_edges_; fewer bins or fixed edges avoid the gaps.",
                 BinningWarning, stacklevel=4,
             )
+
+
+def _looks_clean(value, may_be_missing):
+    """True when ``value`` is surely finite, non-negative and (unless allowed) not NaN."""
+    if not len(value):
+        return True
+    # fmin and fmax skip NaN; a NaN anywhere makes the sum NaN
+    if not (np.fmin.reduce(value) >= 0 and np.fmax.reduce(value) < np.inf):
+        return False
+    return may_be_missing or not np.isnan(value.sum())
 
 
 _FIXES = {
