@@ -2,10 +2,13 @@
 
 from ._binning import BinningWarning
 from ._events import summarize_events
+from ._growth import lifecycle_over_time
+from ._lifecycle import LifecycleStager
 from ._quality import DataQualityReport, DataQualityWarning
 from ._rfm import RFMScorer
 from ._segments import CN8, RFM11, SegmentMap, SegmentRules
 from ._summary import summarize_transactions
+from ._transitions import transition_matrix
 
 __version__ = "0.1.0.dev0"
 
@@ -14,11 +17,14 @@ __all__ = [
     "CN8",
     "DataQualityReport",
     "DataQualityWarning",
+    "LifecycleStager",
     "RFM11",
     "RFMScorer",
     "SegmentMap",
     "SegmentRules",
     "__version__",
+    "lifecycle_over_time",
     "summarize_events",
     "summarize_transactions",
+    "transition_matrix",
 ]

@@ -12,6 +12,7 @@ from numbers import Integral
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from sklearn.utils.validation import validate_data
 
 
 def as_table(X):
@@ -35,6 +36,97 @@ def as_table(X):
             "Reshape your data with array.reshape(-1, 1) for a single feature."
         )
     return array, None
+
+
+def checked_table(estimator, X, *, reset):
+    """``X`` as a table, with scikit-learn's bookkeeping of the columns seen in ``fit``.
+
+    ``reset=True`` (in ``fit``) records ``n_features_in_`` and ``feature_names_in_``;
+    otherwise ``X`` must have the columns seen in ``fit``. ``fit`` needs at least
+    one row; ``transform`` accepts an empty batch. Returns the table and its index.
+    """
+    table, index = as_table(X)
+    if isinstance(table, pd.DataFrame):
+        # only the columns an estimator reads need to be numeric: checked one by one
+        validate_data(estimator, table, reset=reset, skip_check_array=True)
+        if reset and not len(table):
+            raise ValueError(
+                f"X has 0 customers (rows); {type(estimator).__name__} needs at least one."
+            )
+    else:
+        table = validate_data(estimator, table, reset=reset, ensure_all_finite=False,
+                              ensure_min_samples=int(reset))
+    return table, index
+
+
+def customer_values(table, keys, *, may_be_missing=(), hints=None):
+    """Read and check the numeric columns an estimator uses.
+
+    Parameters
+    ----------
+    table : DataFrame or 2-D array
+    keys : dict
+        Role (the parameter that chose the column) -> column name or position.
+        The first role is the recency: a missing value there marks a customer
+        without a purchase, for whom the other columns may be missing too.
+    may_be_missing : collection of str
+        Roles that may be missing for anyone (the gaps of a one-time buyer).
+    hints : dict, optional
+        Extra advice per problem (``"negative"``, ``"infinite"``, ``"missing"``).
+
+    Returns
+    -------
+    values : dict
+        Role -> float64 array.
+    purchased : bool array
+        Customers with a recency.
+    """
+    values = {role: numeric_column(table, key, role) for role, key in keys.items()}
+    purchased = ~np.isnan(next(iter(values.values())))
+    first_role = next(iter(keys))
+    hints = {**_HINTS, **(hints or {})}
+    for role, value in values.items():
+        missing_allowed = role == first_role or role in may_be_missing
+        if _looks_clean(value, missing_allowed):
+            continue  # the common case: three reductions, no full-length masks
+        problems = {
+            "infinite": np.isinf(value),
+            "negative": value < 0,
+            "missing": (np.zeros_like(purchased) if missing_allowed
+                        else np.isnan(value) & purchased),
+        }
+        for problem, mask in problems.items():
+            if mask.any():
+                raise ValueError(
+                    ("Negative values in data: " if problem == "negative" else "")
+                    + f"{_label(keys[role], role)} has {int(mask.sum()):,} "
+                    f"{_PROBLEMS[problem]} ({first_row(table, mask)}, value "
+                    f"{float(value[np.argmax(mask)])!r}). {hints[problem]}"
+                )
+    return values, purchased
+
+
+_PROBLEMS = {
+    "infinite": "infinite values",
+    "negative": "negative values",
+    "missing": "missing values for customers with a purchase",
+}
+_HINTS = {
+    "infinite": "Replace them with a finite value or drop those customers.",
+    "negative": "Days, counts and spend cannot be negative; check how the column was made.",
+    "missing": ("A missing recency marks a customer without a purchase; for customers "
+                "with a recency, fill this column."),
+}
+
+
+def _looks_clean(value, may_be_missing):
+    """True when ``value`` is surely finite, non-negative and (unless allowed) not NaN."""
+    if not len(value):
+        return True
+    # fmin and fmax skip NaN; a NaN anywhere makes the sum NaN
+    if not (np.fmin.reduce(value) >= 0 and np.fmax.reduce(value) < np.inf):
+        return False
+    return may_be_missing or not np.isnan(value.sum())
 
 
 def numeric_column(table, key, role):

@@ -7,10 +7,10 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import _check_feature_names_in, check_is_fitted, validate_data
+from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
 from ._binning import BinningWarning, check_edges, quantile_edges
-from ._input import as_table, first_row, numeric_column
+from ._input import checked_table, customer_values
 from ._kernels.scoring import score_customers
 from ._output import as_output
 from ._segments import NAMED_MAPS, SegmentMap
@@ -164,7 +164,7 @@ default="rfm11"
         """
         fixed = self._fixed_edges()
         self.weights_ = self._checked_weights()
-        table, _ = self._checked_table(X, reset=True)
+        table, _ = checked_table(self, X, reset=True)
         values, purchased = self._values(table)
         bought = [value[purchased] for value in values] if not purchased.all() else values
         if not len(bought[0]):
@@ -207,7 +207,7 @@ default="rfm11"
             with integer scores and categorical code and segment.
         """
         check_is_fitted(self)
-        table, index = self._checked_table(X, reset=False)
+        table, index = checked_table(self, X, reset=False)
         values, purchased = self._values(table)
         scores, cells, score = self._scores(values)
         columns = dict(zip(["r_score", "f_score", "m_score"], scores, strict=True))
@@ -278,7 +278,7 @@ default="rfm11"
         check_is_fitted(self)
         if self.segment_map_ is None:
             raise ValueError("segment_summary needs a segment map; this scorer has segments=None.")
-        table, _ = self._checked_table(X, reset=False)
+        table, _ = checked_table(self, X, reset=False)
         values, purchased = self._values(table)
         segment = self._segments(values, purchased, self._scores(values)[0])
         recency, frequency, monetary = values
@@ -309,45 +309,15 @@ default="rfm11"
 
     # -- helpers ------------------------------------------------------------------
 
-    def _checked_table(self, X, *, reset):
-        table, index = as_table(X)
-        if isinstance(table, pd.DataFrame):
-            # only the scored columns need to be numeric: they are checked one by one
-            validate_data(self, table, reset=reset, skip_check_array=True)
-            if reset and not len(table):
-                raise ValueError("X has 0 customers (rows); RFMScorer needs at least one.")
-        else:
-            # transform accepts an empty batch; fit needs customers to learn from
-            table = validate_data(self, table, reset=reset, ensure_all_finite=False,
-                                  ensure_min_samples=int(reset))
-        return table, index
-
     def _name(self, dimension):
         key = getattr(self, dimension)
         return f"{key!r}" if isinstance(key, str) else f"{key} ({dimension})"
 
     def _values(self, table):
         """The three columns as float arrays, checked; and who has a purchase."""
-        values = [numeric_column(table, getattr(self, dimension), dimension)
-                  for dimension in DIMENSIONS]
-        purchased = ~np.isnan(values[0])
-        for dimension, value in zip(DIMENSIONS, values, strict=True):
-            if _looks_clean(value, may_be_missing=dimension == "recency"):
-                continue  # the common case: three reductions, no full-length masks
-            problems = {
-                "infinite values": np.isinf(value),
-                "negative values": value < 0,
-                "missing values for customers with a purchase": np.isnan(value) & purchased,
-            }
-            for problem, mask in problems.items():
-                if mask.any():
-                    raise ValueError(
-                        ("Negative values in data: " if problem == "negative values" else "")
-                        + f"Column {self._name(dimension)} has {int(mask.sum()):,} {problem} "
-                        f"({first_row(table, mask)}, value {float(value[np.argmax(mask)])!r}). "
-                        + _FIXES[problem]
-                    )
-        return values, purchased
+        keys = {dimension: getattr(self, dimension) for dimension in DIMENSIONS}
+        values, purchased = customer_values(table, keys, hints=_HINTS)
+        return list(values.values()), purchased
 
     def _scores(self, values):
         """R, F, M scores (1 without a purchase), score cells and combined score."""
@@ -417,23 +387,12 @@ default="rfm11"
             )
 
 
-def _looks_clean(value, may_be_missing):
-    """True when ``value`` is surely finite, non-negative and (unless allowed) not NaN."""
-    if not len(value):
-        return True
-    # fmin and fmax skip NaN; a NaN anywhere makes the sum NaN
-    if not (np.fmin.reduce(value) >= 0 and np.fmax.reduce(value) < np.inf):
-        return False
-    return may_be_missing or not np.isnan(value.sum())
-
-
-_FIXES = {
-    "infinite values": "Replace them with a finite value or drop those customers.",
-    "negative values": (
+_HINTS = {
+    "negative": (
         "RFM scores need non-negative recency, frequency and spend; if refunds exceed "
         "purchases, clip spend at zero (X.clip(lower=0)) or leave those customers out."
     ),
-    "missing values for customers with a purchase": (
+    "missing": (
         "A missing recency marks a customer without a purchase; for customers with a "
         "recency, fill frequency and spend."
     ),
