@@ -139,3 +139,33 @@ def score_customers(recency, frequency, monetary, edges, weights, n_bins):
     if not rows:
         return (np.array([]),) * 5
     return tuple(np.array(column) for column in zip(*rows, strict=True))
+
+
+def gap_thresholds(mean_gaps, n_gaps, quantiles):
+    """Learned lifecycle thresholds: quantiles of every gap, each taken at its customer's mean."""
+    gaps = np.repeat(np.asarray(mean_gaps, dtype=float), np.asarray(n_gaps, dtype=int))
+    days = np.ceil(np.quantile(gaps, quantiles, method="inverted_cdf"))
+    days[1] = max(days[1], days[0] + 1)
+    days[2] = max(days[2], days[1] + 1)
+    return days
+
+
+def interval_lifecycle(customers, periods, n_periods):
+    """New, current, resurrected and dormant customers per period, one customer at a time."""
+    counts = {state: np.zeros(n_periods, dtype=int)
+              for state in ("new", "current", "resurrected", "dormant")}
+    active = {}
+    for who, when in zip(customers, periods, strict=True):
+        active.setdefault(who, set()).add(int(when))
+    for seen in active.values():
+        for t in range(n_periods):
+            if t in seen:
+                if not any(p < t for p in seen):
+                    counts["new"][t] += 1
+                elif t - 1 in seen:
+                    counts["current"][t] += 1
+                else:
+                    counts["resurrected"][t] += 1
+            elif t - 1 in seen:
+                counts["dormant"][t] += 1
+    return counts

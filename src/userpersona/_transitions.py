@@ -90,7 +90,7 @@ def _labels(labels, name):
             f"{type(labels).__name__}."
         )
     if labels.index.has_duplicates:
-        duplicated = labels.index[labels.index.duplicated()][0]
+        duplicated = labels.index[labels.index.duplicated()][:1].tolist()[0]
         raise ValueError(
             f"{name} has customer {duplicated!r} more than once; a snapshot has one "
             "label per customer."
@@ -98,7 +98,8 @@ def _labels(labels, name):
     if labels.isna().any():
         raise ValueError(
             f"{name} has {int(labels.isna().sum()):,} missing labels (first for customer "
-            f"{labels.index[labels.isna().to_numpy()][0]!r}); label every customer."
+            f"{labels.index[labels.isna().to_numpy()][:1].tolist()[0]!r}); label every "
+            "customer."
         )
     return labels
 
