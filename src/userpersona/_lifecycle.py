@@ -314,17 +314,21 @@ class LifecycleStager(TransformerMixin, BaseEstimator):
                 "thresholds={'at_risk': ..., 'dormant': ..., 'churned': ...}."
             )
         quantiles = np.asarray(self.quantiles, dtype=np.float64)
-        overall = _gap_thresholds(gap[repeat], frequency[repeat] - 1, quantiles)
-        band = np.searchsorted(self.band_edges_, frequency, side="left")
+        # sort the gaps once; every band reads its gaps off the same order
+        order = np.flatnonzero(repeat)
+        order = order[np.argsort(gap[order], kind="stable")]
+        sorted_gaps, sorted_weights = gap[order], frequency[order] - 1
+        overall = _gap_thresholds(sorted_gaps, sorted_weights, quantiles)
+        band = np.searchsorted(self.band_edges_, frequency[order], side="left")
         days, counts, sources = [], [], []
         for b in range(len(self.band_edges_) + 1):
-            mine = repeat & (band == b)
+            mine = band == b
             counts.append(int(mine.sum()))
             if not self.band_edges_.size:
                 days.append(overall)
                 sources.append("learned")
             elif counts[-1] >= self.min_band_customers:
-                days.append(_gap_thresholds(gap[mine], frequency[mine] - 1, quantiles))
+                days.append(_gap_thresholds(sorted_gaps[mine], sorted_weights[mine], quantiles))
                 sources.append("learned")
             else:
                 days.append(overall)
@@ -424,12 +428,11 @@ class LifecycleStager(TransformerMixin, BaseEstimator):
         return labels
 
 
-def _gap_thresholds(gaps, weights, quantiles):
-    """Weighted lower quantiles of the gaps, in whole days, strictly increasing."""
-    order = np.argsort(gaps, kind="stable")
-    cumulative = np.cumsum(weights[order])
+def _gap_thresholds(sorted_gaps, weights, quantiles):
+    """Weighted lower quantiles of sorted gaps, in whole days, strictly increasing."""
+    cumulative = np.cumsum(weights)
     positions = np.searchsorted(cumulative, quantiles * cumulative[-1], side="left")
-    days = np.ceil(gaps[order][np.minimum(positions, len(gaps) - 1)])
+    days = np.ceil(sorted_gaps[np.minimum(positions, len(sorted_gaps) - 1)])
     for i in (1, 2):  # thresholds must separate the stages
         days[i] = max(days[i], days[i - 1] + 1)
     return days
