@@ -18,7 +18,7 @@ _TEXT_OUTPUT = (
 )
 # The pandas output is typed (integer scores, categorical labels) while the checks
 # expect the dtypes of DataFrame(numpy_output), all float or all object.
-_TYPED_FRAME = "the pandas and polars outputs are typed: integer scores and codes, categorical labels"
+_TYPED_FRAME = "the pandas and polars outputs are typed: integer scores, categorical labels"
 
 # With allow_nan, the check puts NaN anywhere; a missing recency means "no
 # purchase", but a missing frequency or spend for a buyer is refused.

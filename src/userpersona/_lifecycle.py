@@ -79,7 +79,9 @@ class LifecycleStager(TransformerMixin, BaseEstimator):
         role: ``recency`` (``recency_days``), ``frequency`` (``frequency``),
         ``tenure`` (``tenure_days``), ``prev_gap`` (``prev_gap_days``),
         ``mean_gap`` (``mean_gap_days``, read only to learn thresholds) and
-        ``p_alive`` (``p_alive``, read only with ``p_alive`` cut-offs).
+        ``p_alive`` (``p_alive``, read only with ``p_alive`` cut-offs). The
+        frequency counts purchase occasions, so a customer has ``frequency - 1``
+        gaps (give ``frequency``, not ``repeat_frequency``).
     thresholds : dict, default=None
         ``{"at_risk": days, "dormant": days, "churned": days}``, strictly
         increasing; None learns them.
@@ -96,6 +98,8 @@ class LifecycleStager(TransformerMixin, BaseEstimator):
         Purchase occasions that make a customer mature.
     reactivation_days : int, default=None
         How long a returning customer stays reactivated; None: until at risk.
+        The decay rules come first, so a longer window acts as the at-risk
+        threshold.
     p_alive : tuple of 3 floats, default=None
         Decreasing probability-alive cut-offs for at risk, dormant and churned.
     labels : {"en", "zh"} or dict, default="en"
