@@ -39,7 +39,44 @@ FUNCTIONS = {
 COMPARISONS = ("<=", ">=", "==", "!=", "<", ">")
 
 
-class RuleSyntaxError(ValueError):
+class RuleError(ValueError):
+    """A problem with a rule, shown at its place in the rule.
+
+    Raised when a rule names an unknown column, mixes types (text compared with
+    a number) or uses a function wrongly; :class:`RuleSyntaxError` is the kind
+    raised when the rule is not in the language at all.
+
+    Attributes
+    ----------
+    rule : str
+        The rule.
+    position : int
+        Offset of the problem in the rule.
+    problem : str
+        The message without the rule and the caret.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from userpersona.tags import TagRuleEngine
+    >>> customers = pd.DataFrame({"monetary_total": [10.0, 20.0]})
+    >>> TagRuleEngine({"big": "monetary_totl > 15"}).fit(customers)
+    Traceback (most recent call last):
+    ...
+    userpersona.tags._syntax.RuleError: tag 'big': unknown column or tag \
+'monetary_totl'; did you mean 'monetary_total'? at position 0
+        monetary_totl > 15
+        ^
+    """
+
+    def __init__(self, message, rule, position):
+        self.rule, self.position, self.problem = rule, position, message
+        line = rule.replace("\n", " ").replace("\t", " ")
+        super().__init__(f"{message} at position {position}\n    {line}\n    "
+                         + " " * position + "^")
+
+
+class RuleSyntaxError(RuleError):
     """A rule that is not in the language, with the place of the problem.
 
     Attributes
@@ -59,12 +96,6 @@ class RuleSyntaxError(ValueError):
         frequency >> 3
                    ^
     """
-
-    def __init__(self, message, rule, position):
-        self.rule, self.position, self.problem = rule, position, message
-        line = rule.replace("\n", " ").replace("\t", " ")
-        super().__init__(f"{message} at position {position}\n    {line}\n    "
-                         + " " * position + "^")
 
 
 # -- syntax tree -------------------------------------------------------------------
@@ -282,7 +313,7 @@ def parse_rule(rule):
     >>> from userpersona.tags import parse_rule
     >>> parse_rule("frequency between 2 and 5")
     Between(operand=Name(name='frequency', position=0), low=Literal(value=2.0, position=18), \
-high=Literal(value=5.0, position=24), negated=False, position=10)
+high=Literal(value=5.0, position=24), negated=False, position=0)
     """
     return _Parser(rule).parse()
 

@@ -1,0 +1,383 @@
+"""TagRuleEngine: tags of a declared taxonomy as a scikit-learn transformer."""
+
+import os
+from dataclasses import dataclass
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
+
+from .._input import checked_table
+from .._output import as_output
+from ._program import BOOL, DATETIME, NUMBER, TEXT, Compiler, Text, column_kind, column_value, run
+from ._spec import read_tags
+from ._syntax import RuleError, parse_rule
+
+
+def default_taxonomy_path():
+    """Path of the tag taxonomy shipped with the package (YAML).
+
+    Returns
+    -------
+    path : pathlib.Path
+
+    Examples
+    --------
+    >>> from userpersona.tags import default_taxonomy_path, read_tags
+    >>> len(read_tags(default_taxonomy_path())) > 10
+    True
+    """
+    return resources.files("userpersona.tags") / "default_taxonomy.yaml"
+
+
+class TagRuleEngine(TransformerMixin, BaseEstimator):
+    """Compute the tags of a taxonomy for every customer.
+
+    ``fit`` parses the rules, checks them against the columns of the customer
+    table (unknown columns and type errors are reported with their place in the
+    rule) and learns the cut-offs: ``monetary_total >= pct(90)`` becomes
+    ``monetary_total >= 1234.5`` with the 90th percentile of the training
+    customers, reused by ``transform``. All rules are compiled into one program
+    in which every distinct subexpression is computed once, on whole columns.
+
+    Parameters
+    ----------
+    tags : dict, list, str, path or None, default=None
+        The tag specifications (see :func:`~userpersona.tags.read_tags`); None
+        uses the default taxonomy shipped with the package.
+    output : {"columns", "lists", "sparse"}, default="columns"
+        One column per tag (bool, categorical or float); one column ``tags`` with
+        the list of tags each customer has (``name`` for a bool tag that holds,
+        ``name=value`` for an enum tag; scores left out); or a sparse indicator
+        matrix with one column per bool tag and per enum value.
+    as_of : date-like, default=None
+        The date ``days_since`` counts to; None takes the latest date of the
+        timestamp columns the rules use, in the training data.
+    missing_columns : {"auto", "raise", "skip"}, default="auto"
+        What to do with tags whose columns are not in the table: raise, or leave
+        them out (with the tags using them) and list them in ``skipped_tags_``.
+        ``"auto"`` skips for the default taxonomy and raises otherwise.
+
+    Attributes
+    ----------
+    tags_ : list of Tag
+        The tags computed, in dependency order.
+    cutoffs_ : dict
+        Learned cut-offs: ``(rule, percentile)`` -> value.
+    skipped_tags_ : dict
+        Tags left out -> the reason.
+    as_of_ : pandas.Timestamp or None
+        The date ``days_since`` counts to.
+    n_features_in_ : int
+        Number of columns seen in ``fit``.
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Column names seen in ``fit``, when ``X`` has string column names.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from userpersona.tags import TagRuleEngine
+    >>> customers = pd.DataFrame({"recency_days": [3, 40, 200, 10],
+    ...                           "frequency": [9, 4, 1, 1],
+    ...                           "monetary_total": [900.0, 500.0, 30.0, 50.0]},
+    ...                          index=pd.Index([1, 2, 3, 4], name="customer_id"))
+    >>> engine = TagRuleEngine({
+    ...     "recent": "recency_days <= 30",
+    ...     "big_spender": "monetary_total >= pct(75)",
+    ...     "vip": "recent and big_spender",
+    ...     "spend_level": {"cases": [["monetary_total >= 500", "high"],
+    ...                               ["monetary_total >= 50", "medium"]],
+    ...                     "default": "low"},
+    ... }).set_output(transform="pandas")
+    >>> engine.fit_transform(customers)
+                 recent  big_spender    vip spend_level
+    customer_id
+    1              True         True   True        high
+    2             False        False  False        high
+    3             False        False  False         low
+    4              True        False  False      medium
+    >>> engine.cutoffs_
+    {('monetary_total >= pct(75)', 75.0): 600.0}
+    """
+
+    _parameter_constraints: dict = {
+        "tags": [dict, list, str, os.PathLike, None],
+        "output": [StrOptions({"columns", "lists", "sparse"})],
+        "as_of": "no_validation",  # anything pd.Timestamp accepts
+        "missing_columns": [StrOptions({"auto", "raise", "skip"})],
+    }
+
+    def __init__(self, tags=None, *, output="columns", as_of=None, missing_columns="auto"):
+        self.tags = tags
+        self.output = output
+        self.as_of = as_of
+        self.missing_columns = missing_columns
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Check the rules against the columns and learn the cut-offs.
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_customers, n_features)
+            The customer table. Arrays have the column names ``x0``, ``x1``, ...
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : TagRuleEngine
+            The fitted engine.
+        """
+        tags = read_tags(default_taxonomy_path() if self.tags is None else self.tags)
+        frame, _ = _as_frame(checked_table(self, X, reset=True)[0])
+        skip = self.missing_columns == "skip" or (
+            self.missing_columns == "auto" and self.tags is None)
+        kinds = {str(name): column_kind(frame[name]) for name in frame.columns}
+        self.tags_, self.skipped_tags_, program = _compile(tags, kinds, skip)
+        self.program_ = program
+        self.as_of_ = self._reference_date(frame, program)
+        columns = _column_values(frame, program, self._reference_day())
+        self.constants_ = {}
+        if len(frame):
+            run(program, columns, self.constants_, self._reference_day(), learn=True)
+        self.cutoffs_ = {(program.instructions[slot].rule, program.instructions[slot].data):
+                         value for slot, value in self.constants_.items()}
+        return self
+
+    def transform(self, X):
+        """Compute the tags of every customer.
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_customers, n_features)
+            The customer table, with the columns seen in ``fit``.
+
+        Returns
+        -------
+        X_out : ndarray, DataFrame or sparse matrix
+            As chosen by ``output``; with ``set_output(transform="pandas")`` the
+            columns are typed (bool, categorical, float) and keep the index.
+        """
+        check_is_fitted(self)
+        table, index = checked_table(self, X, reset=False)
+        frame, _ = _as_frame(table)
+        values = self._evaluate(frame)
+        if self.output == "sparse":
+            return self._indicators(values)
+        if self.output == "lists":
+            names = self._indicator_names()
+            matrix = self._indicators(values).tolil()
+            lists = np.empty(len(frame), dtype=object)
+            for row, held in enumerate(matrix.rows):
+                lists[row] = [names[j] for j in held]
+            return as_output({"tags": lists}, index, self)
+        return as_output(values, index, self)
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the output columns.
+
+        Parameters
+        ----------
+        input_features : array-like of str, default=None
+            Checked against the columns seen in ``fit``.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str
+            The tag names; ``["tags"]`` for list output; the indicator names for
+            sparse output.
+        """
+        check_is_fitted(self)
+        _check_feature_names_in(self, input_features, generate_names=False)
+        if self.output == "lists":
+            return np.asarray(["tags"], dtype=object)
+        if self.output == "sparse":
+            return np.asarray(self._indicator_names(), dtype=object)
+        return np.asarray([tag.name for tag in self.tags_], dtype=object)
+
+    def coverage_report(self, X):
+        """How many customers each tag and value covers, and how tags overlap.
+
+        Parameters
+        ----------
+        X : DataFrame or array-like
+            The customer table, with the columns seen in ``fit``.
+
+        Returns
+        -------
+        report : TagCoverage
+            ``report.tags``: one row per bool tag and per enum value with
+            ``customers``, ``share`` and a ``flag`` (``"covers nobody"``,
+            ``"covers everybody"`` or empty); ``report.overlaps``: customers in
+            both, for every pair of rows of ``report.tags``.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from userpersona.tags import TagRuleEngine
+        >>> customers = pd.DataFrame({"frequency": [1, 2, 5, 8]})
+        >>> engine = TagRuleEngine({"repeat": "frequency >= 2",
+        ...                         "buyer": "frequency >= 1",
+        ...                         "whale": "frequency > 100"}).fit(customers)
+        >>> engine.coverage_report(customers).tags
+              tag value  customers  share              flag
+        0  repeat  True          3   0.75
+        1   buyer  True          4   1.00  covers everybody
+        2   whale  True          0   0.00     covers nobody
+        """
+        check_is_fitted(self)
+        table, _ = checked_table(self, X, reset=False)
+        frame, _ = _as_frame(table)
+        matrix = self._indicators(self._evaluate(frame)).tocsc()
+        counts = np.asarray(matrix.sum(axis=0)).ravel().astype(int)
+        n = max(matrix.shape[0], 1)
+        rows = []
+        for (tag, value), count in zip(self._indicator_keys(), counts, strict=True):
+            flag = ("covers nobody" if count == 0 else
+                    "covers everybody" if count == matrix.shape[0] else "")
+            rows.append((tag, value, count, count / n, flag))
+        tags = pd.DataFrame(rows, columns=["tag", "value", "customers", "share", "flag"])
+        overlaps = (matrix.T @ matrix).toarray().astype(int)
+        names = self._indicator_names()
+        return TagCoverage(tags, pd.DataFrame(overlaps, index=names, columns=names))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        tags.input_tags.string = True
+        tags.transformer_tags.preserves_dtype = []
+        return tags
+
+    # -- helpers ------------------------------------------------------------------
+
+    def _evaluate(self, frame):
+        columns = _column_values(frame, self.program_, self._reference_day())
+        values = run(self.program_, columns, self.constants_, self._reference_day())
+        n = len(frame)
+        out = {}
+        for tag in self.tags_:
+            value = values[self.program_.outputs[tag.name]]
+            if isinstance(value, Text):
+                out[tag.name] = pd.Categorical.from_codes(value.codes, value.labels)
+            else:
+                dtype = bool if tag.kind == "bool" else np.float64
+                out[tag.name] = np.broadcast_to(np.asarray(value, dtype=dtype), n).copy()
+        return out
+
+    def _indicator_keys(self):
+        keys = []
+        for tag in self.tags_:
+            if tag.kind == "bool":
+                keys.append((tag.name, True))
+            elif tag.kind == "enum":
+                keys += [(tag.name, value) for value in tag.values()]
+        return keys
+
+    def _indicator_names(self):
+        return [name if value is True else f"{name}={value}"
+                for name, value in self._indicator_keys()]
+
+    def _indicators(self, values):
+        columns = []
+        for name, value in self._indicator_keys():
+            column = values[name]
+            columns.append(np.asarray(column) if value is True
+                           else np.asarray(column == value))
+        n = len(next(iter(values.values()))) if values else 0
+        dense = np.column_stack(columns) if columns else np.zeros((n, 0), dtype=bool)
+        return sp.csr_matrix(dense)
+
+    def _reference_date(self, frame, program):
+        if self.as_of is not None:
+            return pd.Timestamp(self.as_of)
+        used = [name for name, kind in program.columns.items() if kind == DATETIME]
+        if not used:
+            return None
+        latest = max(pd.to_datetime(frame[name]).max() for name in used)
+        return None if pd.isna(latest) else latest.tz_localize(None) if latest.tzinfo else latest
+
+    def _reference_day(self):
+        if self.as_of_ is None:
+            return np.nan
+        return float((self.as_of_.normalize() - pd.Timestamp("1970-01-01")).days)
+
+
+@dataclass(frozen=True)
+class TagCoverage:
+    """Coverage of the tags: per tag and value, and the overlaps of pairs.
+
+    Attributes
+    ----------
+    tags : pandas.DataFrame
+        ``tag``, ``value``, ``customers``, ``share`` and ``flag`` per indicator.
+    overlaps : pandas.DataFrame
+        Customers in both, for every pair of indicators.
+    """
+
+    tags: pd.DataFrame
+    overlaps: pd.DataFrame
+
+    @property
+    def flagged(self):
+        """The indicators covering nobody or everybody, likely mistakes."""
+        return self.tags[self.tags["flag"] != ""]
+
+
+def _as_frame(table):
+    if isinstance(table, pd.DataFrame):
+        frame = table.copy(deep=False)
+        frame.columns = [str(column) for column in frame.columns]
+        return frame, table.index
+    return pd.DataFrame(table, columns=[f"x{i}" for i in range(table.shape[1])]), None
+
+
+def _compile(tags, kinds, skip):
+    """Compile the tags in dependency order; leave out (or raise for) missing columns."""
+    compiler = Compiler(kinds, {})
+    kept, skipped = [], {}
+    for tag in tags:
+        try:
+            slot, kind = _compile_tag(compiler, tag)
+        except RuleError as error:
+            unknown = "unknown column or tag" in error.problem
+            if skip and unknown:
+                skipped[tag.name] = error.problem
+                continue
+            raise
+        compiler.tag_kinds[tag.name] = kind
+        compiler.tag_slots[tag.name] = slot
+        compiler.program.outputs[tag.name] = slot
+        kept.append(tag)
+    return kept, skipped, compiler.program
+
+
+def _compile_tag(compiler, tag):
+    if tag.kind == "enum":
+        conditions = []
+        for text, what in tag.rules():
+            slot, kind = compiler.add(parse_rule(text), text, what)
+            if kind != BOOL:
+                raise RuleError(f"{what}: a case must be a condition", text, 0)
+            conditions.append(slot)
+        values = tag.values()
+        codes = [values.index(value) for _, value in tag.cases]
+        slot = compiler.emit(("enum", tag.name), "enum", conditions,
+                             (tuple(codes), values.index(tag.default), tuple(values)), TEXT)
+        return slot, TEXT
+    text, what = tag.rules()[0]
+    slot, kind = compiler.add(parse_rule(text), text, what)
+    wanted = BOOL if tag.kind == "bool" else NUMBER
+    if kind != wanted:
+        raise RuleError(f"{what}: a {tag.kind} tag needs "
+                        f"{'a condition' if wanted == BOOL else 'a number'}", text, 0)
+    return slot, kind
+
+
+def _column_values(frame, program, reference_day):
+    return {name: column_value(frame[name], kind, reference_day)
+            for name, kind in program.columns.items()}
