@@ -13,7 +13,17 @@ from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
 from .._input import checked_table
 from .._output import as_output
-from ._program import BOOL, DATETIME, NUMBER, TEXT, Compiler, Text, column_kind, column_value, run
+from ._program import (
+    BOOL,
+    NUMBER,
+    TEXT,
+    Compiler,
+    Text,
+    column_kind,
+    column_value,
+    reference_date,
+    run,
+)
 from ._spec import read_tags
 from ._syntax import RuleError, parse_rule
 
@@ -140,7 +150,7 @@ class TagRuleEngine(TransformerMixin, BaseEstimator):
         kinds = {str(name): column_kind(frame[name]) for name in frame.columns}
         self.tags_, self.skipped_tags_, program = _compile(tags, kinds, skip)
         self.program_ = program
-        self.as_of_ = self._reference_date(frame, program)
+        self.as_of_, _ = reference_date(frame, program, self.as_of)
         columns = _column_values(frame, program, self._reference_day())
         self.constants_ = {}
         if len(frame):
@@ -249,7 +259,6 @@ class TagRuleEngine(TransformerMixin, BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = True
-        tags.input_tags.string = True
         tags.transformer_tags.preserves_dtype = []
         return tags
 
@@ -292,19 +301,8 @@ class TagRuleEngine(TransformerMixin, BaseEstimator):
         dense = np.column_stack(columns) if columns else np.zeros((n, 0), dtype=bool)
         return sp.csr_matrix(dense)
 
-    def _reference_date(self, frame, program):
-        if self.as_of is not None:
-            return pd.Timestamp(self.as_of)
-        used = [name for name, kind in program.columns.items() if kind == DATETIME]
-        if not used:
-            return None
-        latest = max(pd.to_datetime(frame[name]).max() for name in used)
-        return None if pd.isna(latest) else latest.tz_localize(None) if latest.tzinfo else latest
-
     def _reference_day(self):
-        if self.as_of_ is None:
-            return np.nan
-        return float((self.as_of_.normalize() - pd.Timestamp("1970-01-01")).days)
+        return reference_date(None, None, self.as_of_)[1] if self.as_of_ is not None else np.nan
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,9 @@ def column_kind(values):
         return DATETIME
     if pd.api.types.is_numeric_dtype(dtype):
         return NUMBER
+    if pd.api.types.is_object_dtype(dtype) and pd.api.types.infer_dtype(
+            values, skipna=True) in ("floating", "integer", "mixed-integer-float", "decimal"):
+        return NUMBER  # numbers stored as objects
     return TEXT
 
 
@@ -258,6 +261,26 @@ def _describe(kind):
 
 
 # -- evaluation ---------------------------------------------------------------------
+
+
+def reference_date(frame, program, as_of):
+    """The date ``days_since`` counts to, and its day number (NaN when none).
+
+    ``as_of`` if given, else the latest date of the timestamp columns the program
+    reads.
+    """
+    if as_of is not None:
+        stamp = pd.Timestamp(as_of)
+    else:
+        used = [name for name, kind in program.columns.items() if kind == DATETIME]
+        latest = [pd.to_datetime(frame[name]).max() for name in used]
+        latest = [stamp for stamp in latest if not pd.isna(stamp)]
+        if not latest:
+            return None, np.nan
+        stamp = max(s.tz_convert("UTC").tz_localize(None) if s.tzinfo else s for s in latest)
+    if stamp.tzinfo is not None:
+        stamp = stamp.tz_convert("UTC").tz_localize(None)
+    return stamp, float((stamp.normalize() - pd.Timestamp("1970-01-01")).days)
 
 
 def column_value(values, kind, reference_day):

@@ -1,0 +1,126 @@
+"""Audiences: the customers a rule selects from a profile, combined like sets."""
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ._program import BOOL, Compiler, column_kind, column_value, reference_date, run
+from ._syntax import RuleError, parse_rule
+
+
+@dataclass(frozen=True)
+class Audience:
+    """A set of customer ids, with how it was made.
+
+    Audiences combine like sets: ``a | b`` (union), ``a & b`` (intersection) and
+    ``a - b`` (difference), keeping the order of the ids in ``a``.
+
+    Attributes
+    ----------
+    ids : pandas.Index
+        The customer ids.
+    name : str
+        What the audience is: its rule, or how it was combined.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from userpersona.tags import select
+    >>> profile = pd.DataFrame({"vip": [True, False, True], "region": ["华东", "华南", "华北"]},
+    ...                        index=pd.Index([1, 2, 3], name="customer_id"))
+    >>> (select(profile, "vip") - select(profile, "region == '华北'")).ids.tolist()
+    [1]
+    """
+
+    ids: pd.Index
+    name: str = ""
+
+    def __len__(self):
+        return len(self.ids)
+
+    def __iter__(self):
+        return iter(self.ids)
+
+    def __or__(self, other):
+        return Audience(self.ids.union(other.ids, sort=False), f"({self.name}) or "
+                        f"({other.name})")
+
+    def __and__(self, other):
+        return Audience(self.ids[self.ids.isin(other.ids)], f"({self.name}) and "
+                        f"({other.name})")
+
+    def __sub__(self, other):
+        return Audience(self.ids[~self.ids.isin(other.ids)], f"({self.name}) but not "
+                        f"({other.name})")
+
+    def __repr__(self):
+        return f"Audience({len(self):,} customers: {self.name})"
+
+    def to_frame(self):
+        """The ids as a one-column DataFrame (named after the index, or ``customer_id``)."""
+        return pd.DataFrame({self.ids.name or "customer_id": self.ids})
+
+    def to_csv(self, path):
+        """Write the ids to a CSV file, one per line under a header.
+
+        Parameters
+        ----------
+        path : str or path
+            The file to write.
+        """
+        self.to_frame().to_csv(path, index=False)
+
+
+def select(profile, rule, *, as_of=None):
+    """The customers of a profile for whom a rule holds.
+
+    Parameters
+    ----------
+    profile : pandas.DataFrame
+        One row per customer, indexed by customer id: the customer table with
+        tag columns, stages, segments, attributes.
+    rule : str
+        A condition in the tag rule language, over the profile's columns, such as
+        ``"high_spender and not churned and region in ['华东', '华南']"``. A
+        ``pct(q)`` cut-off is taken over this profile.
+    as_of : date-like, optional
+        The date ``days_since`` counts to; default: the latest date of the
+        timestamp columns the rule reads.
+
+    Returns
+    -------
+    audience : Audience
+
+    Raises
+    ------
+    RuleError
+        When the rule does not parse, names an unknown column or is not a
+        condition; the message shows where.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from userpersona.tags import select
+    >>> profile = pd.DataFrame({"monetary_total": [900.0, 40.0, 300.0],
+    ...                         "region": ["华东", "华南", "华北"]},
+    ...                        index=pd.Index(["a", "b", "c"], name="customer_id"))
+    >>> select(profile, "monetary_total > 100 and region in ['华东', '华南']").ids.tolist()
+    ['a']
+    """
+    if not isinstance(profile, pd.DataFrame):
+        raise TypeError(f"profile must be a pandas DataFrame, got {type(profile).__name__}.")
+    frame = profile.set_axis([str(column) for column in profile.columns], axis=1)
+    kinds = {name: column_kind(frame[name]) for name in frame.columns}
+    compiler = Compiler(kinds, {})
+    slot, kind = compiler.add(parse_rule(rule), rule, "audience rule")
+    if kind != BOOL:
+        raise RuleError("audience rule: a rule selecting customers must be a condition",
+                        rule, 0)
+    program = compiler.program
+    _, day = reference_date(frame, program, as_of)
+    columns = {name: column_value(frame[name], kind, day)
+               for name, kind in program.columns.items()}
+    values = run(program, columns, {}, day, learn=True)
+    mask = np.broadcast_to(np.asarray(values[slot], dtype=bool), len(frame))
+    return Audience(profile.index[mask], rule)
