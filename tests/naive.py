@@ -169,3 +169,83 @@ def interval_lifecycle(customers, periods, n_periods):
             elif t - 1 in seen:
                 counts["dormant"][t] += 1
     return counts
+
+
+def evaluate_rule(node, frame):
+    """A tag rule evaluated plainly with pandas Series, for comparison with the compiler.
+
+    A comparison involving a missing value is False; ``pct`` cut-offs are the
+    NumPy percentiles of the training values, here ``frame`` itself.
+    """
+    from userpersona.tags import _syntax as syn
+
+    def value(node):
+        if isinstance(node, syn.Literal):
+            return node.value
+        if isinstance(node, syn.Name):
+            return frame[node.name]
+        if isinstance(node, syn.Unary):
+            return -value(node.operand)
+        if isinstance(node, syn.Binary):
+            left, right = value(node.left), value(node.right)
+            if node.op == "%":
+                return np.fmod(left, right)
+            return {"+": lambda: left + right, "-": lambda: left - right,
+                    "*": lambda: left * right, "/": lambda: left / right}[node.op]()
+        if isinstance(node, syn.Compare):
+            result = pd.Series(True, index=frame.index)
+            for i, op in enumerate(node.ops):
+                left, right = node.operands[i], node.operands[i + 1]
+                a, b = side(left, right), side(right, left)
+                held = {"<": lambda: a < b, "<=": lambda: a <= b, ">": lambda: a > b,
+                        ">=": lambda: a >= b, "==": lambda: a == b, "!=": lambda: a != b}[op]()
+                result &= pd.Series(held, index=frame.index).astype(bool) & present(a) & present(b)
+            return result
+        if isinstance(node, syn.Logical):
+            parts = [value(operand) for operand in node.operands]
+            result = parts[0]
+            for part in parts[1:]:
+                result = (result & part) if node.op == "and" else (result | part)
+            return result
+        if isinstance(node, syn.Not):
+            return np.logical_not(value(node.operand))
+        if isinstance(node, syn.In):
+            x = value(node.operand)
+            held = x.isin([literal.value for literal in node.values]) & x.notna()
+            return np.logical_not(held) if node.negated else held
+        if isinstance(node, syn.Between):
+            x, low, high = value(node.operand), value(node.low), value(node.high)
+            held = (x >= low) & (x <= high) & present(x) & present(low) & present(high)
+            return np.logical_not(held) if node.negated else held
+        if isinstance(node, syn.Call):
+            args = node.arguments
+            if node.function == "isnull":
+                return value(args[0]).isna()
+            if node.function == "notnull":
+                return value(args[0]).notna()
+            if node.function in ("contains", "startswith", "endswith"):
+                text, pattern = value(args[0]), args[1].value
+                method = {"contains": lambda s: pattern in s,
+                          "startswith": lambda s: s.startswith(pattern),
+                          "endswith": lambda s: s.endswith(pattern)}[node.function]
+                return text.map(lambda s: isinstance(s, str) and method(s)).astype(bool)
+            if node.function == "pct":
+                return np.nanpercentile(value(args[0]).astype(float), args[1].value)
+            x = [value(arg) for arg in args]
+            return {"abs": lambda: np.abs(x[0]), "log1p": lambda: np.log1p(x[0]),
+                    "min": lambda: np.fmin(x[0], x[1]), "max": lambda: np.fmax(x[0], x[1]),
+                    "coalesce": lambda: x[0].fillna(x[1]) if hasattr(x[0], "fillna")
+                    else x[0]}[node.function]()
+        raise AssertionError(node)
+
+    def side(node, partner):
+        if isinstance(node, syn.Call) and node.function == "pct" and len(node.arguments) == 1:
+            return np.nanpercentile(np.asarray(value(partner), dtype=float),
+                                    node.arguments[0].value)
+        return value(node)
+
+    def present(x):
+        return pd.Series(x, index=frame.index).notna() if np.ndim(x) else pd.notna(x)
+
+    result = value(node)
+    return pd.Series(np.broadcast_to(result, len(frame)), index=frame.index)

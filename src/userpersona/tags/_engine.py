@@ -243,7 +243,7 @@ class TagRuleEngine(TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         table, _ = checked_table(self, X, reset=False)
         frame, _ = _as_frame(table)
-        matrix = self._indicators(self._evaluate(frame)).tocsc()
+        matrix = self._indicators(self._evaluate(frame)).tocsc().astype(np.int64)
         counts = np.asarray(matrix.sum(axis=0)).ravel().astype(int)
         n = max(matrix.shape[0], 1)
         rows = []

@@ -169,9 +169,10 @@ class Compiler:
     def _comparand(self, node, partner):
         """Compile one side of a comparison; ``pct(q)`` is a cut-off of the other side."""
         if isinstance(node, Call) and node.function == "pct" and len(node.arguments) == 1:
-            if isinstance(partner, Call) and partner.function == "pct":
-                raise self.error("pct() needs a column or expression to take the "
-                                 "percentile of", node)
+            if isinstance(partner, (Literal, Call)) and (
+                    isinstance(partner, Literal) or partner.function == "pct"):
+                raise self.error("pct(q) needs a column or expression on the other side "
+                                 "to take the percentile of", node)
             return self._percentile(partner, node.arguments[0], node)
         return self._compile(node)
 

@@ -183,11 +183,17 @@ def _load(spec):
         path = Path(spec)
         text = path.read_text(encoding="utf-8")
         if path.suffix.lower() == ".json":
-            return json.loads(text)
+            try:
+                return json.loads(text)
+            except json.JSONDecodeError as error:
+                raise TagSpecError([f"{path.name} is not valid JSON: {error}"]) from None
         import yaml  # only needed for YAML files
 
-        # safe_load builds only plain data (dicts, lists, strings, numbers)
-        return yaml.safe_load(text)
+        try:
+            # safe_load builds only plain data (dicts, lists, strings, numbers)
+            return yaml.safe_load(text)
+        except yaml.YAMLError as error:
+            raise TagSpecError([f"{path.name} is not a valid YAML tag file: {error}"]) from None
     return spec
 
 
