@@ -197,8 +197,8 @@ def evaluate_rule(node, frame):
             for i, op in enumerate(node.ops):
                 left, right = node.operands[i], node.operands[i + 1]
                 a, b = side(left, right), side(right, left)
-                held = {"<": lambda: a < b, "<=": lambda: a <= b, ">": lambda: a > b,
-                        ">=": lambda: a >= b, "==": lambda: a == b, "!=": lambda: a != b}[op]()
+                held = {"<": np.less, "<=": np.less_equal, ">": np.greater,
+                        ">=": np.greater_equal, "==": np.equal, "!=": np.not_equal}[op](a, b)
                 result &= pd.Series(held, index=frame.index).astype(bool) & present(a) & present(b)
             return result
         if isinstance(node, syn.Logical):

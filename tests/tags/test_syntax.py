@@ -243,7 +243,7 @@ def test_literal_types():
 
 def test_positions():
     tree = parse_rule("frequency between 2 and 5")
-    assert tree == Between(Name("frequency", 0), Literal(2.0, 18), Literal(5.0, 24), False, 10)
+    assert tree == Between(Name("frequency", 0), Literal(2.0, 18), Literal(5.0, 24), False, 0)
     tree = parse_rule("a  or  `b c`  >  'x'")
     assert tree.position == 0
     assert tree.operands[1] == Compare((Name("b c", 7), Literal("x", 17)), (">",), 7)
@@ -547,7 +547,7 @@ def test_hostile_rules_are_syntax_errors(rule, guarded):
 def test_guard_sees_forbidden_calls(guarded):
     outcome, calls, events = guarded(lambda: __import__("os").system("true"))
     assert isinstance(outcome, AssertionError) and calls == ["__import__"]
-    outcome, calls, events = guarded(eval, "1")
+    outcome, calls, events = guarded(lambda: eval("1"))
     assert calls == ["eval"]
     outcome, calls, events = guarded(lambda: sys.modules["os"].listdir("."))
     assert "os.listdir" in events
@@ -574,19 +574,16 @@ def test_source_has_no_dynamic_code():
     for forbidden in ("eval(", "exec(", "compile(", "import ast", "__import__",
                       "importlib", "getattr(rule", "globals(", "locals("):
         assert forbidden not in source
-    names, imports = set(), []
+    names, imports = set(), set()
     for token in pytokenize.generate_tokens(io.StringIO(source).readline):
         if token.type == pytokenize.NAME:
             names.add(token.string)
-            if token.string in ("import", "from") and token.start[1] == 0:
-                imports.append(token.start[0])
-            elif token.string == "import":
-                pytest.fail(f"an import inside a function, line {token.start[0]}")
+            if token.string == "import":  # only at the top: nothing imported lazily
+                assert token.line.startswith(("import ", "from ")), token.line
+                imports.add(token.line.strip())
     assert not names & {"eval", "exec", "compile", "__import__", "ast", "importlib",
                         "pickle", "marshal", "subprocess", "os", "sys", "setattr"}
-    lines = source.splitlines()
-    assert {lines[i - 1] for i in imports} == {"import unicodedata",
-                                               "from dataclasses import dataclass"}
+    assert imports == {"import unicodedata", "from dataclasses import dataclass"}
 
 
 # -- bugs found while writing these tests (remove the marks once fixed) -------------
