@@ -7,10 +7,11 @@ import pytest
 
 import userpersona
 import userpersona.datasets
+import userpersona.tags
 
 PUBLIC = [(userpersona, name) for name in userpersona.__all__ if name != "__version__"] + [
     (userpersona.datasets, name) for name in userpersona.datasets.__all__
-]
+] + [(userpersona.tags, name) for name in userpersona.tags.__all__]
 
 
 @pytest.mark.parametrize("module, name", PUBLIC, ids=[name for _, name in PUBLIC])

@@ -9,6 +9,7 @@ from ._rfm import RFMScorer
 from ._segments import CN8, RFM11, SegmentMap, SegmentRules
 from ._summary import summarize_transactions
 from ._transitions import transition_matrix
+from .tags import TagRuleEngine, select, validate_tags
 
 __version__ = "0.1.0.dev0"
 
@@ -22,9 +23,12 @@ __all__ = [
     "RFMScorer",
     "SegmentMap",
     "SegmentRules",
+    "TagRuleEngine",
     "__version__",
     "lifecycle_over_time",
+    "select",
     "summarize_events",
     "summarize_transactions",
     "transition_matrix",
+    "validate_tags",
 ]

@@ -315,6 +315,20 @@ class TagCoverage:
         ``tag``, ``value``, ``customers``, ``share`` and ``flag`` per indicator.
     overlaps : pandas.DataFrame
         Customers in both, for every pair of indicators.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from userpersona.tags import TagRuleEngine
+    >>> customers = pd.DataFrame({"frequency": [1, 2, 5], "recency_days": [3, 90, 10]})
+    >>> engine = TagRuleEngine({"repeat": "frequency >= 2", "recent": "recency_days <= 30"})
+    >>> report = engine.fit(customers).coverage_report(customers)
+    >>> report.overlaps
+            repeat  recent
+    repeat       2       1
+    recent       1       2
+    >>> report.flagged.empty
+    True
     """
 
     tags: pd.DataFrame
