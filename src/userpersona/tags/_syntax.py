@@ -71,9 +71,13 @@ class RuleError(ValueError):
 
     def __init__(self, message, rule, position):
         self.rule, self.position, self.problem = rule, position, message
-        line = rule.replace("\n", " ").replace("\t", " ")
+        # every kind of line break or tab becomes one space, so the caret lines up
+        line = "".join(" " if char.isspace() else char for char in rule)
         super().__init__(f"{message} at position {position}\n    {line}\n    "
                          + " " * position + "^")
+
+    def __reduce__(self):  # pickling and copying rebuild from the three parts
+        return type(self), (self.problem, self.rule, self.position)
 
 
 class RuleSyntaxError(RuleError):
@@ -103,10 +107,19 @@ class RuleSyntaxError(RuleError):
 # the compiler finds common subexpressions.
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Literal:
     value: object
     position: int = 0
+
+    def _identity(self):  # True == 1.0 in Python, but not in a rule
+        return type(self.value), repr(self.value), self.position
+
+    def __eq__(self, other):
+        return isinstance(other, Literal) and self._identity() == other._identity()
+
+    def __hash__(self):
+        return hash(self._identity())
 
 
 @dataclass(frozen=True)
@@ -178,6 +191,9 @@ class Call:
 
 def _strip_positions(node):
     """Key of a node without positions, so that equal subtrees share one key."""
+    if isinstance(node, Literal):
+        # True == 1.0 and 0.0 == -0.0 in Python: the type and the exact text tell them apart
+        return ("Literal", type(node.value).__name__, repr(node.value))
     if isinstance(node, tuple):
         return tuple(_strip_positions(item) for item in node)
     if not hasattr(node, "__dataclass_fields__"):
@@ -447,9 +463,13 @@ class _Parser:
 
     def _binary(self, ops, operand):
         left = operand()
+        chained = 0
         while self.is_("op") and self.peek().value in ops:
             token = self.next()
+            self.deeper()  # a chain of n operators is a tree n levels deep
+            chained += 1
             left = Binary(token.value, left, operand(), token.position)
+        self.depth -= chained
         return left
 
     def unary(self):
