@@ -112,3 +112,17 @@ def test_polars_input_gives_the_same_table():
                                   summarize_events(events, device="device"),
                                   check_dtype=False, check_index_type=False,
                                   check_categorical=False)
+
+
+def test_categorical_label_columns_give_the_same_favourites_as_text():
+    from userpersona.datasets import make_transactions
+
+    events = make_transactions(n_customers=200, events=True, random_state=4).events
+    as_text = events.assign(category=events["category"].astype(str),
+                            device=events["device"].astype(str))
+    as_category = events.assign(category=events["category"].astype("category"),
+                                device=events["device"].astype("category"))
+    got = summarize_events(as_category, category="category", device="device")
+    expected = summarize_events(as_text, category="category", device="device")
+    for column in ["favourite_category", "preferred_device"]:
+        assert got[column].astype(str).tolist() == expected[column].astype(str).tolist()

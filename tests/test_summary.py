@@ -270,3 +270,16 @@ def test_polars_input_gives_the_same_table():
     shop = _shop()
     pd.testing.assert_frame_equal(summarize_transactions(pl.from_pandas(shop)),
                                   summarize_transactions(shop), check_dtype=False)
+
+
+def test_categorical_label_columns_give_the_same_preferences_as_text():
+    from userpersona.datasets import make_transactions
+
+    orders = make_transactions(n_customers=300, random_state=3).orders
+    labels = {"category": "category", "channel": "channel", "device": "device"}
+    as_text = orders.assign(**{c: orders[c].astype(str) for c in labels})
+    as_category = orders.assign(**{c: orders[c].astype("category") for c in labels})
+    got = summarize_transactions(as_category, order="order_id", **labels)
+    expected = summarize_transactions(as_text, order="order_id", **labels)
+    for column in ["top_category", "preferred_channel", "preferred_device"]:
+        assert got[column].astype(str).tolist() == expected[column].astype(str).tolist()

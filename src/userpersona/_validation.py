@@ -192,7 +192,9 @@ def amounts(values, column):
 def label_codes(values):
     """Code a label column (category, channel, device): codes, labels; -1 is missing."""
     codes, labels = pd.factorize(values, use_na_sentinel=True)
-    return codes.astype(np.int64), pd.Index(labels)
+    # A categorical column factorises to a CategoricalIndex whose own category
+    # order differs from the code order: keep the plain values, in code order.
+    return codes.astype(np.int64), pd.Index(np.asarray(labels))
 
 
 def parse_timestamp(value, name):
