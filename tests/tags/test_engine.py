@@ -151,7 +151,9 @@ def test_hand_made_customers():
     out = engine.fit_transform(CUSTOMERS)
     assert out.index.equals(CUSTOMERS.index)
     assert out["recent"].tolist() == [True, False, False, True, False]
-    assert engine.cutoffs_ == {("monetary_total >= pct(60)", 60.0): pytest.approx(230.0)}
+    assert engine.cutoffs_[["rule", "percentile"]].values.tolist() == [
+        ["monetary_total >= pct(60)", 60.0]]
+    assert engine.cutoffs_["cutoff"].item() == pytest.approx(230.0)
     assert out["big_spender"].tolist() == [True, True, False, False, False]
     assert out["vip"].tolist() == [True, False, False, False, False]
     assert out["east"].tolist() == [True, True, False, False, True]
@@ -207,12 +209,12 @@ def test_scikit_learn_use():
                           r"'monetary_total'\? at position 0"),
     ("region > 3", r"cannot compare text with a number using '>' at position 0"),
     ("region < 'a'", r"'<' does not apply to text; use == or !="),
-    ("frequency + region > 1", r"'\+' applies to numbers, not to text at position 12"),
+    ("frequency + region > 1", r"'\+' applies to numbers; got text at position 12"),
     ("frequency in ['a']", r"the list of 'in' must hold values of the same kind"),
-    ("recent and 3", r"'and' joins conditions, not to a number"),
+    ("recent and 3", r"'and' joins conditions; got a number"),
     ("last_purchase > 3", "cannot compare a timestamp with a number"),
     ("last_purchase == last_purchase", "timestamps cannot be compared directly"),
-    ("contains(frequency, 'a')", r"contains\(\) applies to text, not to a number"),
+    ("contains(frequency, 'a')", r"contains\(\) applies to text; got a number"),
     ("pct(90) > 1", r"pct\(q\) needs a column or expression on the other side"),
     ("frequency > pct(101)", r"pct\(\) takes a percentile between 0 and 100"),
 ])
@@ -279,3 +281,46 @@ def test_audiences_combine_like_sets_and_export(tmp_path):
     assert pd.read_csv(path)["customer_id"].tolist() == [11, 12]
     with pytest.raises(RuleError, match="must be a condition"):
         select(profile, "value * 2")
+
+
+def test_two_cutoffs_in_one_rule_are_both_listed():
+    engine = TagRuleEngine({"x": "monetary_total >= pct(50) and frequency >= pct(50)"})
+    cutoffs = engine.fit(CUSTOMERS).cutoffs_
+    assert cutoffs["position"].tolist() == [18, 43]
+    assert cutoffs["cutoff"].tolist() == [50.0, 1.0]
+
+
+def test_pct_bounds_in_between():
+    engine = TagRuleEngine({"mid": "monetary_total between pct(25) and pct(75)"})
+    out = engine.set_output(transform="pandas").fit_transform(CUSTOMERS)
+    assert out["mid"].tolist() == [False, True, True, True, False]
+
+
+def test_skipped_tags_leave_nothing_behind_and_say_why():
+    frame = CUSTOMERS.assign(empty=np.nan)
+    engine = TagRuleEngine({"a": "empty >= pct(90) and nope > 1", "b": "a or frequency > 1",
+                            "c": "frequency > 1"}, missing_columns="skip").fit(frame)
+    assert [tag.name for tag in engine.tags_] == ["c"]
+    assert engine.cutoffs_.empty
+    assert "uses the skipped tag 'a'" in engine.skipped_tags_["b"]
+
+
+def test_tags_cannot_share_a_name_with_a_column():
+    with pytest.raises(TagSpecError, match="uses its own name"):
+        read_tags({"frequency": "frequency > 1"})
+    with pytest.raises(ValueError, match=r"tags named like columns of X: \['frequency'\]"):
+        TagRuleEngine({"frequency": "recency_days > 1"}).fit(CUSTOMERS)
+
+
+def test_the_default_taxonomy_file_given_explicitly_also_skips_missing_columns():
+    from userpersona.tags import default_taxonomy_path
+
+    engine = TagRuleEngine(str(default_taxonomy_path())).fit(CUSTOMERS)
+    assert engine.skipped_tags_
+
+
+def test_caret_accounts_for_wide_characters():
+    with pytest.raises(RuleError) as caught:
+        parse_rule("消费金额 > 2 and 地区 = '华东'")
+    lines = str(caught.value).splitlines()
+    assert lines[2].index("^") - 4 == len("消费金额 > 2 and 地区 ") + 6  # 6 wide characters

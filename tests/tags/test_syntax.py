@@ -8,6 +8,7 @@ import pickle
 import subprocess
 import sys
 import tokenize as pytokenize
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -63,8 +64,11 @@ def error_of(rule):
     return info.value
 
 
-def caret_line(position):
-    return "    " + " " * position + "^"
+def caret_line(position, rule):
+    """The caret under ``rule[position]``: wide characters take two columns."""
+    width = sum(1 if char.isspace() else 2 if unicodedata.east_asian_width(char) in "WF"
+                else 1 for char in rule[:position])  # spaces are printed as one space
+    return "    " + " " * width + "^"
 
 
 def nodes(node):
@@ -87,7 +91,7 @@ def check_error(error, rule):
     assert isinstance(error.problem, str) and error.problem
     message = str(error)
     assert message.startswith(f"{error.problem} at position {error.position}\n    ")
-    assert message.endswith("\n" + caret_line(error.position))
+    assert message.endswith("\n" + caret_line(error.position, error.rule))
 
 
 def check_tree(tree, rule):
@@ -318,7 +322,7 @@ def test_error_place(rule, position, words):
     lines = str(error).split("\n")
     assert len(lines) == 3
     assert lines[1] == "    " + rule.replace("\n", " ").replace("\t", " ")
-    assert lines[2] == caret_line(position)
+    assert lines[2] == caret_line(position, rule)
 
 
 def test_too_long():

@@ -76,8 +76,9 @@ class TagRuleEngine(TransformerMixin, BaseEstimator):
     ----------
     tags_ : list of Tag
         The tags computed, in dependency order.
-    cutoffs_ : dict
-        Learned cut-offs: ``(rule, percentile)`` -> value.
+    cutoffs_ : DataFrame
+        Learned cut-offs: the ``rule``, the ``position`` of ``pct`` in it, the
+        ``percentile`` and the ``cutoff`` value.
     skipped_tags_ : dict
         Tags left out -> the reason.
     as_of_ : pandas.Timestamp or None
@@ -111,7 +112,8 @@ class TagRuleEngine(TransformerMixin, BaseEstimator):
     3             False        False  False         low
     4              True        False  False      medium
     >>> engine.cutoffs_
-    {('monetary_total >= pct(75)', 75.0): 600.0}
+                            rule  position  percentile  cutoff
+    0  monetary_total >= pct(75)        18        75.0   600.0
     """
 
     _parameter_constraints: dict = {
@@ -146,7 +148,7 @@ class TagRuleEngine(TransformerMixin, BaseEstimator):
         tags = read_tags(default_taxonomy_path() if self.tags is None else self.tags)
         frame, _ = _as_frame(checked_table(self, X, reset=True)[0])
         skip = self.missing_columns == "skip" or (
-            self.missing_columns == "auto" and self.tags is None)
+            self.missing_columns == "auto" and _is_default(self.tags))
         kinds = {str(name): column_kind(frame[name]) for name in frame.columns}
         self.tags_, self.skipped_tags_, program = _compile(tags, kinds, skip)
         self.program_ = program
@@ -155,8 +157,11 @@ class TagRuleEngine(TransformerMixin, BaseEstimator):
         self.constants_ = {}
         if len(frame):
             run(program, columns, self.constants_, self._reference_day(), learn=True)
-        self.cutoffs_ = {(program.instructions[slot].rule, program.instructions[slot].data):
-                         value for slot, value in self.constants_.items()}
+        self.cutoffs_ = pd.DataFrame(
+            [(program.instructions[slot].rule, program.instructions[slot].position,
+              program.instructions[slot].data, value)
+             for slot, value in self.constants_.items()],
+            columns=["rule", "position", "percentile", "cutoff"])
         return self
 
     def transform(self, X):
@@ -340,6 +345,14 @@ class TagCoverage:
         return self.tags[self.tags["flag"] != ""]
 
 
+def _is_default(tags):
+    if tags is None:
+        return True
+    if isinstance(tags, (str, os.PathLike)):
+        return os.path.abspath(tags) == os.path.abspath(str(default_taxonomy_path()))
+    return False
+
+
 def _as_frame(table):
     if isinstance(table, pd.DataFrame):
         frame = table.copy(deep=False)
@@ -350,14 +363,21 @@ def _as_frame(table):
 
 def _compile(tags, kinds, skip):
     """Compile the tags in dependency order; leave out (or raise for) missing columns."""
+    clashes = [tag.name for tag in tags if tag.name in kinds]
+    if clashes:
+        raise ValueError(f"tags named like columns of X: {clashes}; rename the tags, a "
+                         "rule could not tell the tag from the column.")
     compiler = Compiler(kinds, {})
     kept, skipped = [], {}
     for tag in tags:
+        state = compiler.snapshot()
         try:
             slot, kind = _compile_tag(compiler, tag)
         except RuleError as error:
             unknown = "unknown column or tag" in error.problem
             if skip and unknown:
+                compiler.restore(state)  # nothing of a skipped tag stays in the program
+                compiler.skipped.add(tag.name)
                 skipped[tag.name] = error.problem
                 continue
             raise

@@ -62,6 +62,7 @@ class Instruction:
     data: object = None  # a literal, a column name, a list of literals, ...
     kind: str = NUMBER
     rule: str = ""  # the rule it was first compiled from, for messages
+    position: int = 0  # where in that rule
 
 
 @dataclass
@@ -88,10 +89,21 @@ class Compiler:
         self.columns = columns
         self.tag_kinds = tag_kinds
         self.tag_slots = {}  # tags compiled so far -> the slot of their value
+        self.skipped = set()  # tags left out: rules using them are left out too
         self.program = Program(columns={})
         self.slots = {}  # key of a subtree -> slot
         self.rule = ""
         self.context = ""
+
+    def snapshot(self):
+        """State to return to if a tag has to be left out after all."""
+        return (len(self.program.instructions), dict(self.slots),
+                dict(self.program.columns))
+
+    def restore(self, state):
+        size, slots, columns = state
+        del self.program.instructions[size:]
+        self.slots, self.program.columns = slots, columns
 
     def add(self, tree, rule, context):
         """Compile ``tree`` (parsed from ``rule``); return its slot and kind."""
@@ -126,6 +138,9 @@ class Compiler:
     def _name(self, node):
         if node.name in self.tag_slots:  # a tag compiled earlier: use its value
             return self.tag_slots[node.name]
+        if node.name in self.skipped:
+            raise self.error(f"unknown column or tag: it uses the skipped tag {node.name!r}",
+                             node)
         if node.name in self.columns:
             self.program.columns[node.name] = self.columns[node.name]
             return self.emit(("column", node.name), "column", (), node.name,
@@ -182,7 +197,9 @@ class Compiler:
             raise self.error("pct() takes a percentile between 0 and 100", node)
         source = self._expect(expression, NUMBER, "pct() applies to numbers")
         key = ("pct", key_of(expression), level.value)
-        return self.emit(key, "pct", (source,), level.value, NUMBER)
+        slot = self.emit(key, "pct", (source,), level.value, NUMBER)
+        self.program.instructions[slot].position = getattr(node, "position", 0)
+        return slot
 
     def _logical(self, node):
         operands = [self._expect(operand, BOOL, f"'{node.op}' joins conditions")
@@ -209,8 +226,9 @@ class Compiler:
 
     def _between(self, node):
         operand = self._expect(node.operand, NUMBER, "'between' applies to numbers")
-        low = self._expect(node.low, NUMBER, "'between' bounds are numbers")
-        high = self._expect(node.high, NUMBER, "'between' bounds are numbers")
+        low, high = (self._comparand(bound, node.operand) for bound in (node.low, node.high))
+        if NUMBER != self.kind(low) or NUMBER != self.kind(high):
+            raise self.error("'between' bounds are numbers", node)
         inside = self.emit(("between",) + key_of(node)[1:4], "between", (operand, low, high),
                            None, BOOL)
         if node.negated:
@@ -252,7 +270,7 @@ class Compiler:
     def _expect(self, node, kind, message):
         slot = self._compile(node)
         if self.kind(slot) != kind:
-            raise self.error(f"{message}, not to {_describe(self.kind(slot))}", node)
+            raise self.error(f"{message}; got {_describe(self.kind(slot))}", node)
         return slot
 
 

@@ -285,6 +285,9 @@ def _dependency_order(uses):
     order, state = [], {}
 
     def visit(name, path):
+        if name in uses[name]:
+            raise TagSpecError([f"tag {name!r} uses its own name: a tag cannot share its "
+                                "name with a column it reads"])
         if state.get(name) == "done":
             return
         if state.get(name) == "open":

@@ -73,8 +73,11 @@ class RuleError(ValueError):
         self.rule, self.position, self.problem = rule, position, message
         # every kind of line break or tab becomes one space, so the caret lines up
         line = "".join(" " if char.isspace() else char for char in rule)
+        # wide characters (Chinese, Japanese, Korean) take two columns in a terminal
+        indent = sum(1 + (unicodedata.east_asian_width(char) in "WF")
+                     for char in line[:position])
         super().__init__(f"{message} at position {position}\n    {line}\n    "
-                         + " " * position + "^")
+                         + " " * indent + "^")
 
     def __reduce__(self):  # pickling and copying rebuild from the three parts
         return type(self), (self.problem, self.rule, self.position)
