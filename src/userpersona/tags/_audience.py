@@ -121,6 +121,6 @@ def select(profile, rule, *, as_of=None):
     _, day = reference_date(frame, program, as_of)
     columns = {name: column_value(frame[name], kind, day)
                for name, kind in program.columns.items()}
-    values = run(program, columns, {}, day, learn=True)
+    values = run(program, columns, {}, day, learn=True, keep=[slot])
     mask = np.broadcast_to(np.asarray(values[slot], dtype=bool), len(frame))
     return Audience(profile.index[mask], rule)

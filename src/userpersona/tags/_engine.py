@@ -21,6 +21,7 @@ from ._program import (
     Text,
     column_kind,
     column_value,
+    needed_for,
     reference_date,
     run,
 )
@@ -153,10 +154,17 @@ class TagRuleEngine(TransformerMixin, BaseEstimator):
         self.tags_, self.skipped_tags_, program = _compile(tags, kinds, skip)
         self.program_ = program
         self.as_of_, _ = reference_date(frame, program, self.as_of)
-        columns = _column_values(frame, program, self._reference_day())
         self.constants_ = {}
-        if len(frame):
-            run(program, columns, self.constants_, self._reference_day(), learn=True)
+        cutoffs = [slot for slot, ins in enumerate(program.instructions) if ins.op == "pct"]
+        if cutoffs and len(frame):
+            # only what the cut-offs are taken of is evaluated here
+            needed = needed_for(program, cutoffs)
+            used = {program.instructions[slot].data for slot in needed
+                    if program.instructions[slot].op == "column"}
+            columns = {name: column_value(frame[name], kind, self._reference_day())
+                       for name, kind in program.columns.items() if name in used}
+            run(program, columns, self.constants_, self._reference_day(), learn=True,
+                keep=(), only=needed)
         self.cutoffs_ = pd.DataFrame(
             [(program.instructions[slot].rule, program.instructions[slot].position,
               program.instructions[slot].data, value)
@@ -274,13 +282,21 @@ class TagRuleEngine(TransformerMixin, BaseEstimator):
         values = run(self.program_, columns, self.constants_, self._reference_day())
         n = len(frame)
         out = {}
+        taken = set()
         for tag in self.tags_:
-            value = values[self.program_.outputs[tag.name]]
+            slot = self.program_.outputs[tag.name]
+            value = values[slot]
             if isinstance(value, Text):
                 out[tag.name] = pd.Categorical.from_codes(value.codes, value.labels)
-            else:
-                dtype = bool if tag.kind == "bool" else np.float64
-                out[tag.name] = np.broadcast_to(np.asarray(value, dtype=dtype), n).copy()
+                continue
+            dtype = bool if tag.kind == "bool" else np.float64
+            value = np.asarray(value, dtype=dtype)
+            # copy only what is not a fresh array of its own: a constant, an input
+            # column, or the value of another tag
+            shared = (np.ndim(value) == 0 or slot in taken
+                      or self.program_.instructions[slot].op == "column")
+            taken.add(slot)
+            out[tag.name] = np.broadcast_to(value, n).copy() if shared else value
         return out
 
     def _indicator_keys(self):

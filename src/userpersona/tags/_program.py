@@ -315,24 +315,49 @@ def column_value(values, kind, reference_day):
         days = stamps.to_numpy().astype("datetime64[D]").astype(np.float64)
         days[np.isnat(stamps.to_numpy())] = np.nan
         return days
-    codes, labels = pd.factorize(values.astype(object), use_na_sentinel=True)
-    return Text(codes.astype(np.int64), [str(label) for label in labels])
+    codes, labels = pd.factorize(values, use_na_sentinel=True)
+    # np.asarray keeps the labels in code order, also for categorical columns
+    return Text(codes.astype(np.int64), [str(label) for label in np.asarray(labels)])
 
 
-def run(program, columns, constants, reference_day, learn=False):
-    """Evaluate ``program`` on column values; return the value of every slot.
+def needed_for(program, slots):
+    """The slots whose values ``slots`` depend on, themselves included."""
+    needed, stack = set(), list(slots)
+    while stack:
+        slot = stack.pop()
+        if slot not in needed:
+            needed.add(slot)
+            stack.extend(program.instructions[slot].args)
+    return needed
+
+
+def run(program, columns, constants, reference_day, learn=False, keep=None, only=None):
+    """Evaluate ``program`` on column values; return the value of the slots in ``keep``.
 
     ``constants`` maps a ``pct`` slot to its cut-off. With ``learn=True`` the
     cut-offs are learned on the way, from the values of this run, and stored in
-    ``constants``.
+    ``constants``. ``keep`` lists the slots whose values are wanted (default: the
+    program's outputs); every other value is freed after its last use, so that
+    the next instructions reuse warm memory instead of touching new pages.
     """
-    values = []
+    keep = set(program.outputs.values()) if keep is None else set(keep)
+    last_use = {}
+    for slot, instruction in enumerate(program.instructions):
+        if only is None or slot in only:
+            for arg in instruction.args:
+                last_use[arg] = slot
+    values = [None] * len(program.instructions)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         for slot, instruction in enumerate(program.instructions):
+            if only is not None and slot not in only:
+                continue
             args = [values[a] for a in instruction.args]
             if instruction.op == "pct" and learn:
                 constants[slot] = _percentile_of(args[0], instruction)
-            values.append(_step(instruction, args, columns, constants, slot, reference_day))
+            values[slot] = _step(instruction, args, columns, constants, slot, reference_day)
+            for arg in instruction.args:
+                if last_use[arg] == slot and arg not in keep:
+                    values[arg] = None
     return values
 
 
@@ -434,8 +459,10 @@ def _text_equal(a, b):
 
 def _member(value, options):
     if isinstance(value, Text):
-        codes = [value.labels.index(o) for o in options if o in value.labels]
-        return np.isin(value.codes, codes)
+        # a lookup table by code; its last entry answers for code -1 (missing)
+        table = np.zeros(len(value.labels) + 1, dtype=bool)
+        table[[value.labels.index(o) for o in options if o in value.labels]] = True
+        return table[value.codes]
     return np.isin(value, np.asarray(options, dtype=np.asarray(value).dtype))
 
 
