@@ -324,3 +324,11 @@ def test_caret_accounts_for_wide_characters():
         parse_rule("消费金额 > 2 and 地区 = '华东'")
     lines = str(caught.value).splitlines()
     assert lines[2].index("^") - 4 == len("消费金额 > 2 and 地区 ") + 6  # 6 wide characters
+
+
+def test_missing_flags_read_as_false():
+    frame = pd.DataFrame({"flag": pd.array([True, None, False], dtype="boolean")})
+    out = TagRuleEngine({"on": "flag", "off": "not flag"}).set_output(
+        transform="pandas").fit_transform(frame)
+    assert out["on"].tolist() == [True, False, False]
+    assert out["off"].tolist() == [False, True, True]

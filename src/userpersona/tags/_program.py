@@ -13,7 +13,8 @@ Values during evaluation:
 - datetime: float64 day numbers, NaN when missing (only ``days_since`` reads them).
 
 A comparison, ``in`` or ``between`` involving a missing value is False (and so
-``not`` of it is True); ``isnull`` tests for missing values.
+``not`` of it is True); ``isnull`` tests for missing values. A missing value in a
+boolean column reads as False.
 """
 
 import difflib
@@ -306,8 +307,8 @@ def column_value(values, kind, reference_day):
     """A pandas column as an evaluation value of ``kind``."""
     if kind == NUMBER:
         return values.to_numpy(dtype=np.float64, na_value=np.nan)
-    if kind == BOOL:
-        return values.to_numpy(dtype=bool)
+    if kind == BOOL:  # a missing flag holds no condition: it reads as False
+        return values.to_numpy(dtype=bool, na_value=False)
     if kind == DATETIME:
         stamps = pd.to_datetime(values)
         if stamps.dt.tz is not None:
