@@ -11,6 +11,7 @@ Three maps are provided: :class:`RFM11`, the eleven segments on the R x FM grid;
 
 import copy
 import inspect
+from abc import ABC, abstractmethod
 import warnings
 from numbers import Integral
 
@@ -23,7 +24,7 @@ SCORE_KEYS = ("R", "F", "M", "FM")
 _NO_PURCHASE = {"en": "No Purchase", "zh": "未购买客户"}
 
 
-class SegmentMap:
+class SegmentMap(ABC):
     """Base class of the segment maps used by :class:`~userpersona.RFMScorer`.
 
     Subclasses define :meth:`labels`, :meth:`fit` and :meth:`assign`. ``fit``
@@ -54,10 +55,11 @@ class SegmentMap:
 
     no_purchase = _NO_PURCHASE["en"]
 
+    @abstractmethod
     def labels(self):
         """The segment labels, in reporting order (without ``no_purchase``)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def fit(self, values, scores, n_bins):
         """Return a fitted copy of the map.
 
@@ -71,11 +73,10 @@ class SegmentMap:
         n_bins : int
             Number of scores per dimension.
         """
-        raise NotImplementedError
 
+    @abstractmethod
     def assign(self, values, scores):
         """Code of the segment of each customer: positions in :meth:`labels`."""
-        raise NotImplementedError
 
     def __repr__(self):
         params = inspect.signature(type(self)).parameters
@@ -106,8 +107,9 @@ class _CellMap(SegmentMap):
         cells = (r.astype(np.intp) - 1) * k * k + (f - 1) * k + (m - 1)
         return self.cell_codes_[cells]
 
+    @abstractmethod
     def _code_of_cells(self, r, f, m, n_bins):
-        raise NotImplementedError
+        """Position in :meth:`labels` of the segment of each score cell."""
 
 
 def five_point(scores, n_bins):
