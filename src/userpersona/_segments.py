@@ -11,8 +11,8 @@ Three maps are provided: :class:`RFM11`, the eleven segments on the R x FM grid;
 
 import copy
 import inspect
-from abc import ABC, abstractmethod
 import warnings
+from abc import ABC, abstractmethod
 from numbers import Integral
 
 import numpy as np

@@ -112,7 +112,7 @@ def select(profile, rule, *, as_of=None):
         raise TypeError(f"profile must be a pandas DataFrame, got {type(profile).__name__}.")
     frame = profile.set_axis([str(column) for column in profile.columns], axis=1)
     kinds = {name: column_kind(frame[name]) for name in frame.columns}
-    compiler = Compiler(kinds, {})
+    compiler = Compiler(kinds)
     slot, kind = compiler.add(parse_rule(rule), rule, "audience rule")
     if kind != BOOL:
         raise RuleError("audience rule: a rule selecting customers must be a condition",

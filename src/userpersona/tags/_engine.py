@@ -21,6 +21,7 @@ from ._program import (
     Text,
     column_kind,
     column_value,
+    day_number,
     needed_for,
     reference_date,
     run,
@@ -161,8 +162,7 @@ class TagRuleEngine(TransformerMixin, BaseEstimator):
             needed = needed_for(program, cutoffs)
             used = {program.instructions[slot].data for slot in needed
                     if program.instructions[slot].op == "column"}
-            columns = {name: column_value(frame[name], kind, self._reference_day())
-                       for name, kind in program.columns.items() if name in used}
+            columns = _column_values(frame, program, self._reference_day(), used)
             run(program, columns, self.constants_, self._reference_day(), learn=True,
                 keep=(), only=needed)
         self.cutoffs_ = pd.DataFrame(
@@ -323,7 +323,7 @@ class TagRuleEngine(TransformerMixin, BaseEstimator):
         return sp.csr_matrix(dense)
 
     def _reference_day(self):
-        return reference_date(None, None, self.as_of_)[1] if self.as_of_ is not None else np.nan
+        return np.nan if self.as_of_ is None else day_number(self.as_of_)
 
 
 @dataclass(frozen=True)
@@ -383,12 +383,12 @@ def _compile(tags, kinds, skip):
     if clashes:
         raise ValueError(f"tags named like columns of X: {clashes}; rename the tags, a "
                          "rule could not tell the tag from the column.")
-    compiler = Compiler(kinds, {})
+    compiler = Compiler(kinds)
     kept, skipped = [], {}
     for tag in tags:
         state = compiler.snapshot()
         try:
-            slot, kind = _compile_tag(compiler, tag)
+            slot, _ = _compile_tag(compiler, tag)
         except RuleError as error:
             unknown = "unknown column or tag" in error.problem
             if skip and unknown:
@@ -397,8 +397,6 @@ def _compile(tags, kinds, skip):
                 skipped[tag.name] = error.problem
                 continue
             raise
-        compiler.tag_kinds[tag.name] = kind
-        compiler.tag_slots[tag.name] = slot
         compiler.program.outputs[tag.name] = slot
         kept.append(tag)
     return kept, skipped, compiler.program
@@ -426,6 +424,7 @@ def _compile_tag(compiler, tag):
     return slot, kind
 
 
-def _column_values(frame, program, reference_day):
+def _column_values(frame, program, reference_day, names=None):
+    """The values of the columns the program reads (or of ``names`` among them)."""
     return {name: column_value(frame[name], kind, reference_day)
-            for name, kind in program.columns.items()}
+            for name, kind in program.columns.items() if names is None or name in names}

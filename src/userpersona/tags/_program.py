@@ -82,14 +82,13 @@ class Compiler:
     ----------
     columns : dict
         Column name -> kind, of the table the rules run on.
-    tag_kinds : dict
-        Tag name -> kind of its value, for tags that rules may use.
+
+    A tag compiled earlier is registered in ``program.outputs`` (name -> slot);
+    rules of later tags read its value from that slot.
     """
 
-    def __init__(self, columns, tag_kinds):
+    def __init__(self, columns):
         self.columns = columns
-        self.tag_kinds = tag_kinds
-        self.tag_slots = {}  # tags compiled so far -> the slot of their value
         self.skipped = set()  # tags left out: rules using them are left out too
         self.program = Program(columns={})
         self.slots = {}  # key of a subtree -> slot
@@ -115,10 +114,11 @@ class Compiler:
     def error(self, message, node):
         return RuleError(f"{self.context}: {message}", self.rule, getattr(node, "position", 0))
 
-    def emit(self, key, op, args, data, kind):
+    def emit(self, key, op, args, data, kind, position=0):
         if key in self.slots:
             return self.slots[key]
-        self.program.instructions.append(Instruction(op, tuple(args), data, kind, self.rule))
+        self.program.instructions.append(
+            Instruction(op, tuple(args), data, kind, self.rule, position))
         self.slots[key] = len(self.program.instructions) - 1
         return self.slots[key]
 
@@ -137,8 +137,8 @@ class Compiler:
         return self.emit(key_of(node), "literal", (), value, kind)
 
     def _name(self, node):
-        if node.name in self.tag_slots:  # a tag compiled earlier: use its value
-            return self.tag_slots[node.name]
+        if node.name in self.program.outputs:  # a tag compiled earlier: use its value
+            return self.program.outputs[node.name]
         if node.name in self.skipped:
             raise self.error(f"unknown column or tag: it uses the skipped tag {node.name!r}",
                              node)
@@ -146,7 +146,7 @@ class Compiler:
             self.program.columns[node.name] = self.columns[node.name]
             return self.emit(("column", node.name), "column", (), node.name,
                              self.columns[node.name])
-        known = list(self.columns) + list(self.tag_kinds)
+        known = list(self.columns) + list(self.program.outputs)
         close = difflib.get_close_matches(node.name, known, n=1, cutoff=0.6)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         raise self.error(f"unknown column or tag {node.name!r}{hint}", node)
@@ -198,9 +198,7 @@ class Compiler:
             raise self.error("pct() takes a percentile between 0 and 100", node)
         source = self._expect(expression, NUMBER, "pct() applies to numbers")
         key = ("pct", key_of(expression), level.value)
-        slot = self.emit(key, "pct", (source,), level.value, NUMBER)
-        self.program.instructions[slot].position = getattr(node, "position", 0)
-        return slot
+        return self.emit(key, "pct", (source,), level.value, NUMBER, node.position)
 
     def _logical(self, node):
         operands = [self._expect(operand, BOOL, f"'{node.op}' joins conditions")
@@ -300,7 +298,12 @@ def reference_date(frame, program, as_of):
         stamp = max(s.tz_convert("UTC").tz_localize(None) if s.tzinfo else s for s in latest)
     if stamp.tzinfo is not None:
         stamp = stamp.tz_convert("UTC").tz_localize(None)
-    return stamp, float((stamp.normalize() - pd.Timestamp("1970-01-01")).days)
+    return stamp, day_number(stamp)
+
+
+def day_number(stamp):
+    """Days from 1970-01-01 to the date of ``stamp``, as a float."""
+    return float((stamp.normalize() - pd.Timestamp("1970-01-01")).days)
 
 
 def column_value(values, kind, reference_day):
