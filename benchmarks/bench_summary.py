@@ -142,13 +142,15 @@ def _implementation(name):
     return lambda orders: (func(orders, **COLUMNS), {})
 
 
-def measure(name, data, repeat, reference=None, save=None):
-    """Time one implementation on the cached log (run inside a fresh process)."""
-    import pandas as pd
 
-    run = _implementation(name)
-    orders = load_orders(data)
-    run(orders.iloc[:WARMUP_ROWS].copy())  # warm-up: numba compilation, imports, first query
+def time_calls(run, data, warmup, repeat):
+    """Time ``repeat`` calls of ``run(data)`` after one untimed call on ``warmup``.
+
+    ``run`` returns ``(result, parts)``, ``parts`` mapping a step name to its
+    seconds. Returns the report (best and median seconds, peak memory growth,
+    the best time of each part) and the result of the last call.
+    """
+    run(warmup)
     gc.collect()
     _reset_peak()
     rss_before = _maxrss_mb()
@@ -159,7 +161,7 @@ def measure(name, data, repeat, reference=None, save=None):
     times, extra = [], {}
     for i in range(repeat):
         start = time.perf_counter()
-        result, parts = run(orders)
+        result, parts = run(data)
         times.append(time.perf_counter() - start)
         for key, value in parts.items():
             extra.setdefault(key, []).append(value)
@@ -179,6 +181,16 @@ def measure(name, data, repeat, reference=None, save=None):
         "rss_before_mb": rss_now,
         "extra": {key: min(values) for key, values in extra.items()},
     }
+    return report, result
+
+def measure(name, data, repeat, reference=None, save=None):
+    """Time one implementation on the cached log (run inside a fresh process)."""
+    import pandas as pd
+
+    run = _implementation(name)
+    orders = load_orders(data)
+    # one untimed call on the first rows warms up numba compilation, imports, first query
+    report, result = time_calls(run, orders, orders.iloc[:WARMUP_ROWS].copy(), repeat)
     if save:
         result.to_pickle(save)
     if reference:
@@ -221,9 +233,9 @@ def first_call():
 # --------------------------------------------------------------------------- #
 # Driver
 # --------------------------------------------------------------------------- #
-def _subprocess(args, env, label):
-    """Run this script with ``args`` in a new process; return its JSON answer."""
-    cmd = [sys.executable, str(Path(__file__).resolve()), *args]
+def run_script(script, args, env, label):
+    """Run the benchmark ``script`` with ``args`` in a new process; return its JSON answer."""
+    cmd = [sys.executable, str(Path(script).resolve()), *args]
     proc = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, text=True)
     lines = proc.stdout.strip().splitlines()
     if proc.returncode != 0 or not lines:
@@ -346,8 +358,8 @@ def run_benchmark(sizes, repeat, markdown=None):
         cache.mkdir()
         compile_times = {}
         for state in ("cold", "warm"):
-            compile_times[state] = _subprocess(
-                ["--first-call"], _env(cache), f"first call ({state} cache)"
+            compile_times[state] = run_script(
+                __file__, ["--first-call"], _env(cache), f"first call ({state} cache)"
             )
         have_userpersona = compile_times["cold"] is not None
         if not have_userpersona:
@@ -366,7 +378,9 @@ def run_benchmark(sizes, repeat, markdown=None):
         for n in sizes:
             data = tmp / f"orders-{n}.parquet"
             start = time.perf_counter()
-            size = _subprocess(["--generate", str(n), "--out", str(data)], env, f"generate {n:,}")
+            size = run_script(
+                __file__, ["--generate", str(n), "--out", str(data)], env, f"generate {n:,}"
+            )
             if size is None:
                 failed = True
                 continue
@@ -380,7 +394,7 @@ def run_benchmark(sizes, repeat, markdown=None):
                     args += ["--save", str(reference)]
                 elif reference.exists():  # else the reference run failed: unchecked
                     args += ["--reference", str(reference)]
-                res = _subprocess(args, env, f"{impl} on {n:,} rows")
+                res = run_script(__file__, args, env, f"{impl} on {n:,} rows")
                 results[impl] = res
                 if res is None or res["check"] == "MISMATCH":
                     failed = True

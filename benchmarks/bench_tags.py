@@ -63,11 +63,8 @@ what CI runs.
 """
 
 import argparse
-import gc
 import json
 import operator
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -77,13 +74,12 @@ from pathlib import Path
 
 from bench_summary import (
     _env,
-    _maxrss_mb,
-    _reset_peak,
-    _rss_mb,
     _setup_path,
     format_table,
     load_orders,
     machine_info,
+    run_script,
+    time_calls,
 )
 
 IMPLEMENTATIONS = ["userpersona", "pandas", "numpy"]
@@ -627,35 +623,10 @@ def measure(name, data, repeat, n_rules, reference=None, save=None):
     customers = load_orders(data)
     rules = make_rules(n_rules)
     run, info = SETUP[name](customers, rules)
-    run(customers.iloc[:WARMUP_ROWS])  # warm-up: imports, first calls
-    gc.collect()
-    _reset_peak()
-    rss_before = _maxrss_mb()
-    rss_now = _rss_mb()
-    peak_reset = rss_now is not None and rss_before - rss_now < 32
-
-    times, extra = [], {}
-    for i in range(repeat):
-        start = time.perf_counter()
-        result, parts = run(customers)
-        times.append(time.perf_counter() - start)
-        for key, value in parts.items():
-            extra.setdefault(key, []).append(value)
-        if i < repeat - 1:
-            del result
-    rss_after = _maxrss_mb()
-
-    report = {
-        "best": min(times),
-        "median": statistics.median(times),
-        "peak_mb": rss_after - rss_before,
-        "peak_reset": peak_reset,
-        "maxrss_before_mb": rss_before,
-        "rss_before_mb": rss_now,
-        "extra": {key: min(values) for key, values in extra.items()},
-        "info": info,
-        "problems": [],
-    }
+    # one untimed call on the first rows warms up imports and first calls
+    report, result = time_calls(run, customers, customers.iloc[:WARMUP_ROWS], repeat)
+    report["info"] = info
+    report["problems"] = []
     if not isinstance(result, list):  # userpersona's frame, one column per tag
         result = [result[column] for column in result.columns]
     tags = np.column_stack([np.asarray(column, dtype=bool) for column in result])
@@ -681,17 +652,6 @@ def measure(name, data, repeat, n_rules, reference=None, save=None):
 # --------------------------------------------------------------------------- #
 # Driver
 # --------------------------------------------------------------------------- #
-def _subprocess(args, env, label):
-    """Run this script with ``args`` in a new process; return its JSON answer."""
-    cmd = [sys.executable, str(Path(__file__).resolve()), *args]
-    proc = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, text=True)
-    lines = proc.stdout.strip().splitlines()
-    if proc.returncode != 0 or not lines:
-        print(f"  {label}: failed (exit code {proc.returncode})", file=sys.stderr)
-        return None
-    return json.loads(lines[-1])
-
-
 def _notes(res):
     notes = [f"{key} {value:.3f} s" for key, value in res["extra"].items()]
     if "instructions" in res["info"]:
@@ -733,7 +693,9 @@ def run_benchmark(sizes, n_rules, repeat, markdown=None):
         for n in sizes:
             data = tmp / f"customers-{n}.parquet"
             start = time.perf_counter()
-            size = _subprocess(["--generate", str(n), "--out", str(data)], env, f"generate {n:,}")
+            size = run_script(
+                __file__, ["--generate", str(n), "--out", str(data)], env, f"generate {n:,}"
+            )
             if size is None:
                 failed = True
                 continue
@@ -751,7 +713,7 @@ def run_benchmark(sizes, n_rules, repeat, markdown=None):
                     args += ["--save", str(reference)]
                 elif reference.exists():  # else the userpersona run failed: unchecked
                     args += ["--reference", str(reference)]
-                res = _subprocess(args, env, f"{impl} on {n:,} customers")
+                res = run_script(__file__, args, env, f"{impl} on {n:,} customers")
                 results[impl] = res
                 if res is None or res["check"] in ("MISMATCH", "unchecked"):
                     failed = True
