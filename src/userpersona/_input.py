@@ -99,7 +99,7 @@ def customer_values(table, keys, *, may_be_missing=(), hints=None):
             if mask.any():
                 raise ValueError(
                     ("Negative values in data: " if problem == "negative" else "")
-                    + f"{_label(keys[role], role)} has {int(mask.sum()):,} "
+                    + f"{column_label(keys[role], role)} has {int(mask.sum()):,} "
                     f"{_PROBLEMS[problem]} ({first_row(table, mask)}, value "
                     f"{float(value[np.argmax(mask)])!r}). {hints[problem]}"
                 )
@@ -136,7 +136,7 @@ def numeric_column(table, key, role):
     Missing values become NaN; the caller decides what they mean.
     """
     values = _column(table, key, role)
-    label = _label(key, role)
+    label = column_label(key, role)
     if isinstance(values, pd.Series):
         dtype = values.dtype
         is_object = pd.api.types.is_object_dtype(dtype)  # numbers stored as objects
@@ -193,7 +193,8 @@ def _column(table, key, role):
     return table[key]
 
 
-def _label(key, role):
+def column_label(key, role):
+    """How messages name a column: ``Column 'frequency'`` or ``Column 1 (frequency)``."""
     if isinstance(key, Integral):
         return f"Column {key} ({role})"
     return f"Column {key!r}"

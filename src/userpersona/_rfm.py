@@ -10,7 +10,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
 from ._binning import BinningWarning, check_edges, quantile_edges
-from ._input import checked_table, customer_values
+from ._input import checked_table, column_label, customer_values
 from ._kernels.scoring import score_customers
 from ._output import as_output
 from ._segments import NAMED_MAPS, SegmentMap
@@ -169,8 +169,8 @@ default="rfm11"
         bought = [value[purchased] for value in values] if not purchased.all() else values
         if not len(bought[0]):
             raise ValueError(
-                f"No customer in X has a purchase (column {self._name('recency')} is missing "
-                "everywhere), so there is nothing to learn scores from."
+                f"No customer in X has a purchase: {self._label('recency')} is missing "
+                "everywhere, so there is nothing to learn scores from."
             )
         self.bin_edges_ = np.vstack([
             fixed[dimension] if dimension in fixed else quantile_edges(value, self.n_bins)
@@ -309,9 +309,8 @@ default="rfm11"
 
     # -- helpers ------------------------------------------------------------------
 
-    def _name(self, dimension):
-        key = getattr(self, dimension)
-        return f"{key!r}" if isinstance(key, str) else f"{key} ({dimension})"
+    def _label(self, dimension):
+        return column_label(getattr(self, dimension), dimension)
 
     def _values(self, table):
         """The three columns as float arrays, checked; and who has a purchase."""
@@ -379,7 +378,7 @@ default="rfm11"
             shares = [np.count_nonzero(value == edge) / len(value) for edge in tied]
             top = int(np.argmax(shares))
             warnings.warn(
-                f"Column {self._name(dimension)} has only {distinct} distinct scores out of "
+                f"{self._label(dimension)} has only {distinct} distinct scores out of "
                 f"{self.n_bins}: {shares[top]:.1%} of the customers share the value "
                 f"{tied[top]:g}, and equal values always get equal scores. The edges used "
                 f"are in bin_edges_; fewer bins or fixed edges avoid the gaps.",

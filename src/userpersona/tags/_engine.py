@@ -148,7 +148,7 @@ class TagRuleEngine(TransformerMixin, BaseEstimator):
             The fitted engine.
         """
         tags = read_tags(default_taxonomy_path() if self.tags is None else self.tags)
-        frame, _ = _as_frame(checked_table(self, X, reset=True)[0])
+        frame = _as_frame(checked_table(self, X, reset=True)[0])
         skip = self.missing_columns == "skip" or (
             self.missing_columns == "auto" and _is_default(self.tags))
         kinds = {str(name): column_kind(frame[name]) for name in frame.columns}
@@ -188,7 +188,7 @@ class TagRuleEngine(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         table, index = checked_table(self, X, reset=False)
-        frame, _ = _as_frame(table)
+        frame = _as_frame(table)
         values = self._evaluate(frame)
         if self.output == "sparse":
             return self._indicators(values)
@@ -255,7 +255,7 @@ class TagRuleEngine(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         table, _ = checked_table(self, X, reset=False)
-        frame, _ = _as_frame(table)
+        frame = _as_frame(table)
         matrix = self._indicators(self._evaluate(frame)).tocsc().astype(np.int64)
         counts = np.asarray(matrix.sum(axis=0)).ravel().astype(int)
         n = max(matrix.shape[0], 1)
@@ -373,8 +373,8 @@ def _as_frame(table):
     if isinstance(table, pd.DataFrame):
         frame = table.copy(deep=False)
         frame.columns = [str(column) for column in frame.columns]
-        return frame, table.index
-    return pd.DataFrame(table, columns=[f"x{i}" for i in range(table.shape[1])]), None
+        return frame
+    return pd.DataFrame(table, columns=[f"x{i}" for i in range(table.shape[1])])
 
 
 def _compile(tags, kinds, skip):
