@@ -58,19 +58,18 @@ non-zero if a check fails or any run fails.
 import argparse
 import json
 import sys
-import tempfile
 import time
 import warnings
 from pathlib import Path
 
 from bench_summary import (
-    _env,
     _setup_path,
     format_table,
     load_orders,
     machine_info,
     run_script,
     time_calls,
+    workspace,
 )
 
 IMPLEMENTATIONS = ["userpersona", "pandas", "polars"]
@@ -285,11 +284,7 @@ def _notes(res):
 def run_benchmark(sizes, repeat, markdown=None):
     failed = False
     rows = []
-    with tempfile.TemporaryDirectory(prefix="userpersona-bench-rfm-") as tmp:
-        tmp = Path(tmp)
-        cache = tmp / "numba-cache"
-        cache.mkdir()
-        env = _env(cache)
+    with workspace("rfm") as (tmp, env):
         for n in sizes:
             data = tmp / f"customers-{n}.parquet"
             start = time.perf_counter()

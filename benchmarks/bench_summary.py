@@ -40,6 +40,7 @@ non-zero if any result differs from the reference or any run fails.
 """
 
 import argparse
+import contextlib
 import datetime
 import gc
 import json
@@ -242,6 +243,20 @@ def run_script(script, args, env, label):
         print(f"  {label}: failed (exit code {proc.returncode})", file=sys.stderr)
         return None
     return json.loads(lines[-1])
+
+
+@contextlib.contextmanager
+def workspace(name):
+    """A temporary directory for one benchmark run, and the environment of its workers.
+
+    The workers share a numba cache inside the directory (see ``_env``), so the
+    kernels compile once per run and nothing is written into the source tree.
+    """
+    with tempfile.TemporaryDirectory(prefix=f"userpersona-bench-{name}-") as tmp:
+        tmp = Path(tmp)
+        cache = tmp / "numba-cache"
+        cache.mkdir()
+        yield tmp, _env(cache)
 
 
 def _env(numba_cache):

@@ -66,20 +66,19 @@ import argparse
 import json
 import operator
 import sys
-import tempfile
 import time
 from functools import reduce
 from importlib.util import find_spec
 from pathlib import Path
 
 from bench_summary import (
-    _env,
     _setup_path,
     format_table,
     load_orders,
     machine_info,
     run_script,
     time_calls,
+    workspace,
 )
 
 IMPLEMENTATIONS = ["userpersona", "pandas", "numpy"]
@@ -685,11 +684,7 @@ def run_benchmark(sizes, n_rules, repeat, markdown=None):
     for i in (0, 6, 13, n_rules - 1):
         if i < n_rules:
             print(f"  rule {i:3d}: {render_rule(rules[i])}")
-    with tempfile.TemporaryDirectory(prefix="userpersona-bench-tags-") as tmp:
-        tmp = Path(tmp)
-        cache = tmp / "numba-cache"
-        cache.mkdir()
-        env = _env(cache)
+    with workspace("tags") as (tmp, env):
         for n in sizes:
             data = tmp / f"customers-{n}.parquet"
             start = time.perf_counter()

@@ -249,3 +249,30 @@ def evaluate_rule(node, frame):
 
     result = value(node)
     return pd.Series(np.broadcast_to(result, len(frame)), index=frame.index)
+
+
+def silhouette(points, labels):
+    """Mean silhouette of one labeling (Rousseeuw, 1987), from the full distance matrix.
+
+    For point ``i``: ``a`` is its mean distance to the other points of its cluster,
+    ``b`` the smallest mean distance to the points of another (non-empty) cluster,
+    and its silhouette ``(b - a) / max(a, b)``. A point alone in its cluster scores
+    0, as in scikit-learn; so does a point whose ``a`` and ``b`` are both 0
+    (duplicates) and, by the kernel's convention, a point with no other cluster.
+    """
+    points = np.asarray(points, dtype=float)
+    labels = np.asarray(labels)
+    distance = np.sqrt(((points[:, None, :] - points[None, :, :]) ** 2).sum(axis=-1))
+    scores = np.zeros(len(points))
+    for i in range(len(points)):
+        own = labels == labels[i]
+        if own.sum() == 1:
+            continue
+        a = distance[i, own].sum() / (own.sum() - 1)  # distance[i, i] is 0
+        others = [distance[i, labels == c].mean() for c in np.unique(labels) if c != labels[i]]
+        if not others:
+            continue
+        b = min(others)
+        if max(a, b) > 0:
+            scores[i] = (b - a) / max(a, b)
+    return scores.mean()

@@ -4,6 +4,7 @@ from ._binning import BinningWarning
 from ._events import summarize_events
 from ._growth import lifecycle_over_time
 from ._lifecycle import LifecycleStager
+from ._persona import PersonaClusterer, PersonaWarning
 from ._quality import DataQualityReport, DataQualityWarning
 from ._rfm import RFMScorer
 from ._segments import CN8, RFM11, SegmentMap, SegmentRules
@@ -19,6 +20,8 @@ __all__ = [
     "DataQualityReport",
     "DataQualityWarning",
     "LifecycleStager",
+    "PersonaClusterer",
+    "PersonaWarning",
     "RFM11",
     "RFMScorer",
     "SegmentMap",

@@ -135,7 +135,7 @@ def numeric_column(table, key, role):
     ``role`` names the parameter that chose the column, for messages.
     Missing values become NaN; the caller decides what they mean.
     """
-    values = _column(table, key, role)
+    values = table_column(table, key, role)
     label = column_label(key, role)
     if isinstance(values, pd.Series):
         dtype = values.dtype
@@ -169,7 +169,12 @@ def first_row(table, mask):
     return f"first at row {position}"
 
 
-def _column(table, key, role):
+def table_column(table, key, role):
+    """Column ``key`` (a name or a position) of ``table``, as it is stored.
+
+    ``role`` names the parameter that chose the column, for messages; a missing
+    name raises with the closest existing one.
+    """
     n_columns = table.shape[1]
     if isinstance(key, Integral) and not isinstance(key, bool):
         if not -n_columns <= key < n_columns:

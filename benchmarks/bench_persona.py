@@ -1,0 +1,301 @@
+"""Benchmark ``userpersona.PersonaClusterer`` against the scikit-learn code people write.
+
+Usage::
+
+    python benchmarks/bench_persona.py [--sizes 1e6] [--quick]
+                                       [--repeat 3] [--markdown FILE]
+
+For each size (a number of customers), a customer table of ten features is
+generated once with NumPy (fixed seed, see ``generate``): five planted groups of
+customers with different levels of recency, frequency, spend, tenure, weekend
+share, category breadth and browsing, lognormal or beta within a group. It is
+cached as parquet, and every implementation runs in a fresh subprocess (as in
+``bench_summary.py``, whose helpers this script imports): load, one untimed
+warm-up call on 2,000 customers (compiling userpersona's numba kernel), reset
+of the resident high-water mark, ``repeat`` timed calls, peak memory growth.
+
+Implementations, all on the same ten features, the skewed ones log-transformed,
+then robust-scaled:
+
+- ``userpersona k=5``: ``PersonaClusterer(n_clusters=5)``, ``fit``.
+- ``sklearn k=5``: a ColumnTransformer (``log1p`` + ``RobustScaler``) and
+  ``KMeans(5, n_init=3)``, the hand-written pipeline.
+- ``userpersona auto``: ``PersonaClusterer(n_clusters="auto")``: k from 2 to 10
+  on a sample of 10,000 customers, scored by the mean silhouette (all
+  candidates in one numba pass), then the final fit on everyone.
+- ``sklearn auto``: the same search written with scikit-learn:
+  ``silhouette_score`` per candidate on the same sample size, then ``KMeans``.
+
+Checks: the adjusted Rand index of each clustering against the planted groups
+(at least 0.95 required), the chosen k (5 required for the auto runs).
+
+``--quick`` (100,000 customers, one repeat) is what CI runs. The script exits
+non-zero if a check or a run fails.
+"""
+
+import argparse
+import json
+import sys
+import time
+import warnings
+from pathlib import Path
+
+from bench_summary import (
+    _setup_path,
+    format_table,
+    machine_info,
+    run_script,
+    time_calls,
+    workspace,
+)
+
+FEATURES = [
+    "recency_days", "frequency", "monetary_mean", "monetary_total", "tenure_days",
+    "weekend_share", "category_entropy", "n_categories", "sessions", "events_per_session",
+]
+IMPLEMENTATIONS = ["userpersona k=5", "sklearn k=5", "userpersona auto", "sklearn auto"]
+K_RANGE = (2, 10)
+SAMPLE = 10_000
+N_INIT = 3
+WARMUP_ROWS = 2_000
+MIN_ARI = 0.95
+# Group levels: recency, frequency, order value, tenure (medians), weekend share,
+# category entropy, number of categories, sessions, events per session (means).
+GROUPS = [
+    (10, 20, 120.0, 600, 0.30, 2.0, 5, 60, 8.0),
+    (15, 12, 15.0, 400, 0.60, 2.4, 6, 40, 5.0),
+    (200, 1, 40.0, 200, 0.25, 0.0, 1, 4, 3.0),
+    (250, 5, 45.0, 500, 0.25, 1.2, 3, 12, 4.0),
+    (8, 3, 50.0, 30, 0.35, 1.0, 2, 20, 6.0),
+]
+
+
+# --------------------------------------------------------------------------- #
+# The implementations
+# --------------------------------------------------------------------------- #
+def _skewed(customers):
+    return [c for c in FEATURES if customers[c].min() >= 0 and customers[c].skew() > 1]
+
+
+def userpersona_fit(n_clusters):
+    def run(customers):
+        from userpersona import PersonaClusterer
+
+        model = PersonaClusterer(features=FEATURES, n_clusters=n_clusters, k_range=K_RANGE,
+                                 sample_size=SAMPLE, n_init=N_INIT, random_state=0)
+        model.fit(customers)
+        return (model.labels_, model.n_clusters_), {}
+    return run
+
+
+def _sklearn_prepare(customers):
+    import numpy as np
+    from sklearn.compose import ColumnTransformer
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer, RobustScaler
+
+    logged = _skewed(customers)
+    prepare = ColumnTransformer([
+        ("log", make_pipeline(FunctionTransformer(np.log1p), RobustScaler()), logged),
+        ("linear", RobustScaler(), [c for c in FEATURES if c not in logged]),
+    ])
+    return prepare.fit_transform(customers)
+
+
+def sklearn_fixed(customers):
+    from sklearn.cluster import KMeans
+
+    prepared = _sklearn_prepare(customers)
+    labels = KMeans(5, n_init=N_INIT, random_state=0).fit_predict(prepared)
+    return (labels, 5), {}
+
+
+def sklearn_auto(customers):
+    import numpy as np
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import silhouette_score
+
+    prepared = _sklearn_prepare(customers)
+    rng = np.random.default_rng(0)
+    sample = prepared[rng.choice(len(prepared), min(SAMPLE, len(prepared)), replace=False)]
+    scores = {}
+    for k in range(K_RANGE[0], K_RANGE[1] + 1):
+        labels = KMeans(k, n_init=N_INIT, random_state=0).fit_predict(sample)
+        scores[k] = silhouette_score(sample, labels)
+    best = max(scores, key=scores.get)
+    labels = KMeans(best, n_init=N_INIT, random_state=0).fit_predict(prepared)
+    return (labels, best), {}
+
+
+RUN = {
+    "userpersona k=5": userpersona_fit(5),
+    "sklearn k=5": sklearn_fixed,
+    "userpersona auto": userpersona_fit("auto"),
+    "sklearn auto": sklearn_auto,
+}
+
+
+# --------------------------------------------------------------------------- #
+# Subprocess entry points
+# --------------------------------------------------------------------------- #
+def generate(n, path, seed=0):
+    """Write a table of ``n`` customers from the five planted groups to ``path``."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    group = rng.integers(0, len(GROUPS), n)
+    level = np.array(GROUPS, dtype=np.float64)[group].T
+    recency, frequency, value, tenure, weekend, entropy, categories, sessions, depth = level
+
+    def lognormal(median, sigma):
+        return median * np.exp(sigma * rng.standard_normal(n))
+
+    frequency = np.maximum(1, np.round(lognormal(frequency, 0.25))).astype(np.int64)
+    monetary_mean = np.round(lognormal(value, 0.25), 2)
+    tenure = np.round(lognormal(tenure, 0.2))
+    customers = pd.DataFrame({
+        "recency_days": np.minimum(np.round(lognormal(recency, 0.3)), tenure),
+        "frequency": frequency,
+        "monetary_mean": monetary_mean,
+        "monetary_total": np.round(frequency * monetary_mean, 2),
+        "tenure_days": tenure,
+        "weekend_share": rng.beta(40 * weekend, 40 * (1 - weekend)),
+        "category_entropy": np.abs(entropy + 0.15 * rng.standard_normal(n)),
+        "n_categories": np.maximum(1, np.round(lognormal(categories, 0.2))),
+        "sessions": np.round(lognormal(sessions, 0.3)),
+        "events_per_session": lognormal(depth, 0.2),
+        "group": group,
+    }, index=pd.Index(np.arange(1, n + 1), name="customer_id"))
+    customers.to_parquet(path)
+    return {"customers": n, "groups": np.bincount(group).tolist()}
+
+
+def measure(name, data, repeat):
+    """Time one implementation on the cached table (inside a fresh process)."""
+    import pandas as pd
+    from sklearn.metrics import adjusted_rand_score
+
+    customers = pd.read_parquet(data)
+    group = customers.pop("group").to_numpy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        report, (labels, k) = time_calls(
+            RUN[name], customers, customers.iloc[:WARMUP_ROWS], repeat)
+    report["ari"] = adjusted_rand_score(group, labels)
+    report["k"] = int(k)
+    report["problems"] = []
+    if report["ari"] < MIN_ARI:
+        report["problems"].append(f"ARI {report['ari']:.3f} < {MIN_ARI}")
+    if k != len(GROUPS):
+        report["problems"].append(f"chose k={k}, planted {len(GROUPS)}")
+    report["check"] = "MISMATCH" if report["problems"] else "OK"
+    return report
+
+
+# --------------------------------------------------------------------------- #
+# Driver
+# --------------------------------------------------------------------------- #
+def _notes(res):
+    notes = [f"k={res['k']}, ARI vs planted {res['ari']:.3f}"]
+    if not res["peak_reset"]:
+        notes.append("peak not reset: may be underestimated")
+    return ", ".join(notes)
+
+
+def run_benchmark(sizes, repeat, markdown=None):
+    failed = False
+    rows = []
+    with workspace("persona") as (tmp, env):
+        for n in sizes:
+            data = tmp / f"customers-{n}.parquet"
+            info = run_script(__file__, ["--generate", str(n), "--out", str(data)], env,
+                              f"generate {n:,}")
+            if info is None:
+                failed = True
+                continue
+            label = f"{n:,} customers x {len(FEATURES)}"
+            print(f"\n{label} (group sizes {info['groups']})")
+            results = {}
+            for impl in IMPLEMENTATIONS:
+                args = ["--worker", impl, "--data", str(data), "--repeat", str(repeat)]
+                res = run_script(__file__, args, env, f"{impl} on {n:,}")
+                results[impl] = res
+                if res is None or res["check"] == "MISMATCH":
+                    failed = True
+                if res is not None:
+                    print(f"  {impl:<17} best {res['best']:8.3f} s  median {res['median']:8.3f}"
+                          f" s  peak +{res['peak_mb']:6.0f} MB  {res['check']}  {_notes(res)}")
+                    for problem in res["problems"]:
+                        print(f"      {problem}")
+            for impl in IMPLEMENTATIONS:
+                res = results[impl]
+                # each baseline is compared with the userpersona run of the same task
+                base = results[f"userpersona {impl.split()[-1]}"]
+                row = {"size": label, "impl": impl}
+                if res is None:
+                    row.update(best=None, median=None, peak_mb=None, ratio=None,
+                               check="FAILED", notes="")
+                else:
+                    row.update(best=res["best"], median=res["median"], peak_mb=res["peak_mb"],
+                               ratio=res["best"] / base["best"] if base else None,
+                               check=res["check"], notes=_notes(res))
+                rows.append(row)
+            data.unlink()
+
+    legend = [
+        "peak MB: growth of the resident high-water mark (ru_maxrss) during the timed fits,"
+        " over the resident size after loading the table and an untimed warm-up fit.",
+        "ratio: best time / best time of userpersona on the same task (fixed k or auto k);"
+        " above 1: userpersona is faster.",
+        f"auto: k from {K_RANGE[0]} to {K_RANGE[1]} scored by the mean silhouette on a sample"
+        f" of {SAMPLE:,} customers, then the final fit on all; n_init={N_INIT} everywhere.",
+    ]
+    print()
+    print(format_table(rows))
+    print()
+    print("\n".join(legend))
+    if markdown:
+        text = ["# PersonaClusterer benchmark", ""]
+        text += [f"- {key}: {value}" for key, value in machine_info().items()]
+        text += [f"- Repeats per measurement: {repeat} (best and median reported)", ""]
+        text += [format_table(rows, markdown=True), ""]
+        text += [f"- {line}" for line in legend] + [""]
+        Path(markdown).write_text("\n".join(text))
+        print(f"\nwrote {markdown}")
+    return 1 if failed else 0
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", nargs="+", type=float, default=[1e6],
+                        help="numbers of customers, e.g. 1e5 1e6")
+    parser.add_argument("--quick", action="store_true",
+                        help="CI mode: 100,000 customers, one repeat")
+    parser.add_argument("--repeat", type=int, default=3, help="timed fits per measurement")
+    parser.add_argument("--markdown", metavar="FILE", help="also write the table as markdown")
+    # Internal: the subprocess entry points.
+    parser.add_argument("--worker", choices=IMPLEMENTATIONS, help=argparse.SUPPRESS)
+    parser.add_argument("--data", help=argparse.SUPPRESS)
+    parser.add_argument("--generate", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+
+    _setup_path()
+    if args.worker:
+        print(json.dumps(measure(args.worker, args.data, args.repeat)))
+        return 0
+    if args.generate:
+        print(json.dumps(generate(args.generate, args.out)))
+        return 0
+    sizes, repeat = ([1e5], 1) if args.quick else (args.sizes, args.repeat)
+    start = time.perf_counter()
+    status = run_benchmark([int(s) for s in sizes], repeat, args.markdown)
+    print(f"\ntotal {time.perf_counter() - start:.0f} s")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,756 @@
+"""PersonaClusterer: a handful of readable personas from the customer table."""
+
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import linear_sum_assignment
+from sklearn.base import BaseEstimator, ClusterMixin, TransformerMixin, _fit_context
+from sklearn.cluster import KMeans, MiniBatchKMeans
+from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
+
+from ._input import checked_table
+from ._kernels.silhouette import mean_silhouettes
+from ._output import as_output
+from ._persona_features import (
+    categorical_features,
+    constant_columns,
+    make_preprocessor,
+    numeric_features,
+    resolve_features,
+    skewed_columns,
+)
+from ._persona_names import distinctions, name_personas
+from ._quality import DataQualityWarning
+
+CRITERIA = {
+    # criterion -> (column of k_scores_, whether larger is better)
+    "silhouette": ("silhouette", True),
+    "calinski_harabasz": ("calinski_harabasz", True),
+    "davies_bouldin": ("davies_bouldin", False),
+}
+# Columns that say what a customer is worth, tried in this order to number personas.
+SPEND_COLUMNS = ("monetary_total", "monetary_mean")
+
+
+class PersonaWarning(UserWarning):
+    """Warning about the features of a persona model (constant columns left out).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from userpersona import PersonaWarning
+    >>> warnings.simplefilter("error", PersonaWarning)  # make it an error
+    >>> warnings.resetwarnings()
+    """
+
+
+class PersonaClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
+    """Cluster customers into personas with stable ids, short names and descriptions.
+
+    Fit on the customer table (one row per customer, such as the output of
+    :func:`~userpersona.summarize_transactions`, joined with that of
+    :func:`~userpersona.summarize_events` when there is a behaviour log). The
+    features are prepared with scikit-learn: skewed non-negative columns (spend,
+    counts) are log-transformed with ``log1p``, missing values are filled with
+    the column median, numeric columns are centred on the median and divided by
+    the interquartile range (``RobustScaler``), and categorical columns are
+    one-hot encoded. Customers are then clustered with scikit-learn's
+    ``KMeans`` (``MiniBatchKMeans`` above ``minibatch_threshold`` customers).
+
+    With ``n_clusters="auto"`` every count in ``k_range`` is tried on a random
+    sample of ``sample_size`` customers and scored by the mean silhouette (how
+    much closer customers are to their own persona than to the next one, from -1
+    to 1; Rousseeuw, 1987), the Calinski-Harabasz index and the Davies-Bouldin
+    index; ``criterion`` picks the count, and ``k_scores_`` keeps every score.
+
+    Personas are numbered 0, 1, ... by decreasing mean spend (``order_by``), so
+    refits that find the same structure give the same ids whatever the seed;
+    :meth:`match` pairs the personas of two fits, for tracking them over time.
+    Each persona is named from the features that set it apart most, such as
+    ``"high spend · frequent · recent"``, and :meth:`describe` lays out its size,
+    feature means, lifts and representative customers.
+
+    Parameters
+    ----------
+    features : "auto" or list of str or int, default="auto"
+        The columns to cluster on, by name, or by position for arrays.
+        ``"auto"`` takes those of the standard columns present in ``X``:
+        ``recency_days``, ``frequency``, ``monetary_mean``, ``tenure_days``,
+        ``weekend_share``, ``category_entropy`` and ``sessions``; a frame with
+        none of them contributes all its numeric columns, an array all its
+        columns.
+    categorical : list of str or int, default=None
+        Categorical columns to one-hot encode and cluster on as well (for
+        example ``["preferred_channel"]``); values are read as text, and a
+        missing value is a level of its own, ``"(missing)"``. A non-numeric
+        column in ``features`` that is not declared here is an error.
+    log_features : "auto", list of str or None, default="auto"
+        Numeric features to transform with ``log1p``. ``"auto"`` picks those
+        without negative values whose sample skewness exceeds 1; None none.
+    categorical_weight : float, default=1.0
+        Weight of the one-hot columns relative to the scaled numeric ones.
+    n_clusters : int or "auto", default="auto"
+        Number of personas, or ``"auto"`` to choose it in ``k_range``.
+    k_range : tuple of (int, int), default=(2, 10)
+        Smallest and largest number of personas tried by ``n_clusters="auto"``.
+    criterion : {"silhouette", "calinski_harabasz", "davies_bouldin"}, \
+default="silhouette"
+        How ``n_clusters="auto"`` chooses: the largest mean silhouette, the
+        largest Calinski-Harabasz index, or the smallest Davies-Bouldin index.
+    sample_size : int, default=10000
+        Customers sampled to try the candidate counts on; the silhouette costs
+        a distance per pair of them. The final model is fitted on all customers.
+    n_init : int, default=3
+        Runs of k-means++ from different seeds; the best one is kept.
+    minibatch_threshold : int, default=2000000
+        From this many customers on, ``MiniBatchKMeans`` replaces ``KMeans``.
+    order_by : "auto", str or int, default="auto"
+        The column whose mean orders the persona ids, from the highest:
+        ``"auto"`` uses ``monetary_total`` if ``X`` has it, else
+        ``monetary_mean``, else the first numeric feature.
+    language : {"en", "zh"}, default="en"
+        Language of the generated names.
+    vocabulary : dict, default=None
+        Words of your own for the names: feature -> (word when above average,
+        word when below), used before the built-in ones (a ``frequency`` entry
+        also replaces "one-time").
+    n_name_words : int, default=3
+        Most words in a name (more are added only to tell two personas apart).
+    n_representatives : int, default=5
+        Customers closest to each persona's centre kept in ``representatives_``.
+    names : bool, default=True
+        Whether :meth:`transform` outputs the ``persona`` name column.
+    distances : bool, default=False
+        Whether :meth:`transform` also outputs ``distance_<id>``, the distance of
+        each customer to the centre of each persona, in the clustering space.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the sampling and of k-means; an int makes fits reproducible.
+
+    Attributes
+    ----------
+    n_clusters_ : int
+        Number of personas.
+    labels_ : ndarray of shape (n_customers,)
+        Persona id of each training customer.
+    persona_names_ : ndarray of str of shape (`n_clusters_`,)
+        The name of each persona, by id.
+    cluster_centers_ : ndarray of shape (`n_clusters_`, n_prepared)
+        Persona centres in the clustering space, by id.
+    centroids_ : DataFrame of shape (`n_clusters_`, n_prepared)
+        The centres back in the units of ``X``: a numeric feature's value at the
+        centre (undoing the scaling and the log), and the share of each level of
+        a categorical feature.
+    k_scores_ : DataFrame or None
+        With ``n_clusters="auto"``: per candidate count, the ``silhouette``,
+        ``calinski_harabasz``, ``davies_bouldin`` and ``inertia`` on the sample,
+        and ``chosen``. None otherwise.
+    features_ : list of str
+        The features clustered on (``x<i>`` for column ``i`` of an array).
+    log_features_ : list of str
+        The features that were log-transformed.
+    dropped_features_ : list of str
+        Features left out because they were constant.
+    n_imputed_ : Series
+        Missing values filled with the median, per numeric feature.
+    preprocessor_ : ColumnTransformer
+        The fitted feature preparation.
+    model_ : KMeans or MiniBatchKMeans
+        The fitted clustering (its own cluster numbering, before ordering).
+    representatives_ : dict of {int: list}
+        Per persona id, the index labels (row positions for arrays) of the
+        training customers closest to its centre.
+    n_features_in_ : int
+        Number of columns seen in ``fit``.
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Column names seen in ``fit``, when ``X`` has string column names.
+
+    See Also
+    --------
+    summarize_transactions : Build the customer table from an order log.
+    summarize_events : Activity features from a behaviour log.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from userpersona import PersonaClusterer
+    >>> rng = np.random.default_rng(0)
+    >>> customers = pd.DataFrame({
+    ...     "recency_days": np.r_[rng.integers(1, 20, 50), rng.integers(200, 365, 50)],
+    ...     "frequency": np.r_[rng.integers(8, 15, 50), rng.integers(1, 3, 50)],
+    ...     "monetary_mean": np.r_[rng.normal(120, 10, 50), rng.normal(30, 5, 50)],
+    ... })
+    >>> personas = PersonaClusterer(random_state=0).fit(customers)
+    >>> personas.n_clusters_
+    2
+    >>> personas.persona_names_.tolist()
+    ['high spend · recent · frequent', 'low spend · lapsed · infrequent']
+    >>> personas.describe()[["persona", "customers", "monetary_mean"]].round(1)
+                                        persona  customers  monetary_mean
+    persona_id
+    0            high spend · recent · frequent         50          119.7
+    1           low spend · lapsed · infrequent         50           29.4
+    """
+
+    _parameter_constraints: dict = {
+        "features": [StrOptions({"auto"}), list, tuple],
+        "categorical": [list, tuple, None],
+        "log_features": [StrOptions({"auto"}), list, tuple, None],
+        "categorical_weight": [Interval(Real, 0, None, closed="right")],
+        "n_clusters": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "k_range": [tuple, list],
+        "criterion": [StrOptions(set(CRITERIA))],
+        "sample_size": [Interval(Integral, 3, None, closed="left")],
+        "n_init": [Interval(Integral, 1, None, closed="left")],
+        "minibatch_threshold": [Interval(Integral, 1, None, closed="left")],
+        "order_by": [str, Integral],
+        "language": [StrOptions({"en", "zh"})],
+        "vocabulary": [dict, None],
+        "n_name_words": [Interval(Integral, 1, None, closed="left")],
+        "n_representatives": [Interval(Integral, 0, None, closed="left")],
+        "names": ["boolean"],
+        "distances": ["boolean"],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        *,
+        features="auto",
+        categorical=None,
+        log_features="auto",
+        categorical_weight=1.0,
+        n_clusters="auto",
+        k_range=(2, 10),
+        criterion="silhouette",
+        sample_size=10_000,
+        n_init=3,
+        minibatch_threshold=2_000_000,
+        order_by="auto",
+        language="en",
+        vocabulary=None,
+        n_name_words=3,
+        n_representatives=5,
+        names=True,
+        distances=False,
+        random_state=None,
+    ):
+        self.features = features
+        self.categorical = categorical
+        self.log_features = log_features
+        self.categorical_weight = categorical_weight
+        self.n_clusters = n_clusters
+        self.k_range = k_range
+        self.criterion = criterion
+        self.sample_size = sample_size
+        self.n_init = n_init
+        self.minibatch_threshold = minibatch_threshold
+        self.order_by = order_by
+        self.language = language
+        self.vocabulary = vocabulary
+        self.n_name_words = n_name_words
+        self.n_representatives = n_representatives
+        self.names = names
+        self.distances = distances
+        self.random_state = random_state
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Prepare the features, choose the number of personas, cluster and name them.
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_customers, n_features)
+            The customer table.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : PersonaClusterer
+            The fitted model.
+        """
+        low, high = self._checked_k_range()
+        self._check_vocabulary()
+        table, index = checked_table(self, X, reset=True)
+        n_customers = table.shape[0]
+        smallest = self.n_clusters if self.n_clusters != "auto" else low
+        if n_customers < max(smallest, 2) + (self.n_clusters == "auto"):
+            raise ValueError(
+                f"X has {n_customers} customer(s) (n_samples = {n_customers}), too few "
+                + (f"for n_clusters={self.n_clusters}" if self.n_clusters != "auto"
+                   else f"to compare {low} or more personas (at least {low + 1} are needed)")
+                + "; pass more customers or fewer clusters."
+            )
+        frame = self._feature_frame(table, fitting=True)
+        rng = check_random_state(self.random_state)
+        self.preprocessor_ = make_preprocessor(
+            frame["numeric"], self.log_features_, frame["categorical"],
+            self.categorical_weight,
+        )
+        prepared = self.preprocessor_.fit_transform(frame["all"])
+        prepared = np.ascontiguousarray(prepared, dtype=np.float64)
+
+        if self.n_clusters == "auto":
+            self.k_scores_ = self._score_counts(prepared, low, high, rng)
+            self.n_clusters_ = int(self.k_scores_.index[self.k_scores_["chosen"]][0])
+        else:
+            self.k_scores_ = None
+            self.n_clusters_ = int(self.n_clusters)
+        self.model_ = self._kmeans(self.n_clusters_, n_customers, rng).fit(prepared)
+
+        # Number personas by decreasing spend, so that the ids do not depend on
+        # the seed k-means started from.
+        spend = frame["order_by"]
+        raw_labels = self.model_.labels_
+        mean_spend = _group_means(spend, raw_labels, self.n_clusters_)
+        order = np.lexsort((np.arange(self.n_clusters_), -np.nan_to_num(mean_spend, nan=-np.inf)))
+        self._persona_of_cluster = np.empty(self.n_clusters_, np.int64)
+        self._persona_of_cluster[order] = np.arange(self.n_clusters_)
+        self.labels_ = self._persona_of_cluster[raw_labels]
+        self.cluster_centers_ = self.model_.cluster_centers_[order]
+        self.centroids_ = self._centroids_in_units()
+
+        terms = self._terms()
+        scores = distinctions(prepared, self.labels_, self.n_clusters_)
+        one_time = self._one_time(frame["numeric"])
+        self.persona_names_ = np.asarray(name_personas(
+            scores, terms, one_time, self.language, self.vocabulary, self.n_name_words,
+        ), dtype=object)
+        self._distinctions = pd.DataFrame(scores, columns=self._term_labels(terms))
+        self.representatives_ = self._representatives(prepared, index)
+        self._description = self._describe(frame, prepared, self.labels_)
+        return self
+
+    def predict(self, X):
+        """Assign customers to the fitted personas (the nearest centre).
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_customers, n_features)
+            The customer table, with the columns seen in ``fit``.
+
+        Returns
+        -------
+        persona_id : ndarray of int64 of shape (n_customers,)
+        """
+        return self._assign(X)[0]
+
+    def transform(self, X):
+        """Persona id and name of each customer (and distances, on request).
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_customers, n_features)
+            The customer table, with the columns seen in ``fit``.
+
+        Returns
+        -------
+        X_out : ndarray or DataFrame of shape (n_customers, n_outputs)
+            ``persona_id``, ``persona`` (with ``names=True``) and, with
+            ``distances=True``, ``distance_0``, ``distance_1``, ... A NumPy array by
+            default (of objects when it holds names); with
+            ``set_output(transform="pandas")`` a DataFrame on the index of ``X``
+            with an integer id and a categorical name.
+        """
+        ids, distance, index = self._assign(X)
+        columns = {"persona_id": ids}
+        if self.names:
+            columns["persona"] = pd.Categorical.from_codes(ids, self.persona_names_)
+        if self.distances:
+            for persona in range(self.n_clusters_):
+                columns[f"distance_{persona}"] = distance[:, persona]
+        return as_output(columns, index, self)
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the output columns.
+
+        Parameters
+        ----------
+        input_features : array-like of str, default=None
+            Checked against the columns seen in ``fit``; the output names do not
+            depend on them.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str
+            ``persona_id``, then ``persona`` and ``distance_<id>`` as configured.
+        """
+        check_is_fitted(self)
+        _check_feature_names_in(self, input_features, generate_names=False)
+        names = ["persona_id"] + ["persona"] * bool(self.names)
+        if self.distances:
+            names += [f"distance_{persona}" for persona in range(self.n_clusters_)]
+        return np.asarray(names, dtype=object)
+
+    def describe(self, X=None):
+        """One row per persona: size, feature means, lifts and what sets it apart.
+
+        Parameters
+        ----------
+        X : DataFrame or array-like, default=None
+            Customers to describe, assigned with :meth:`predict`; None describes
+            the training customers.
+
+        Returns
+        -------
+        description : DataFrame
+            Indexed by ``persona_id``, with ``persona`` (the name),
+            ``customers``, ``share``, the mean of every numeric feature and the
+            share of every level of a categorical feature (``feature=level``)
+            among the persona's customers, the same divided by its value over all
+            customers (``<column>_lift``), ``top_features`` (the features that
+            set the persona apart most, with the distance of its mean from the
+            mean of all customers in standard deviations of the prepared feature)
+            and ``representatives`` (with ``X=None``; see ``representatives_``).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from userpersona import PersonaClusterer
+        >>> customers = pd.DataFrame({"frequency": [1, 1, 2, 9, 10, 12],
+        ...                           "monetary_mean": [20.0, 25, 22, 90, 110, 95]})
+        >>> model = PersonaClusterer(n_clusters=2, random_state=0).fit(customers)
+        >>> model.describe()[["customers", "frequency", "frequency_lift"]].round(2)
+                    customers  frequency  frequency_lift
+        persona_id
+        0                   3      10.33            1.77
+        1                   3       1.33            0.23
+        """
+        check_is_fitted(self)
+        if X is None:
+            return self._description.copy()
+        table, _ = checked_table(self, X, reset=False)
+        frame = self._feature_frame(table, fitting=False)
+        if len(frame["all"]):
+            prepared = self.preprocessor_.transform(frame["all"])
+            labels = self._persona_of_cluster[self.model_.predict(prepared)]
+        else:
+            prepared = np.zeros((0, self.cluster_centers_.shape[1]))
+            labels = np.zeros(0, np.int64)
+        description = self._describe(frame, prepared, labels)
+        return description.drop(columns="representatives")
+
+    def match(self, previous):
+        """Pair the personas of this model with those of an earlier one.
+
+        The centres of ``previous`` (in the units of ``X``, see ``centroids_``)
+        are prepared with this model's preprocessing, and the personas are paired
+        by the optimal assignment (Hungarian algorithm) that minimises the total
+        distance between paired centres. Use it to follow personas from one
+        refit to the next.
+
+        Parameters
+        ----------
+        previous : PersonaClusterer
+            A fitted model on the same features.
+
+        Returns
+        -------
+        matches : DataFrame
+            One row per persona of this model, indexed by ``persona_id``, with
+            ``persona``, ``previous_id`` (-1 when this model has more personas
+            and one is left unpaired), ``previous_persona`` and ``distance``
+            between the paired centres (NaN when unpaired).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import pandas as pd
+        >>> from userpersona import PersonaClusterer
+        >>> rng = np.random.default_rng(1)
+        >>> def shop(n):
+        ...     return pd.DataFrame({"frequency": np.r_[rng.poisson(10, n), rng.poisson(1, n)],
+        ...                          "monetary_mean": np.r_[rng.normal(90, 9, n),
+        ...                                                 rng.normal(20, 2, n)]})
+        >>> january = PersonaClusterer(n_clusters=2, random_state=0).fit(shop(100))
+        >>> february = PersonaClusterer(n_clusters=2, random_state=1).fit(shop(120))
+        >>> february.match(january)[["previous_id"]]
+                    previous_id
+        persona_id
+        0                     0
+        1                     1
+        """
+        check_is_fitted(self)
+        check_is_fitted(previous)
+        if not isinstance(previous, PersonaClusterer):
+            raise TypeError(
+                f"previous must be a fitted PersonaClusterer, got {type(previous).__name__}."
+            )
+        if list(previous.features_) != list(self.features_):
+            raise ValueError(
+                "The two models cluster on different features "
+                f"({previous.features_} before, {self.features_} now); personas can "
+                "only be matched on the same features."
+            )
+        theirs = self._prepare_centroids(previous.centroids_)
+        cost = np.sqrt(((self.cluster_centers_[:, None, :] - theirs[None, :, :]) ** 2).sum(-1))
+        mine, paired = linear_sum_assignment(cost)
+        previous_id = np.full(self.n_clusters_, -1, np.int64)
+        previous_id[mine] = paired
+        distance = np.full(self.n_clusters_, np.nan)
+        distance[mine] = cost[mine, paired]
+        previous_names = np.append(previous.persona_names_, None)
+        return pd.DataFrame(
+            {"persona": self.persona_names_, "previous_id": previous_id,
+             "previous_persona": previous_names[previous_id], "distance": distance},
+            index=pd.RangeIndex(self.n_clusters_, name="persona_id"),
+        )
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True  # filled with the median, and counted
+        tags.transformer_tags.preserves_dtype = []
+        return tags
+
+    # -- fitting ------------------------------------------------------------------
+
+    def _check_vocabulary(self):
+        for feature, words in (self.vocabulary or {}).items():
+            if (not isinstance(words, (tuple, list)) or len(words) != 2
+                    or not all(isinstance(word, str) for word in words)):
+                raise ValueError(
+                    f"vocabulary[{feature!r}] must be two words (above average, below "
+                    f"average), got {words!r}."
+                )
+
+    def _checked_k_range(self):
+        k_range = tuple(self.k_range)
+        if (len(k_range) != 2 or not all(isinstance(k, Integral) for k in k_range)
+                or not 2 <= k_range[0] <= k_range[1]):
+            raise ValueError(
+                f"k_range must be two integers (smallest, largest) with "
+                f"2 <= smallest <= largest, got {self.k_range!r}."
+            )
+        return k_range
+
+    def _feature_frame(self, table, *, fitting):
+        """The features of ``table``, checked; in ``fit``, also decides which to use."""
+        if fitting:
+            keys, categorical_keys = resolve_features(table, self.features, self.categorical)
+            numeric = numeric_features(table, keys)
+            categorical = categorical_features(table, categorical_keys)
+            constant = constant_columns(numeric, categorical)
+            if constant:
+                warnings.warn(
+                    f"Features {constant} hold a single value, which cannot tell "
+                    "customers apart; they are left out.", PersonaWarning, stacklevel=3,
+                )
+            self.dropped_features_ = constant
+            self._keys = {
+                "numeric": [k for k, name in zip(keys, numeric.columns, strict=True)
+                            if name not in constant],
+                "categorical": [k for k, name in zip(categorical_keys, categorical.columns,
+                                                     strict=True) if name not in constant],
+            }
+            numeric = numeric.drop(columns=constant, errors="ignore")
+            categorical = categorical.drop(columns=constant, errors="ignore")
+            if not numeric.shape[1] + categorical.shape[1]:
+                raise ValueError(
+                    f"Every feature holds a single value ({constant}), so customers "
+                    "cannot be told apart; pass features that vary."
+                )
+            self.features_ = list(numeric.columns) + list(categorical.columns)
+            self.log_features_ = skewed_columns(numeric, self.log_features)
+            self.n_imputed_ = numeric.isna().sum()
+            if self.n_imputed_.any():
+                filled = self.n_imputed_[self.n_imputed_ > 0]
+                warnings.warn(
+                    "Missing values were filled with the column median, in "
+                    + ", ".join(f"{name!r} for {count:,} customer(s)"
+                                for name, count in filled.items())
+                    + ".", DataQualityWarning, stacklevel=3,
+                )
+            self._order_key = self._resolve_order_by(table, keys)
+        else:
+            numeric = numeric_features(table, self._keys["numeric"])
+            categorical = categorical_features(table, self._keys["categorical"])
+        frame = pd.concat([numeric, categorical], axis=1)
+        frame.index = pd.RangeIndex(len(frame))
+        return {"numeric": numeric, "categorical": categorical, "all": frame,
+                "order_by": (numeric_features(table, [self._order_key]).iloc[:, 0].to_numpy()
+                             if fitting else None)}
+
+    def _resolve_order_by(self, table, keys):
+        if self.order_by != "auto":
+            return self.order_by
+        if isinstance(table, pd.DataFrame):
+            for name in SPEND_COLUMNS:
+                if name in table.columns:
+                    return name
+        if keys:
+            return keys[0]
+        raise ValueError("order_by='auto' needs a numeric feature; pass order_by=<column>.")
+
+    def _score_counts(self, prepared, low, high, rng):
+        """Fit every candidate count on one sample and score each clustering."""
+        n = len(prepared)
+        sample = np.sort(rng.choice(n, self.sample_size, replace=False)) if (
+            n > self.sample_size) else np.arange(n)
+        points = np.ascontiguousarray(prepared[sample])
+        distinct = len(np.unique(points, axis=0))
+        counts = [k for k in range(low, high + 1) if k < min(distinct, len(points))]
+        if not counts:
+            raise ValueError(
+                f"The {len(points)} sampled customers have {distinct} distinct feature "
+                f"vectors, too few to compare {low} or more personas; pass more varied "
+                "customers or a fixed n_clusters."
+            )
+        rows, labelings = [], []
+        for k in counts:
+            model = KMeans(k, n_init=self.n_init, random_state=_seed(rng)).fit(points)
+            labelings.append(model.labels_)
+            rows.append({
+                "n_clusters": k,
+                "calinski_harabasz": calinski_harabasz_score(points, model.labels_),
+                "davies_bouldin": davies_bouldin_score(points, model.labels_),
+                "inertia": model.inertia_,
+            })
+        scores = pd.DataFrame(rows).set_index("n_clusters")
+        silhouettes = mean_silhouettes(
+            points, np.ascontiguousarray(np.column_stack(labelings), dtype=np.int64),
+            np.asarray(counts, dtype=np.int64),
+        )
+        scores.insert(0, "silhouette", silhouettes)
+        column, larger_is_better = CRITERIA[self.criterion]
+        values = scores[column].to_numpy()
+        best = np.argmax(values) if larger_is_better else np.argmin(values)
+        scores["chosen"] = np.arange(len(scores)) == best
+        return scores
+
+    def _kmeans(self, k, n_customers, rng):
+        if n_customers >= self.minibatch_threshold:
+            return MiniBatchKMeans(k, n_init=self.n_init, batch_size=4096,
+                                   random_state=_seed(rng))
+        return KMeans(k, n_init=self.n_init, random_state=_seed(rng))
+
+    def _centroids_in_units(self):
+        """The ordered centres, with the scaling and log undone."""
+        columns = {}
+        n_numeric = len(self._keys["numeric"])
+        transformers = dict(self.preprocessor_.named_transformers_)
+        if n_numeric:
+            numeric = transformers["numeric"]
+            unscaled = numeric.named_steps["scale"].inverse_transform(
+                self.cluster_centers_[:, :n_numeric])
+            values = numeric.named_steps["log"].inverse_transform(unscaled)
+            columns.update(zip(self.features_[:n_numeric], values.T, strict=True))
+        if self._keys["categorical"]:
+            encoder = transformers["categorical"]
+            shares = self.cluster_centers_[:, n_numeric:] / self.categorical_weight
+            columns.update(zip(_level_labels(encoder), shares.T, strict=True))
+        return pd.DataFrame(columns, index=pd.RangeIndex(self.n_clusters_, name="persona_id"))
+
+    def _prepare_centroids(self, centroids):
+        """Centres in the units of ``X`` (another model's) into this clustering space."""
+        n_numeric = len(self._keys["numeric"])
+        parts = []
+        transformers = dict(self.preprocessor_.named_transformers_)
+        if n_numeric:
+            numeric = transformers["numeric"]
+            values = centroids[self.features_[:n_numeric]].to_numpy(dtype=np.float64)
+            logged = numeric.named_steps["log"].transform(values)
+            parts.append(numeric.named_steps["scale"].transform(logged))
+        if self._keys["categorical"]:
+            encoder = transformers["categorical"]
+            levels = _level_labels(encoder)
+            shares = centroids.reindex(columns=levels, fill_value=0.0).to_numpy(np.float64)
+            parts.append(shares * self.categorical_weight)
+        return np.hstack(parts)
+
+    def _terms(self):
+        """What each prepared column is: (feature, None) or (feature, level)."""
+        terms = [(name, None) for name in self.features_[:len(self._keys["numeric"])]]
+        if self._keys["categorical"]:
+            encoder = dict(self.preprocessor_.named_transformers_)["categorical"]
+            for feature, levels in zip(encoder.feature_names_in_, encoder.categories_,
+                                       strict=True):
+                terms += [(feature, level) for level in levels]
+        return terms
+
+    @staticmethod
+    def _term_labels(terms):
+        return [name if level is None else f"{name}={level}" for name, level in terms]
+
+    def _one_time(self, numeric):
+        """Personas whose median member bought exactly once (when frequency is a feature)."""
+        if "frequency" not in numeric.columns:
+            return np.zeros(self.n_clusters_, bool)
+        medians = pd.Series(numeric["frequency"].to_numpy()).groupby(self.labels_).median()
+        return medians.reindex(range(self.n_clusters_)).to_numpy() <= 1
+
+    def _representatives(self, prepared, index):
+        """Index labels of the customers closest to each persona's centre."""
+        distance = ((prepared - self.cluster_centers_[self.labels_]) ** 2).sum(axis=1)
+        labels = np.arange(len(prepared)) if index is None else np.asarray(index)
+        chosen = {}
+        for persona in range(self.n_clusters_):
+            members = np.flatnonzero(self.labels_ == persona)
+            closest = members[np.argsort(distance[members], kind="stable")]
+            chosen[persona] = labels[closest[:self.n_representatives]].tolist()
+        return chosen
+
+    def _describe(self, frame, prepared, labels):
+        k = self.n_clusters_
+        counts = np.bincount(labels, minlength=k)
+        values = frame["numeric"]
+        if len(frame["categorical"].columns):
+            dummies = pd.get_dummies(frame["categorical"], prefix_sep="=", dtype=float)
+            values = pd.concat([values, dummies], axis=1)
+        means = values.groupby(labels).mean().reindex(range(k))
+        lifts = means / values.mean().replace(0, np.nan)
+        scores = distinctions(prepared, labels, k)
+        term_labels = self._term_labels(self._terms())
+        top = [
+            ", ".join(f"{term_labels[j]} {score[j]:+.1f}"
+                      for j in np.argsort(-np.abs(score), kind="stable")[:self.n_name_words])
+            for score in scores
+        ]
+        description = pd.DataFrame(
+            {"persona": self.persona_names_, "customers": counts,
+             "share": counts / max(len(labels), 1)},
+            index=pd.RangeIndex(k, name="persona_id"),
+        )
+        means.index = lifts.index = description.index
+        description = pd.concat([description, means, lifts.add_suffix("_lift")], axis=1)
+        description["top_features"] = top
+        description["representatives"] = [self.representatives_[p] for p in range(k)]
+        return description
+
+    # -- assigning ------------------------------------------------------------------
+
+    def _assign(self, X):
+        check_is_fitted(self)
+        table, index = checked_table(self, X, reset=False)
+        frame = self._feature_frame(table, fitting=False)
+        if not len(frame["all"]):
+            return np.zeros(0, np.int64), np.zeros((0, self.n_clusters_)), index
+        prepared = self.preprocessor_.transform(frame["all"])
+        distance = self.model_.transform(prepared)[:, np.argsort(self._persona_of_cluster)]
+        return np.argmin(distance, axis=1).astype(np.int64), distance, index
+
+
+def _group_means(values, labels, n_groups):
+    """Mean of ``values`` per label, ignoring missing values (NaN for none)."""
+    valid = ~np.isnan(values)
+    sums = np.bincount(labels[valid], values[valid], minlength=n_groups)
+    counts = np.bincount(labels[valid], minlength=n_groups)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return sums / counts
+
+
+def _level_labels(encoder):
+    """``feature=level`` labels of the one-hot columns, in their order."""
+    return [f"{feature}={level}"
+            for feature, levels in zip(encoder.feature_names_in_, encoder.categories_,
+                                       strict=True)
+            for level in levels]
+
+
+def _seed(rng):
+    return int(rng.randint(np.iinfo(np.int32).max))

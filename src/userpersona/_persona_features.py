@@ -1,0 +1,197 @@
+"""The features a persona model clusters on, and how they are prepared.
+
+Spend and counts are heavily skewed (a few customers buy a hundred times more
+than the median), so such columns are log-transformed; every numeric column is
+then centred on its median and scaled by its interquartile range, so that no
+column dominates the distances because of its units. Categorical columns are
+one-hot encoded. All of it is scikit-learn: a ColumnTransformer of a numeric
+pipeline (log, median imputation, RobustScaler) and a OneHotEncoder.
+"""
+
+from numbers import Integral
+
+import numpy as np
+import pandas as pd
+from sklearn.compose import ColumnTransformer
+from sklearn.impute import SimpleImputer
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, RobustScaler
+
+from ._input import column_label, table_column
+from ._persona_names import MISSING_LEVEL
+
+# Standard columns of summarize_transactions and summarize_events that describe
+# behaviour rather than dates or identifiers, in the order they are used.
+DEFAULT_FEATURES = (
+    "recency_days",
+    "frequency",
+    "monetary_mean",
+    "tenure_days",
+    "weekend_share",
+    "category_entropy",
+    "sessions",
+)
+# A non-negative column whose sample skewness exceeds this is log-transformed
+# under log_features="auto": the usual rule of thumb for a strongly skewed column.
+SKEW_THRESHOLD = 1.0
+
+
+def resolve_features(table, features, categorical):
+    """The numeric and categorical feature keys (names or positions) to use.
+
+    ``features="auto"`` takes the standard columns present in ``table`` (all
+    columns for an array, all numeric columns of a frame with none of them), plus
+    the declared categorical columns.
+    """
+    categorical = [] if categorical is None else list(categorical)
+    if isinstance(features, str) and features == "auto":
+        if not isinstance(table, pd.DataFrame):
+            keys = [key for key in range(table.shape[1]) if key not in categorical]
+        else:
+            keys = [name for name in DEFAULT_FEATURES if name in table.columns]
+            if not keys:
+                keys = [name for name in table.columns
+                        if _is_number(table[name].dtype) and name not in categorical]
+    else:
+        keys = [key for key in features if key not in categorical]
+    if not keys and not categorical:
+        raise ValueError(
+            "No feature to cluster on: X has none of the standard columns "
+            f"{list(DEFAULT_FEATURES)} and no numeric column; pass features=[...]."
+        )
+    duplicated = pd.Index(keys + categorical).duplicated()
+    if duplicated.any():
+        repeated = pd.Index(keys + categorical)[duplicated].tolist()
+        raise ValueError(f"Features given more than once: {repeated}.")
+    return keys, categorical
+
+
+def numeric_features(table, keys):
+    """The numeric features as a float64 frame, each column checked.
+
+    Raises for a non-numeric column (which should be declared categorical), an
+    infinite value, or a column missing for every customer.
+    """
+    columns = {}
+    for key in keys:
+        values = table_column(table, key, "features")
+        label = column_label(key, "feature")
+        dtype = values.dtype
+        if isinstance(values, pd.Series) and not _is_number(dtype):
+            raise TypeError(
+                f"{label} is not numeric (dtype {dtype}): declare it in categorical=[...] "
+                "to one-hot encode it, or leave it out of features."
+            )
+        try:
+            values = np.asarray(values, dtype=np.float64) if not isinstance(
+                values, pd.Series) else values.to_numpy(dtype=np.float64, na_value=np.nan)
+        except (TypeError, ValueError) as error:
+            raise TypeError(
+                f"{label} is not numeric ({error}): declare it in categorical=[...] or "
+                "convert it with pd.to_numeric."
+            ) from error
+        if np.isinf(values).any():
+            raise ValueError(
+                f"{label} has {int(np.isinf(values).sum()):,} infinite values; replace "
+                "them with a finite value or drop those customers."
+            )
+        if len(values) and np.isnan(values).all():
+            raise ValueError(
+                f"{label} is missing for every customer, so it cannot describe them; "
+                "leave it out of features."
+            )
+        columns[_name(key)] = values
+    return pd.DataFrame(columns, copy=False)
+
+
+def categorical_features(table, keys):
+    """The categorical features as a frame of strings; a missing value is a level of its own."""
+    columns = {}
+    for key in keys:
+        values = pd.Series(np.asarray(table_column(table, key, "categorical"), dtype=object))
+        if len(values) and values.isna().all():
+            raise ValueError(
+                f"{column_label(key, 'categorical')} is missing for every customer; "
+                "leave it out of categorical."
+            )
+        columns[_name(key)] = values.astype(str).where(values.notna(), MISSING_LEVEL)
+    return pd.DataFrame(columns, copy=False)
+
+
+def skewed_columns(numeric, log_features):
+    """The numeric columns to log-transform: given, or found by their skewness."""
+    if log_features is None:
+        return []
+    if isinstance(log_features, str) and log_features == "auto":
+        chosen = []
+        for name in numeric.columns:
+            values = numeric[name]
+            if values.min() >= 0 and values.skew() > SKEW_THRESHOLD:
+                chosen.append(name)
+        return chosen
+    chosen = [_name(key) for key in log_features]
+    for name in chosen:
+        if name not in numeric.columns:
+            raise ValueError(
+                f"log_features names {name!r}, which is not a numeric feature; the "
+                f"numeric features are {list(numeric.columns)}."
+            )
+        if numeric[name].min() < 0:
+            raise ValueError(
+                f"Column {name!r} has negative values, so it cannot be log-transformed; "
+                "leave it out of log_features."
+            )
+    return chosen
+
+
+def constant_columns(numeric, categorical):
+    """Features with a single distinct value: they cannot tell customers apart."""
+    return [name for name, values in {**numeric, **categorical}.items()
+            if values.nunique(dropna=True) <= 1]
+
+
+def make_preprocessor(numeric, logged, categorical, categorical_weight):
+    """An unfitted ColumnTransformer from the feature frame to the clustering space."""
+    log_mask = np.isin(numeric.columns, logged)
+    numeric_steps = Pipeline([
+        ("log", FunctionTransformer(log1p_where, inverse_func=expm1_where,
+                                    kw_args={"mask": log_mask},
+                                    inv_kw_args={"mask": log_mask}, check_inverse=False,
+                                    feature_names_out="one-to-one")),
+        ("impute", SimpleImputer(strategy="median")),
+        ("scale", RobustScaler()),
+    ])
+    transformers = []
+    if len(numeric.columns):
+        transformers.append(("numeric", numeric_steps, list(numeric.columns)))
+    if len(categorical.columns):
+        encoder = OneHotEncoder(handle_unknown="ignore", sparse_output=False)
+        transformers.append(("categorical", encoder, list(categorical.columns)))
+    return ColumnTransformer(
+        transformers,
+        transformer_weights={"categorical": categorical_weight},
+        verbose_feature_names_out=False,
+    )
+
+
+def log1p_where(values, mask):
+    """``log1p`` of the columns where ``mask`` holds, the others unchanged."""
+    values = np.array(values, dtype=np.float64)
+    values[:, mask] = np.log1p(values[:, mask])
+    return values
+
+
+def expm1_where(values, mask):
+    """Inverse of :func:`log1p_where`."""
+    values = np.array(values, dtype=np.float64)
+    values[:, mask] = np.expm1(values[:, mask])
+    return values
+
+
+def _name(key):
+    """The column name a feature has in the prepared frames: ``x3`` for position 3."""
+    return f"x{key}" if isinstance(key, Integral) else str(key)
+
+
+def _is_number(dtype):
+    return pd.api.types.is_numeric_dtype(dtype)  # booleans count, as 0 and 1
