@@ -36,7 +36,7 @@ print(customers.shape[0], "customers,", customers.shape[1], "columns")
 
 # %%
 # Fit with the default features and let the model choose the number of personas:
-# every count from 2 to 10 is tried on a sample of 10,000 customers and scored;
+# every count from 3 to 10 is tried on a sample of 10,000 customers and scored;
 # the largest mean silhouette wins. Skewed columns (counts, spend) are
 # log-transformed before scaling.
 model = PersonaClusterer(n_clusters="auto", random_state=0).set_output(transform="pandas")
@@ -56,12 +56,10 @@ print(description[["persona", "customers", "share", "recency_days", "frequency",
 print(description["top_features"].to_string(), "\n")
 
 # %%
-# The fitted personas (rows) against the planted ones (columns). The loyal high
-# spenders, bargain hunters and lapsed customers each land mostly in one persona.
-# The clustering also splits customers the planted personas lump together: new
-# customers by weekday or weekend shopping, and the one-off buyers, who share a
-# single order and little else, by when they bought, on which days and for how
-# much.
+# The fitted personas (rows) against the planted ones (columns): each planted
+# persona lands almost entirely in one fitted persona, whose name says what it is.
+# The few customers in between are, for instance, new customers whose orders
+# are mostly still to come and one-time buyers who browsed a lot.
 assigned = model.transform(customers)
 print(pd.crosstab(assigned["persona"].rename("fitted"), shop.personas.rename("planted")))
 print("adjusted Rand index:",
@@ -77,8 +75,8 @@ print(pd.DataFrame({"en": model.persona_names_, "zh": chinese.persona_names_}), 
 # Following the personas over time: the model fitted a month earlier (as of the
 # end of November) is paired with today's by the distance between their centres,
 # in today's clustering space. Each fit numbers its personas by spend, so an id
-# can change from one fit to the next; ``match`` pairs them by their centres, not
-# by their ids. A small distance says the persona is still there; a previous id
-# of -1 would mark a persona with no counterpart.
+# could change from one fit to the next; ``match`` pairs them by their centres,
+# not by their ids. A small distance says the persona is still there; a previous
+# id of -1 would mark a persona with no counterpart.
 earlier = PersonaClusterer(random_state=0).fit(customer_table(shop, as_of="2024-11-30"))
 print(model.match(earlier).round(3))

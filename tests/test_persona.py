@@ -203,8 +203,10 @@ def test_criteria_agree_on_clear_blobs():
 
 def test_k_range_is_capped_when_customers_are_few(four):
     six = four[0].iloc[:6]
-    assert personas().fit(six).k_scores_.index.tolist() == [2, 3, 4, 5]
-    assert personas().fit(four[0].iloc[:3]).k_scores_.index.tolist() == [2]
+    assert personas().fit(six).k_scores_.index.tolist() == [3, 4, 5]
+    assert personas(k_range=(2, 10)).fit(four[0].iloc[:3]).k_scores_.index.tolist() == [2]
+    with pytest.raises(ValueError, match="at least 4 are needed"):
+        personas().fit(four[0].iloc[:3])
     assert personas(k_range=[3, 4]).fit(six).k_scores_.index.tolist() == [3, 4]
 
 
@@ -702,3 +704,30 @@ def test_minibatch_from_the_threshold_on(four, model):
     np.testing.assert_array_equal(fitted.predict(table), fitted.labels_)
     below = personas(n_clusters=4, minibatch_threshold=len(table) + 1).fit(table)
     assert type(below.model_) is KMeans
+
+
+# -- the synthetic shop's planted personas ----------------------------------------------
+
+
+@pytest.mark.parametrize("with_events", [False, True])
+def test_recovers_the_planted_personas_of_the_synthetic_shop(with_events):
+    data = make_transactions(50_000, events=with_events, random_state=3)
+    table = summarize_transactions(data.orders)
+    if with_events:
+        table = table.join(summarize_events(data.events))
+    truth = data.personas.reindex(table.index)
+    first, second = (PersonaClusterer(random_state=seed).fit(table) for seed in (0, 1))
+    assert first.n_clusters_ == 5
+    assert adjusted_rand_score(truth, first.labels_) >= 0.9
+    # Another seed finds the same personas under the same ids.
+    assert adjusted_rand_score(first.labels_, second.labels_) >= 0.98
+    assert np.mean(first.labels_ == second.labels_) >= 0.99
+    # The name most of each planted persona gets says what it is.
+    names = pd.Series(first.persona_names_[first.labels_], index=table.index)
+    words = {persona: set(name.split(" · ")) for persona, name in
+             pd.crosstab(truth, names).idxmax(axis=1).items()}
+    assert {"high spend", "frequent"} <= words["loyal_high_spender"]
+    assert {"low spend", "weekend shopper"} <= words["bargain_hunter"]
+    assert "one-time" in words["one_off_buyer"]
+    assert "lapsed" in words["lapsed"]
+    assert "new" in words["new_customer"]

@@ -96,8 +96,11 @@ class PersonaClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
         Weight of the one-hot columns relative to the scaled numeric ones.
     n_clusters : int or "auto", default="auto"
         Number of personas, or ``"auto"`` to choose it in ``k_range``.
-    k_range : tuple of (int, int), default=(2, 10)
+    k_range : tuple of (int, int), default=(3, 10)
         Smallest and largest number of personas tried by ``n_clusters="auto"``.
+        Two personas rarely make a useful model, and the mean silhouette
+        favours two whenever one group (one-time buyers, typically) lies far
+        from all the others; pass ``(2, 10)`` to allow two.
     criterion : {"silhouette", "calinski_harabasz", "davies_bouldin"}, \
 default="silhouette"
         How ``n_clusters="auto"`` chooses: the largest mean silhouette, the
@@ -185,7 +188,7 @@ default="silhouette"
     ...     "frequency": np.r_[rng.integers(8, 15, 50), rng.integers(1, 3, 50)],
     ...     "monetary_mean": np.r_[rng.normal(120, 10, 50), rng.normal(30, 5, 50)],
     ... })
-    >>> personas = PersonaClusterer(random_state=0).fit(customers)
+    >>> personas = PersonaClusterer(k_range=(2, 6), random_state=0).fit(customers)
     >>> personas.n_clusters_
     2
     >>> personas.persona_names_.tolist()
@@ -226,7 +229,7 @@ default="silhouette"
         log_features="auto",
         categorical_weight=1.0,
         n_clusters="auto",
-        k_range=(2, 10),
+        k_range=(3, 10),
         criterion="silhouette",
         sample_size=10_000,
         n_init=3,

@@ -122,10 +122,43 @@ def test_lapsed_customers_stop_early(shop):
     persona = shop.personas
     lapsed, loyal = last[persona == "lapsed"], last[persona == "loyal_high_spender"]
     assert lapsed.mean() < loyal.mean() - pd.Timedelta(days=90)
-    assert lapsed.max() <= START + 0.6 * (END - START)
-    # They did buy regularly before lapsing.
+    # No order falls in the last 60% of the period.
+    assert lapsed.max() <= START + 0.4 * (END - START)
+    # They did buy regularly before lapsing: at least three repeat orders.
     counts = orders[orders["persona"] == "lapsed"].groupby("customer_id")["order_id"].nunique()
-    assert counts.min() >= 3
+    assert counts.min() >= 4
+
+
+def test_repeat_orders_guaranteed_by_persona(shop):
+    orders = _with_persona(shop)
+    counts = orders.groupby("customer_id")["order_id"].nunique()
+    persona = shop.personas.reindex(counts.index)
+    least = counts.groupby(persona, observed=True).min()
+    assert least["loyal_high_spender"] >= 6
+    assert least["bargain_hunter"] >= 4
+    assert least["new_customer"] >= 2
+
+
+def test_one_off_buyers_buy_mid_period_on_weekdays(shop):
+    first = shop.orders.groupby("customer_id")["timestamp"].min()
+    one_off = first[shop.personas == "one_off_buyer"]
+    assert one_off.min() >= START + 0.25 * (END - START) - pd.Timedelta(seconds=1)
+    assert one_off.max() <= START + 0.75 * (END - START)
+    assert (one_off.dt.day_of_week >= 5).mean() < 0.1
+    # Before any new customer's first order.
+    assert one_off.max() < first[shop.personas == "new_customer"].min()
+
+
+def test_habitual_personas_rarely_drop_out(shop):
+    last = shop.orders.groupby("customer_id")["timestamp"].max()
+    recent = last >= END - pd.Timedelta(days=90)
+    assert recent[shop.personas == "loyal_high_spender"].mean() > 0.9
+    assert recent[shop.personas == "bargain_hunter"].mean() > 0.85
+    first = shop.orders.groupby("customer_id")["timestamp"].min()
+    bargain = first[shop.personas == "bargain_hunter"]
+    assert bargain.min() >= START + 0.2 * (END - START) - pd.Timedelta(seconds=1)
+    assert bargain.max() <= START + 0.5 * (END - START)
+    assert first[shop.personas == "loyal_high_spender"].max() <= START + 0.2 * (END - START)
 
 
 def test_new_customers_start_late(shop):
@@ -218,7 +251,7 @@ def test_events(shop):
     online = orders[orders["channel"] != "store"]
     carts = (events["event_type"] == "add_to_cart").sum()
     assert carts > len(online)
-    assert 3 < len(events) / len(placed) < 10
+    assert 3 < len(events) / len(placed) < 15
     assert (events.loc[events["device"] == "store", "event_type"] == "purchase").all()
 
 

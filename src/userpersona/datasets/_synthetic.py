@@ -77,34 +77,44 @@ def make_transactions(
     The personas, with their default share of customers:
 
     ``"loyal_high_spender"`` (10%)
-        First order in the first 35% of the period, then about 2.4 orders a month
-        with rare dropout (mean lifetime about four years); expensive baskets, most
-        orders placed in the app, in the evening.
+        First order in the first 20% of the period, then about three orders a
+        month (at least five repeat orders), rarely dropping out (under 5% a
+        year); big, expensive baskets, mostly electronics and fashion, most
+        orders placed in the app, in the evening, and fewer at weekends.
     ``"bargain_hunter"`` (25%)
-        First order in the first half of the period, then about 1.5 cheap orders a
-        month across many categories (several units of groceries, say), more than
-        twice as active on weekends as on weekdays, mostly on a phone; drops out
-        after a year and a half on average.
+        First order between 20% and 50% of the period, then about 1.5 cheap
+        orders a month (at least three repeat orders) across many categories
+        (several units of groceries, say), four times as active on a weekend day
+        as on a weekday, mostly on a phone, browsing for deals about once a
+        week; about 6% drop out in a year.
     ``"one_off_buyer"`` (30%)
-        Exactly one order, at any time in the period, never followed by another.
+        Exactly one order, between 25% and 75% of the period (so before any new
+        customer's first), never followed by another: a considered purchase,
+        mostly on the web and on a weekday (a weekend day is a tenth as busy),
+        researched over about eleven browsing sessions in the four weeks around it.
     ``"lapsed"`` (15%)
-        First order in the first 30% of the period, then at least two repeat
-        orders at about 1.2 a month, until dropping out before 60% of the period:
-        no order falls in the last 40%.
+        First order in the first 20% of the period, then at least three repeat
+        orders at about three a month, until dropping out before 40% of the
+        period: no order falls in the last 60%.
     ``"new_customer"`` (20%)
-        First order in the last 15% of the period, a few orders since.
+        First order in the last 15% of the period, then at least one repeat
+        order, at about six a month.
 
     Each customer's repeat orders follow a Poisson process, at a rate drawn
     around the persona's from a gamma distribution, from the first order until a
     dropout time (an exponential lifetime, as in the BG/NBD model) or the end of
-    the period. The process runs on a persona clock: the rate is modulated by the
-    persona's hour-of-day and day-of-week habits, so order times carry both.
+    the period, with at least the persona's guaranteed number of repeat orders.
+    The process runs on a persona clock: the rate is modulated by the persona's
+    hour-of-day and day-of-week habits, so order times carry both. The personas
+    are distinct behavioural types: each stands apart from the others on when it
+    arrived, how often and how recently it buys, or what it spends, so that
+    clustering a customer table can recover them.
 
     Parameters
     ----------
     n_customers : int, default=1000
         Number of customers. Every customer has at least one order in the period.
-        With the default mix and a one-year period there are about 15 order lines
+        With the default mix and a one-year period there are about 23 order lines
         per customer; the purchase rates are per day, so a longer period yields
         more.
     start, end : str or datetime-like, default="2024-01-01" and "2024-12-31"
