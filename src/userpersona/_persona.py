@@ -56,10 +56,10 @@ class PersonaClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
     :func:`~userpersona.summarize_transactions`, joined with that of
     :func:`~userpersona.summarize_events` when there is a behaviour log). The
     features are prepared with scikit-learn: skewed non-negative columns (spend,
-    counts) are log-transformed with ``log1p``, missing values are filled with
-    the column median, numeric columns are centred on the median and divided by
-    the interquartile range (``RobustScaler``), and categorical columns are
-    one-hot encoded. Customers are then clustered with scikit-learn's
+    counts) are log-transformed with ``log1p``, numeric columns are centred on
+    the median and divided by the interquartile range of their observed values
+    (``RobustScaler``), missing values are set to the median, and categorical
+    columns are one-hot encoded. Customers are then clustered with scikit-learn's
     ``KMeans`` (``MiniBatchKMeans`` above ``minibatch_threshold`` customers).
 
     With ``n_clusters="auto"`` every count in ``k_range`` is tried on a random

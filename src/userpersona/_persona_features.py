@@ -5,7 +5,8 @@ than the median), so such columns are log-transformed; every numeric column is
 then centred on its median and scaled by its interquartile range, so that no
 column dominates the distances because of its units. Categorical columns are
 one-hot encoded. All of it is scikit-learn: a ColumnTransformer of a numeric
-pipeline (log, median imputation, RobustScaler) and a OneHotEncoder.
+pipeline (log, RobustScaler, missing values set to the median) and a
+OneHotEncoder.
 """
 
 from numbers import Integral
@@ -158,8 +159,12 @@ def make_preprocessor(numeric, logged, categorical, categorical_weight):
                                     kw_args={"mask": log_mask},
                                     inv_kw_args={"mask": log_mask}, check_inverse=False,
                                     feature_names_out="one-to-one")),
-        ("impute", SimpleImputer(strategy="median")),
+        # The scaler learns medians and quartiles from the observed values (it
+        # skips NaN) and centres on the median, so a missing value filled with 0
+        # afterwards is filled with the median; SimpleImputer's own median is a
+        # full masked sort, ten times slower on a million customers.
         ("scale", RobustScaler()),
+        ("impute", SimpleImputer(strategy="constant", fill_value=0.0)),
     ])
     transformers = []
     if len(numeric.columns):

@@ -99,8 +99,8 @@ def distinctions(prepared, labels, n_personas):
     if not len(prepared):
         return np.zeros((n_personas, prepared.shape[1]))
     counts = np.bincount(labels, minlength=n_personas).astype(np.float64)
-    sums = np.zeros((n_personas, prepared.shape[1]))
-    np.add.at(sums, labels, prepared)
+    sums = np.column_stack([np.bincount(labels, weights=column, minlength=n_personas)
+                            for column in prepared.T]).reshape(n_personas, -1)
     means = sums / np.maximum(counts, 1)[:, None]
     spread = prepared.std(axis=0)
     spread[spread == 0] = np.inf
