@@ -6,8 +6,8 @@ Usage::
                                        [--repeat 3] [--markdown FILE]
 
 For each size, an order log is generated once with
-``userpersona.datasets.make_transactions`` (about 15 rows per customer, so
-``n_customers = rows / 15``) and cached as parquet in a temporary directory.
+``userpersona.datasets.make_transactions`` (about 23 rows per customer, so
+``n_customers = rows / 23``) and cached as parquet in a temporary directory.
 Then every implementation runs in a fresh subprocess, so that memory is
 isolated:
 
@@ -58,7 +58,7 @@ HERE = Path(__file__).resolve().parent
 SRC = HERE.parent / "src"
 IMPLEMENTATIONS = ["userpersona", "pandas", "polars", "duckdb"]
 COLUMNS = {"customer": "customer_id", "time": "timestamp", "amount": "amount"}
-ROWS_PER_CUSTOMER = 15  # make_transactions' average with its default settings
+ROWS_PER_CUSTOMER = 23  # make_transactions' average with its default settings
 WARMUP_ROWS = 1_000
 
 

@@ -89,9 +89,10 @@ def make_transactions(
         week; about 6% drop out in a year.
     ``"one_off_buyer"`` (30%)
         Exactly one order, between 25% and 75% of the period (so before any new
-        customer's first), never followed by another: a considered purchase,
-        mostly on the web and on a weekday (a weekend day is a tenth as busy),
-        researched over about eleven browsing sessions in the four weeks around it.
+        customer's first order), never followed by another: a considered
+        purchase, mostly on the web and on a weekday (a weekend day is a tenth
+        as busy), researched over about eleven browsing sessions in the four
+        weeks around it.
     ``"lapsed"`` (15%)
         First order in the first 20% of the period, then at least three repeat
         orders at about three a month, until dropping out before 40% of the
