@@ -33,20 +33,19 @@ Checks: the adjusted Rand index of each clustering against the planted groups
 non-zero if a check or a run fails.
 """
 
-import argparse
 import json
 import sys
 import time
 import warnings
-from pathlib import Path
 
 from bench_summary import (
     _setup_path,
+    benchmark_parser,
     format_table,
-    machine_info,
     run_script,
     time_calls,
     workspace,
+    write_markdown,
 )
 
 FEATURES = [
@@ -256,29 +255,16 @@ def run_benchmark(sizes, repeat, markdown=None):
     print()
     print("\n".join(legend))
     if markdown:
-        text = ["# PersonaClusterer benchmark", ""]
-        text += [f"- {key}: {value}" for key, value in machine_info().items()]
-        text += [f"- Repeats per measurement: {repeat} (best and median reported)", ""]
-        text += [format_table(rows, markdown=True), ""]
-        text += [f"- {line}" for line in legend] + [""]
-        Path(markdown).write_text("\n".join(text))
-        print(f"\nwrote {markdown}")
+        write_markdown(markdown, "PersonaClusterer benchmark", repeat, rows, legend)
     return 1 if failed else 0
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", nargs="+", type=float, default=[1e6],
-                        help="numbers of customers, e.g. 1e5 1e6")
-    parser.add_argument("--quick", action="store_true",
-                        help="CI mode: 100,000 customers, one repeat")
-    parser.add_argument("--repeat", type=int, default=3, help="timed fits per measurement")
-    parser.add_argument("--markdown", metavar="FILE", help="also write the table as markdown")
-    # Internal: the subprocess entry points.
-    parser.add_argument("--worker", choices=IMPLEMENTATIONS, help=argparse.SUPPRESS)
-    parser.add_argument("--data", help=argparse.SUPPRESS)
-    parser.add_argument("--generate", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--out", help=argparse.SUPPRESS)
+    parser = benchmark_parser(
+        __doc__, [1e6], "numbers of customers, e.g. 1e5 1e6",
+        "CI mode: 100,000 customers, one repeat", IMPLEMENTATIONS,
+        repeat_help="timed fits per measurement", references=False,
+    )
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")

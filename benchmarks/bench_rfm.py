@@ -55,21 +55,20 @@ checks are:
 non-zero if a check fails or any run fails.
 """
 
-import argparse
 import json
 import sys
 import time
 import warnings
-from pathlib import Path
 
 from bench_summary import (
     _setup_path,
+    benchmark_parser,
     format_table,
     load_orders,
-    machine_info,
     run_script,
     time_calls,
     workspace,
+    write_markdown,
 )
 
 IMPLEMENTATIONS = ["userpersona", "pandas", "polars"]
@@ -346,38 +345,15 @@ def run_benchmark(sizes, repeat, markdown=None):
     print()
     print("\n".join(legend))
     if markdown:
-        info = machine_info()
-        text = ["# RFMScorer benchmark", ""]
-        text += [f"- {key}: {value}" for key, value in info.items()]
-        text += [f"- Repeats per measurement: {repeat} (best and median reported)", ""]
-        text += [format_table(rows, markdown=True), ""]
-        text += [f"- {line}" for line in legend] + [""]
-        Path(markdown).write_text("\n".join(text))
-        print(f"\nwrote {markdown}")
+        write_markdown(markdown, "RFMScorer benchmark", repeat, rows, legend)
     return 1 if failed else 0
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--sizes",
-        nargs="+",
-        type=float,
-        default=[1e6, 10e6],
-        help="numbers of customers, e.g. 1e6 10e6",
+    parser = benchmark_parser(
+        __doc__, [1e6, 10e6], "numbers of customers, e.g. 1e6 10e6",
+        "CI mode: sizes 1e5 and 1e6, one repeat", IMPLEMENTATIONS,
     )
-    parser.add_argument(
-        "--quick", action="store_true", help="CI mode: sizes 1e5 and 1e6, one repeat"
-    )
-    parser.add_argument("--repeat", type=int, default=3, help="timed calls per measurement")
-    parser.add_argument("--markdown", metavar="FILE", help="also write the table as markdown")
-    # Internal: the subprocess entry points.
-    parser.add_argument("--worker", choices=IMPLEMENTATIONS, help=argparse.SUPPRESS)
-    parser.add_argument("--data", help=argparse.SUPPRESS)
-    parser.add_argument("--reference", help=argparse.SUPPRESS)
-    parser.add_argument("--save", help=argparse.SUPPRESS)
-    parser.add_argument("--generate", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")

@@ -245,6 +245,41 @@ def run_script(script, args, env, label):
     return json.loads(lines[-1])
 
 
+def benchmark_parser(doc, sizes, sizes_help, quick_help, implementations, *,
+                     repeat_help="timed calls per measurement", references=True):
+    """The command line every benchmark script shares; a script adds its own options.
+
+    ``--worker``, ``--data``, ``--generate`` and ``--out`` (and, with
+    ``references``, ``--reference`` and ``--save``) are the hidden options of the
+    subprocess entry points.
+    """
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--sizes", nargs="+", type=float, default=sizes, help=sizes_help)
+    parser.add_argument("--quick", action="store_true", help=quick_help)
+    parser.add_argument("--repeat", type=int, default=3, help=repeat_help)
+    parser.add_argument("--markdown", metavar="FILE", help="also write the table as markdown")
+    parser.add_argument("--worker", choices=implementations, help=argparse.SUPPRESS)
+    parser.add_argument("--data", help=argparse.SUPPRESS)
+    if references:
+        parser.add_argument("--reference", help=argparse.SUPPRESS)
+        parser.add_argument("--save", help=argparse.SUPPRESS)
+    parser.add_argument("--generate", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    return parser
+
+
+def write_markdown(path, title, repeat, rows, notes, details=()):
+    """Write a benchmark's results as markdown: machine, repeats, details, table, notes."""
+    text = [f"# {title}", ""]
+    text += [f"- {key}: {value}" for key, value in machine_info().items()]
+    text += [f"- Repeats per measurement: {repeat} (best and median reported)"]
+    text += [f"- {line}" for line in details] + [""]
+    text += [format_table(rows, markdown=True), ""]
+    text += [f"- {line}" for line in notes] + [""]
+    Path(path).write_text("\n".join(text))
+    print(f"\nwrote {path}")
+
+
 @contextlib.contextmanager
 def workspace(name):
     """A temporary directory for one benchmark run, and the environment of its workers.
@@ -464,45 +499,21 @@ def run_benchmark(sizes, repeat, markdown=None):
     print("over its resident size after loading the log and an untimed warm-up call;")
     print("ratio: best time / userpersona's best time (above 1: userpersona is faster).")
     if markdown:
-        info = machine_info()
-        text = ["# summarize_transactions benchmark", ""]
-        text += [f"- {key}: {value}" for key, value in info.items()]
-        text += [f"- Repeats per measurement: {repeat} (best and median reported)", ""]
-        text += [format_table(rows, markdown=True), ""]
-        text += [f"- {line}" for line in format_compile(compile_times)]
-        text += [
-            "- peak MB: growth of the resident high-water mark (ru_maxrss) during the timed calls,"
+        write_markdown(markdown, "summarize_transactions benchmark", repeat, rows,
+                       format_compile(compile_times) + [
+            "peak MB: growth of the resident high-water mark (ru_maxrss) during the timed calls,"
             " over the resident size after loading the log and an untimed warm-up call.",
-            "- ratio: best time / userpersona's best time (above 1: userpersona is faster).",
-            "- polars: time includes the conversion of the result to pandas (shown in notes).",
-            "",
-        ]
-        Path(markdown).write_text("\n".join(text))
-        print(f"\nwrote {markdown}")
+            "ratio: best time / userpersona's best time (above 1: userpersona is faster).",
+            "polars: time includes the conversion of the result to pandas (shown in notes).",
+        ])
     return 1 if failed else 0
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--sizes",
-        nargs="+",
-        type=float,
-        default=[1e6, 10e6, 50e6],
-        help="numbers of rows (approximate), e.g. 1e6 10e6",
+    parser = benchmark_parser(
+        __doc__, [1e6, 10e6, 50e6], "numbers of rows (approximate), e.g. 1e6 10e6",
+        "CI mode: sizes 1e5 and 1e6, one repeat", IMPLEMENTATIONS,
     )
-    parser.add_argument(
-        "--quick", action="store_true", help="CI mode: sizes 1e5 and 1e6, one repeat"
-    )
-    parser.add_argument("--repeat", type=int, default=3, help="timed calls per measurement")
-    parser.add_argument("--markdown", metavar="FILE", help="also write the table as markdown")
-    # Internal: the subprocess entry points.
-    parser.add_argument("--worker", choices=IMPLEMENTATIONS, help=argparse.SUPPRESS)
-    parser.add_argument("--data", help=argparse.SUPPRESS)
-    parser.add_argument("--reference", help=argparse.SUPPRESS)
-    parser.add_argument("--save", help=argparse.SUPPRESS)
-    parser.add_argument("--generate", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--out", help=argparse.SUPPRESS)
     parser.add_argument("--first-call", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.repeat < 1:
