@@ -325,9 +325,8 @@ default="silhouette"
         self.persona_names_ = np.asarray(name_personas(
             scores, terms, one_time, self.language, self.vocabulary, self.n_name_words,
         ), dtype=object)
-        self._distinctions = pd.DataFrame(scores, columns=self._term_labels(terms))
         self.representatives_ = self._representatives(prepared, index)
-        self._description = self._describe(frame, prepared, self.labels_)
+        self._description = self._describe(frame, self.labels_, scores)
         return self
 
     def predict(self, X):
@@ -436,7 +435,8 @@ default="silhouette"
         else:
             prepared = np.zeros((0, self.cluster_centers_.shape[1]))
             labels = np.zeros(0, np.int64)
-        description = self._describe(frame, prepared, labels)
+        description = self._describe(frame, labels,
+                                     distinctions(prepared, labels, self.n_clusters_))
         return description.drop(columns="representatives")
 
     def match(self, previous):
@@ -569,15 +569,14 @@ default="silhouette"
                                 for name, count in filled.items())
                     + ".", DataQualityWarning, stacklevel=3,
                 )
-            self._order_key = self._resolve_order_by(table, keys)
         else:
             numeric = numeric_features(table, self._keys["numeric"])
             categorical = categorical_features(table, self._keys["categorical"])
         frame = pd.concat([numeric, categorical], axis=1)
         frame.index = pd.RangeIndex(len(frame))
         return {"numeric": numeric, "categorical": categorical, "all": frame,
-                "order_by": (numeric_features(table, [self._order_key]).iloc[:, 0].to_numpy()
-                             if fitting else None)}
+                "order_by": (numeric_features(table, [self._resolve_order_by(table, keys)])
+                             .iloc[:, 0].to_numpy() if fitting else None)}
 
     def _resolve_order_by(self, table, keys):
         if self.order_by != "auto":
@@ -698,7 +697,7 @@ default="silhouette"
             chosen[persona] = labels[closest[:self.n_representatives]].tolist()
         return chosen
 
-    def _describe(self, frame, prepared, labels):
+    def _describe(self, frame, labels, scores):
         k = self.n_clusters_
         counts = np.bincount(labels, minlength=k)
         values = frame["numeric"]
@@ -707,7 +706,6 @@ default="silhouette"
             values = pd.concat([values, dummies], axis=1)
         means = values.groupby(labels).mean().reindex(range(k))
         lifts = means / values.mean().replace(0, np.nan)
-        scores = distinctions(prepared, labels, k)
         term_labels = self._term_labels(self._terms())
         top = [
             ", ".join(f"{term_labels[j]} {score[j]:+.1f}"
