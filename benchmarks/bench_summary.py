@@ -234,9 +234,13 @@ def first_call():
 # --------------------------------------------------------------------------- #
 # Driver
 # --------------------------------------------------------------------------- #
-def run_script(script, args, env, label):
-    """Run the benchmark ``script`` with ``args`` in a new process; return its JSON answer."""
-    cmd = [sys.executable, str(Path(script).resolve()), *args]
+def run_script(script, args, env, label, python=None):
+    """Run the benchmark ``script`` with ``args`` in a new process; return its JSON answer.
+
+    ``python`` is the interpreter (this one by default), for a baseline that needs
+    an environment of its own.
+    """
+    cmd = [python or sys.executable, str(Path(script).resolve()), *args]
     proc = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, text=True)
     lines = proc.stdout.strip().splitlines()
     if proc.returncode != 0 or not lines:

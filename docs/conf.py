@@ -23,3 +23,16 @@ html_theme = "alabaster"
 html_static_path = []
 # Offline builds must not fail: no intersphinx inventories are fetched.
 intersphinx_mapping = {}
+
+
+def _skip_metadata_request_setters(app, what, name, obj, skip, options):
+    """scikit-learn adds ``set_fit_request`` and the like to estimators whose ``fit``
+    takes ``sample_weight``; they are scikit-learn's, documented there, and their
+    docstrings point into scikit-learn's glossary."""
+    if name.startswith("set_") and name.endswith("_request"):
+        return True
+    return None
+
+
+def setup(app):
+    app.connect("autodoc-skip-member", _skip_metadata_request_setters)

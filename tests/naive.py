@@ -181,17 +181,20 @@ def evaluate_rule(node, frame):
 
     def value(node):
         if isinstance(node, syn.Literal):
-            return node.value
+            # numbers as NumPy floats: 0 / 0 is NaN, as in a column, not an exception
+            number = isinstance(node.value, (int, float)) and not isinstance(node.value, bool)
+            return np.float64(node.value) if number else node.value
         if isinstance(node, syn.Name):
             return frame[node.name]
         if isinstance(node, syn.Unary):
             return -value(node.operand)
         if isinstance(node, syn.Binary):
             left, right = value(node.left), value(node.right)
-            if node.op == "%":
-                return np.fmod(left, right)
-            return {"+": lambda: left + right, "-": lambda: left - right,
-                    "*": lambda: left * right, "/": lambda: left / right}[node.op]()
+            with np.errstate(all="ignore"):
+                if node.op == "%":
+                    return np.fmod(left, right)
+                return {"+": lambda: left + right, "-": lambda: left - right,
+                        "*": lambda: left * right, "/": lambda: left / right}[node.op]()
         if isinstance(node, syn.Compare):
             result = pd.Series(True, index=frame.index)
             for i, op in enumerate(node.ops):
@@ -276,3 +279,166 @@ def silhouette(points, labels):
         if max(a, b) > 0:
             scores[i] = (b - a) / max(a, b)
     return scores.mean()
+
+
+# Pareto/NBD
+
+def _pareto_nbd_a0(r, alpha, s, beta, x, t_x, T):
+    """A0 of Fader and Hardie's note, with scipy's 2F1 exactly as printed there."""
+    from scipy.special import hyp2f1
+
+    a = r + s + x
+    if alpha >= beta:
+        second, big = s + 1, alpha
+    else:
+        second, big = r + x, beta
+
+    def f(t):
+        return hyp2f1(a, second, a + 1, abs(alpha - beta) / (big + t)) / (big + t) ** a
+
+    return f(t_x) - f(T)
+
+
+def pareto_nbd_log_likelihood(r, alpha, s, beta, x, t_x, T, method="hyp2f1"):
+    """Per-customer Pareto/NBD log-likelihood, straight from the published formula.
+
+    ``method="hyp2f1"`` uses the note's A0; ``"quad"`` integrates
+    ``s int_{t_x}^T (alpha + y)^-(r+x) (beta + y)^-(s+1) dy`` numerically instead.
+    Moderate inputs only: nothing is kept in log space.
+    """
+    from scipy.integrate import quad
+    from scipy.special import gammaln
+
+    out = []
+    for xi, ti, Ti in zip(x, t_x, T, strict=True):
+        alive = (alpha + Ti) ** -(r + xi) * (beta + Ti) ** -s
+        if method == "quad":
+            dropped = s * quad(lambda y, xi=xi: (alpha + y) ** -(r + xi) * (beta + y) ** -(s + 1),
+                               ti, Ti, epsabs=0, epsrel=1e-13, limit=200)[0]
+        else:
+            dropped = s / (r + s + xi) * _pareto_nbd_a0(r, alpha, s, beta, xi, ti, Ti)
+        out.append(gammaln(r + xi) - gammaln(r) + r * np.log(alpha) + s * np.log(beta)
+                   + np.log(alive + dropped))
+    return np.array(out)
+
+
+def pareto_nbd_p_alive(r, alpha, s, beta, x, t_x, T):
+    """P(alive at T) = 1 / (1 + s / (r+s+x) (alpha+T)^(r+x) (beta+T)^s A0), per customer."""
+    return np.array([
+        1 / (1 + s / (r + s + xi) * (alpha + Ti) ** (r + xi) * (beta + Ti) ** s
+             * _pareto_nbd_a0(r, alpha, s, beta, xi, ti, Ti))
+        for xi, ti, Ti in zip(x, t_x, T, strict=True)])
+
+
+def pareto_nbd_expected_purchases(r, alpha, s, beta, x, t_x, T, times):
+    """Expected purchases in (T, T + t]: P(alive) E[lambda] E[lifetime left, capped at t].
+
+    The capped remaining lifetime of an active customer has the mean
+    ``int_0^t ((beta + T) / (beta + T + u))^s du``, integrated numerically.
+    """
+    from scipy.integrate import quad
+
+    alive = pareto_nbd_p_alive(r, alpha, s, beta, x, t_x, T)
+    out = np.empty((len(x), len(times)))
+    for i, (xi, Ti) in enumerate(zip(x, T, strict=True)):
+        for k, t in enumerate(times):
+            lifetime = quad(lambda u, Ti=Ti: ((beta + Ti) / (beta + Ti + u)) ** s, 0, t,
+                            epsabs=0, epsrel=1e-13, limit=200)[0]
+            out[i, k] = alive[i] * (r + xi) / (alpha + Ti) * lifetime
+    return out
+
+
+def pareto_nbd_probability(r, alpha, s, beta, n, t):
+    """P(X(t) = n) for a new customer: alive throughout, or dropped out at tau < t.
+
+    ``(beta / (beta + t))^s NB(n; r, alpha, t) + int_0^t f(tau) NB(n; r, alpha, tau) dtau``
+    with the Lomax density ``f(tau) = s / beta (1 + tau / beta)^-(s+1)`` and
+    ``NB(n; r, alpha, tau) = Gamma(r+n) / (Gamma(r) n!) (alpha/(alpha+tau))^r
+    (tau/(alpha+tau))^n``.
+    """
+    from scipy.integrate import quad
+    from scipy.special import gammaln
+
+    def nb(tau):
+        log_p = gammaln(r + n) - gammaln(r) - gammaln(n + 1) + r * np.log(alpha / (alpha + tau))
+        if n > 0:
+            log_p += n * np.log(tau / (alpha + tau)) if tau > 0 else -np.inf
+        return np.exp(log_p)
+
+    dropped = quad(lambda tau: s / beta * (1 + tau / beta) ** -(s + 1) * nb(tau), 0, t,
+                   epsabs=0, epsrel=1e-13, limit=200)[0]
+    return (beta / (beta + t)) ** s * nb(t) + dropped
+
+
+# BG/NBD and Gamma-Gamma
+
+
+def beta_geo_log_likelihood(r, alpha, a, b, x, t_x, T):
+    """Per-customer BG/NBD log-likelihood, the product form of Fader, Hardie & Lee (2005)."""
+    from scipy.special import beta as beta_function
+    from scipy.special import gamma
+
+    x, t_x, T = (np.asarray(v, dtype=np.float64) for v in (x, t_x, T))
+    a_part = beta_function(a, b + x) / beta_function(a, b)
+    rate = gamma(r + x) * alpha**r / gamma(r)
+    alive = a_part * rate / (alpha + T) ** (r + x)
+    dropped = np.where(
+        x > 0,
+        beta_function(a + 1, np.maximum(b + x - 1, 1e-300)) / beta_function(a, b)
+        * rate / (alpha + t_x) ** (r + x),
+        0.0,
+    )
+    return np.log(alive + dropped)
+
+
+def beta_geo_p_alive(r, alpha, a, b, x, t_x, T):
+    """P(alive) of FHL (2005), eq. 11 (1 for customers without repeat purchases)."""
+    x, t_x, T = (np.asarray(v, dtype=np.float64) for v in (x, t_x, T))
+    odds = np.where(x > 0, a / np.maximum(b + x - 1, 1e-300) * ((alpha + T) / (alpha + t_x))
+                    ** (r + x), 0.0)
+    return 1.0 / (1.0 + odds)
+
+
+def beta_geo_expected_purchases(r, alpha, a, b, x, t_x, T, t):
+    """Conditional expectation of FHL (2005), eq. 10, with scipy's hyp2f1."""
+    from scipy.special import hyp2f1
+
+    x, t_x, T = (np.asarray(v, dtype=np.float64) for v in (x, t_x, T))
+    z = t / (alpha + T + t)
+    bracket = 1 - ((alpha + T) / (alpha + T + t)) ** (r + x) * hyp2f1(r + x, b + x,
+                                                                      a + b + x - 1, z)
+    return (a + b + x - 1) / (a - 1) * bracket * beta_geo_p_alive(r, alpha, a, b, x, t_x, T)
+
+
+def beta_geo_probability(r, alpha, a, b, n, t):
+    """P(X(t) = n) of FHL (2005), eq. 8, with the finite sum written out."""
+    from scipy.special import beta as beta_function
+    from scipy.special import factorial, gamma
+
+    def nbd(j):
+        return (gamma(r + j) / (gamma(r) * factorial(j)) * (alpha / (alpha + t)) ** r
+                * (t / (alpha + t)) ** j)
+
+    still = beta_function(a, b + n) / beta_function(a, b) * nbd(n)
+    if n == 0:
+        return still
+    dropped = beta_function(a + 1, b + n - 1) / beta_function(a, b)
+    return still + dropped * (1 - sum(nbd(j) for j in range(n)))
+
+
+def gamma_gamma_log_likelihood(p, q, gamma_, x, m):
+    """Per-customer Gamma-Gamma log-likelihood of the mean spend ``m`` of ``x`` purchases.
+
+    The density of the mean of ``x`` gamma(p, nu) values is gamma(p x, nu x);
+    integrated over nu ~ gamma(q, gamma_).
+    """
+    from scipy.integrate import quad
+    from scipy.stats import gamma as gamma_distribution
+
+    out = []
+    for xi, mi in zip(x, m, strict=True):
+        def integrand(nu, xi=xi, mi=mi):
+            return (gamma_distribution.pdf(mi, p * xi, scale=1 / (nu * xi))
+                    * gamma_distribution.pdf(nu, q, scale=1 / gamma_))
+        out.append(np.log(quad(integrand, 0, np.inf, epsabs=0, epsrel=1e-12, limit=400)[0]))
+    return np.array(out)
