@@ -283,3 +283,19 @@ def test_repeat_purchases_in_no_time_are_left_out_and_counted(cdnow):
     assert fit.n_excluded_ == 1 and fit.n_customers_ == len(cdnow) + 1
     np.testing.assert_allclose(fit.params_.round(3), PUBLISHED[BetaGeoModel][0], atol=1e-9)
     assert np.isfinite(fit.p_alive(table)).all()
+
+
+def test_more_starts_and_sampled_starts_find_the_same_optimum(cdnow, fitted):
+    table = cdnow[["repeat_frequency", "repeat_recency", "T"]]
+    many = BetaGeoModel(time_unit="W", n_starts=6).fit(table)
+    one = BetaGeoModel(time_unit="W", n_starts=1).fit(table)
+    np.testing.assert_allclose(many.params_, fitted[BetaGeoModel].params_, rtol=1e-6)
+    np.testing.assert_allclose(one.params_, fitted[BetaGeoModel].params_, rtol=1e-6)
+    # above 20,000 customers the starts run on a sample, then Newton steps on all
+    big = pd.DataFrame({c: np.tile(table[c].to_numpy(), 10) for c in table})
+    np.testing.assert_allclose(BetaGeoModel(time_unit="W").fit(big).params_,
+                               fitted[BetaGeoModel].params_, rtol=1e-6)
+    with pytest.raises(ValueError, match="confidence"):
+        one.summary(confidence=1.5)
+    with pytest.raises(ValueError, match="[Nn]egative"):
+        BetaGeoModel().fit(table, sample_weight=-np.ones(len(table)))

@@ -51,8 +51,7 @@ class LikelihoodModel(TransformerMixin, BaseEstimator):
         Parameters
         ----------
         X : DataFrame or array-like of shape (n_customers, n_features)
-            The customer table. Customers without a purchase (missing ``T``)
-            are left out.
+            The customer table. Customers without a purchase are left out.
         y : None
             Ignored.
         sample_weight : array-like of shape (n_customers,), default=None
@@ -121,7 +120,8 @@ class LikelihoodModel(TransformerMixin, BaseEstimator):
     def _fit_likelihood(self, table, sample_weight):
         """Read the columns, fit the parameters; sets the fitted attributes."""
         data, rows = self._read(table)
-        weights = _check_sample_weight(sample_weight, table)[rows].astype(np.float64)
+        weights = _check_sample_weight(sample_weight, table, ensure_non_negative=True)
+        weights = weights[rows].astype(np.float64)
         self._check_identifiable(data)
         total_weight = float(weights.sum())
         if not total_weight > 0:
@@ -133,7 +133,7 @@ class LikelihoodModel(TransformerMixin, BaseEstimator):
 
         sample = {}
         n = len(weights)
-        if n > START_SAMPLE and self.n_starts > 1:
+        if n > START_SAMPLE:
             # the starts only need to find the right basin: a sample is enough
             chosen = np.sort(np.random.default_rng(0).choice(n, START_SAMPLE, replace=False))
             sub_data = _subset(data, chosen)
@@ -144,7 +144,7 @@ class LikelihoodModel(TransformerMixin, BaseEstimator):
                 "start_weight": float(sub_weights.sum()),
             }
         fit = maximize_likelihood(
-            log_likelihood, self._starts(data, weights)[: self.n_starts], total_weight=total_weight,
+            log_likelihood, self._starting_points(data, weights), total_weight=total_weight,
             l2_penalty=self.l2_penalty, names=self._names, model=self._model, **sample,
         )
         self.params_ = pd.Series(fit.params, index=list(self._names), name="estimate")
@@ -155,6 +155,15 @@ class LikelihoodModel(TransformerMixin, BaseEstimator):
         self.log_likelihood_ = fit.log_likelihood
         self.n_customers_ = n
         self.n_iter_ = fit.n_iter
+
+    def _starting_points(self, data, weights):
+        """``n_starts`` starting log-parameters: the model's own spread of typical values,
+        then random (seeded) perturbations of the first."""
+        starts = list(self._starts(data, weights))
+        rng = np.random.default_rng(0)
+        while len(starts) < self.n_starts:
+            starts.append(starts[0] + rng.normal(size=len(starts[0])))
+        return starts[: self.n_starts]
 
     def summary(self, confidence=0.95):
         """The estimates with standard errors and confidence intervals.
@@ -175,6 +184,8 @@ class LikelihoodModel(TransformerMixin, BaseEstimator):
             ``summary.attrs``.
         """
         check_is_fitted(self)
+        if not 0 < confidence < 1:
+            raise ValueError(f"confidence must be between 0 and 1, got {confidence!r}.")
         z = norm.ppf(0.5 + confidence / 2)
         spread = np.exp(z * self.standard_errors_ / self.params_)
         table = pd.DataFrame({

@@ -47,7 +47,8 @@ class BetaGeoModel(PurchaseModel):
         them towards 1), added to the mean negative log-likelihood per
         customer. Useful when few customers buy again.
     n_starts : int, default=3
-        Number of starting points.
+        Number of starting points: three spread over typical values, then
+        random (seeded) perturbations of the first.
 
     Attributes
     ----------

@@ -37,7 +37,8 @@ class GammaGammaModel(LikelihoodModel):
         Weight of an L2 penalty on the logarithms of the parameters, added to
         the mean negative log-likelihood per customer.
     n_starts : int, default=3
-        Number of starting points.
+        Number of starting points: three spread over typical values, then
+        random (seeded) perturbations of the first.
 
     Attributes
     ----------

@@ -45,7 +45,8 @@ class ParetoNBDModel(PurchaseModel):
         them towards 1), added to the mean negative log-likelihood per
         customer.
     n_starts : int, default=3
-        Number of starting points.
+        Number of starting points: three spread over typical values, then
+        random (seeded) perturbations of the first.
 
     Attributes
     ----------
