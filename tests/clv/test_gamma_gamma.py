@@ -1,5 +1,7 @@
 """GammaGammaModel: the published CDNOW figures, the expected spend, input checks."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -72,3 +74,17 @@ def test_identical_spend_is_reported_as_unidentified():
 def test_bad_input_is_refused_with_the_column_named(cdnow, change, message):
     with pytest.raises((ValueError, KeyError), match=message):
         GammaGammaModel().fit(change(cdnow.head(300).copy()))
+
+
+def test_score_reads_new_data_without_touching_the_fit(fitted, cdnow):
+    """Customers that score leaves out are not the fit's: no warning, no fitted attribute
+    rewritten."""
+    table = cdnow.copy()
+    repeat = table.index[table["repeat_frequency"] > 0][:5]
+    table.loc[repeat, "monetary_repeat_mean"] = 0.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        score = fitted.score(table)
+    assert np.isfinite(score)
+    assert fitted.n_zero_spend_ == 0
+    assert round(fitted.frequency_spend_correlation_, 2) == 0.11

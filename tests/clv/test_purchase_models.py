@@ -299,3 +299,13 @@ def test_more_starts_and_sampled_starts_find_the_same_optimum(cdnow, fitted):
         one.summary(confidence=1.5)
     with pytest.raises(ValueError, match="[Nn]egative"):
         BetaGeoModel().fit(table, sample_weight=-np.ones(len(table)))
+
+
+def test_score_reads_new_data_without_touching_the_fit(fitted_on_three_columns, cdnow):
+    table = cdnow[["repeat_frequency", "repeat_recency", "T"]].copy()
+    table.loc[-1] = [2.0, 0.0, 0.0]  # would be left out of a fit, with a warning
+    fit = fitted_on_three_columns[BetaGeoModel]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.isfinite(fit.score(table))
+    assert fit.n_excluded_ == 0

@@ -32,10 +32,13 @@ class LikelihoodModel(TransformerMixin, BaseEstimator):
     """Base of the models fitted by maximum likelihood (not public).
 
     Subclasses define ``_names`` (parameter names), ``_model`` (a name for
-    messages), ``_default_columns``, ``_read(table)`` (the kernel inputs and the
-    rows they come from), ``_kernel_log_likelihood(params, data, weights)`` and
-    ``_starts(data, weights)``, ``_check_identifiable(data)`` and ``_output`` (the
-    names of the columns of ``transform``).
+    messages), ``_default_columns``, ``_read(table)`` (the kernel inputs, the
+    rows they come from and how many customers the model leaves out; no side
+    effect, as ``score`` reads new data with it), ``_record_fit_data(data,
+    n_left_out)`` (the fitted attributes describing the data, and the warning
+    about customers left out), ``_kernel_log_likelihood(params, data, weights)``,
+    ``_starts(data, weights)``, ``_check_identifiable(data)`` and ``_output``
+    (the names of the columns of ``transform``).
     """
 
     _parameter_constraints: dict = {
@@ -119,7 +122,8 @@ class LikelihoodModel(TransformerMixin, BaseEstimator):
 
     def _fit_likelihood(self, table, sample_weight):
         """Read the columns, fit the parameters; sets the fitted attributes."""
-        data, rows = self._read(table)
+        data, rows, n_left_out = self._read(table)
+        self._record_fit_data(data, n_left_out)
         weights = _check_sample_weight(sample_weight, table, ensure_non_negative=True)
         weights = weights[rows].astype(np.float64)
         self._check_identifiable(data)
@@ -210,7 +214,7 @@ class LikelihoodModel(TransformerMixin, BaseEstimator):
         return {**self._default_columns, **given}
 
     def _mean_log_likelihood(self, table, sample_weight):
-        data, rows = self._read(table)
+        data, rows, _ = self._read(table)
         weights = _check_sample_weight(sample_weight, table)[rows].astype(np.float64)
         total, _ = self._kernel_log_likelihood(self.params_.to_numpy(), data, weights)
         return total / weights.sum()
@@ -263,5 +267,5 @@ def distinct_values(x):
 
 def _subset(data, rows):
     """The kernel inputs of some customers: per-customer arrays are cut, tables kept."""
-    return {key: value[rows] if key not in ("x_values",) else value
+    return {key: value if key == "x_values" else value[rows]
             for key, value in data.items()}

@@ -163,23 +163,26 @@ class GammaGammaModel(LikelihoodModel):
     def _read(self, table):
         x, m, purchased = self._history(table)
         repeat = purchased & (x > 0)
-        zero = repeat & (m == 0)
-        self.n_zero_spend_ = int(zero.sum())
-        if self.n_zero_spend_:
-            warnings.warn(
-                f"{self.n_zero_spend_:,} repeat buyer(s) with a mean repeat spend of 0 are "
-                "left out of the Gamma-Gamma fit (its spend is positive); their expected "
-                "spend still follows from the model.",
-                DataQualityWarning, stacklevel=5,
-            )
+        zero = repeat & (m == 0)  # the model's spend is positive
         rows = np.flatnonzero(repeat & ~zero)
         x_values, x_index = distinct_values(x[rows])
         data = {"x_values": x_values, "x_index": x_index, "m": m[rows],
                 "log_m": np.log(m[rows])}
+        return data, rows, int(zero.sum())
+
+    def _record_fit_data(self, data, n_left_out):
+        self.n_zero_spend_ = n_left_out
+        if n_left_out:
+            warnings.warn(
+                f"{n_left_out:,} repeat buyer(s) with a mean repeat spend of 0 are left out "
+                "of the Gamma-Gamma fit (its spend is positive); their expected spend still "
+                "follows from the model.",
+                DataQualityWarning, stacklevel=5,
+            )
+        x, m = data["x_values"][data["x_index"]], data["m"]
         with np.errstate(invalid="ignore", divide="ignore"):
-            corr = np.corrcoef(x[rows], m[rows])[0, 1] if len(rows) > 1 else np.nan
+            corr = np.corrcoef(x, m)[0, 1] if len(m) > 1 else np.nan
         self.frequency_spend_correlation_ = float(corr)
-        return data, rows
 
     def _check_estimates(self):
         if self.params_["q"] <= 1:

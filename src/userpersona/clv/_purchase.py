@@ -169,18 +169,21 @@ class PurchaseModel(LikelihoodModel):
         # day, counted as occasions) would make the likelihood unbounded: the rate
         # could be infinite
         instant = purchased & (x > 0) & (T == 0)
-        self.n_excluded_ = int(instant.sum())
-        if self.n_excluded_:
-            warnings.warn(
-                f"{self.n_excluded_:,} customer(s) with repeat purchases but T = 0 (all "
-                f"on the day of the first purchase) are left out of the {self._model} "
-                "fit: a rate cannot be learned from no time. Their predictions still "
-                "follow from the model.",
-                DataQualityWarning, stacklevel=5,
-            )
         rows = np.flatnonzero(purchased & ~instant)
         x_values, x_index = distinct_values(x[rows])
-        return {"x_values": x_values, "x_index": x_index, "t_x": t_x[rows], "T": T[rows]}, rows
+        data = {"x_values": x_values, "x_index": x_index, "t_x": t_x[rows], "T": T[rows]}
+        return data, rows, int(instant.sum())
+
+    def _record_fit_data(self, data, n_left_out):
+        self.n_excluded_ = n_left_out
+        if n_left_out:
+            warnings.warn(
+                f"{n_left_out:,} customer(s) with repeat purchases but T = 0 (all on the day "
+                f"of the first purchase) are left out of the {self._model} fit: a rate "
+                "cannot be learned from no time. Their predictions still follow from the "
+                "model.",
+                DataQualityWarning, stacklevel=5,
+            )
 
     def _check_identifiable(self, data):
         if not len(data["T"]):
