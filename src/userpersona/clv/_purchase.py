@@ -57,13 +57,10 @@ class PurchaseModel(LikelihoodModel):
         """
         check_is_fitted(self)
         table, index = checked_table(self, X, reset=False)
-        x, t_x, T, purchased = read_purchase_history(table, self._columns())
         horizon = np.array([self._months_to_units(self.horizon)])
-        p_alive, expected = _nan_columns(len(x), 2)
-        p_alive[purchased] = self._kernel_p_alive(x[purchased], t_x[purchased], T[purchased])
-        expected[purchased] = self._kernel_expected(
-            x[purchased], t_x[purchased], T[purchased], horizon)[:, 0]
-        return as_output({"p_alive": p_alive, "expected_purchases": expected}, index, self)
+        p_alive, expected = self._conditional(table, horizon)
+        return as_output({"p_alive": p_alive, "expected_purchases": expected[:, 0]}, index,
+                         self)
 
     def p_alive(self, X):
         """Probability that each customer is still active at the end of observation.
@@ -159,6 +156,18 @@ class PurchaseModel(LikelihoodModel):
 
     # -- shared helpers -------------------------------------------------------------
 
+    def _conditional(self, table, times):
+        """P(alive) and the expected purchases at each of ``times`` of every customer of
+        an already checked ``table`` (NaN without a purchase), from one read of the
+        history: what ``transform`` and the lifetime value need."""
+        x, t_x, T, purchased = read_purchase_history(table, self._columns())
+        history = x[purchased], t_x[purchased], T[purchased]
+        p_alive = np.full(len(x), np.nan)
+        expected = np.full((len(x), len(times)), np.nan)
+        p_alive[purchased] = self._kernel_p_alive(*history)
+        expected[purchased] = self._kernel_expected(*history, times)
+        return p_alive, expected
+
     def _history(self, X):
         table, _ = checked_table(self, X, reset=False)
         return read_purchase_history(table, self._columns())
@@ -218,9 +227,3 @@ def _periods(t):
     if times.ndim > 1 or not np.all(times >= 0) or not np.all(np.isfinite(times)):
         raise ValueError(f"t must be a non-negative number or a 1-D array of them, got {t!r}.")
     return np.atleast_1d(times)
-
-
-def _nan_columns(n, k):
-    return [np.full(n, np.nan) for _ in range(k)]
-
-

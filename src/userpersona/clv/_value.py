@@ -139,17 +139,17 @@ class CustomerLifetimeValue(TransformerMixin, BaseEstimator):
             ``set_output(transform="pandas")``.
         """
         check_is_fitted(self)
-        _, index = checked_table(self, X, reset=False)
+        # both models were fitted on the columns checked here: the table is read once
+        table, index = checked_table(self, X, reset=False)
         months = np.arange(1, self.horizon + 1, dtype=np.float64)
         times = self.purchase_model_._months_to_units(months)
-        cumulative = self.purchase_model_.expected_purchases(times, X)
-        spend = self.spend_model_.expected_spend(X)
+        p_alive, cumulative = self.purchase_model_._conditional(table, times)
+        spend = self.spend_model_._expected_spend(table)
         # sum_i (E_i - E_(i-1)) d_i = sum_i E_i (d_i - d_(i+1)), with E_0 = 0 and
         # d_(horizon+1) = 0: no matrix of monthly differences
         discount = (1.0 + self.discount_rate) ** -months
         value = (cumulative @ (discount - np.append(discount[1:], 0.0))) * spend
-        columns = {"p_alive": self.purchase_model_.p_alive(X),
-                   "expected_purchases": cumulative[:, -1],
+        columns = {"p_alive": p_alive, "expected_purchases": cumulative[:, -1],
                    "expected_spend": spend, "clv": value}
         return as_output(columns, index, self)
 
