@@ -104,7 +104,8 @@ def maximize_likelihood(log_likelihood, starts, *, total_weight, l2_penalty, nam
         result = _lbfgs(full, result.x)
     _warn_unless_converged(result, names, model)
     params = np.exp(result.x)
-    value, _ = log_likelihood(params)
+    # the objective is the mean negative log-likelihood plus the penalty: no further pass
+    value = -(result.fun - l2_penalty * (result.x @ result.x)) * total_weight
     hessian = _hessian(full, result.x, result.jac) * total_weight
     return LikelihoodFit(params, float(value), _covariance(hessian, params), int(result.nit))
 
