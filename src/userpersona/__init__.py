@@ -5,6 +5,7 @@ from ._events import summarize_events
 from ._growth import lifecycle_over_time
 from ._lifecycle import LifecycleStager
 from ._persona import PersonaClusterer, PersonaWarning
+from ._profile import make_profile_pipeline
 from ._quality import DataQualityReport, DataQualityWarning
 from ._rfm import RFMScorer
 from ._segments import CN8, RFM11, SegmentMap, SegmentRules
@@ -29,6 +30,7 @@ __all__ = [
     "TagRuleEngine",
     "__version__",
     "lifecycle_over_time",
+    "make_profile_pipeline",
     "select",
     "summarize_events",
     "summarize_transactions",

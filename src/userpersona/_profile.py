@@ -1,0 +1,108 @@
+"""The whole profile as one scikit-learn Pipeline: each estimator adds its columns in turn."""
+
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+from ._lifecycle import LifecycleStager
+from ._persona import PersonaClusterer
+from ._rfm import RFMScorer
+from .clv import BetaGeoModel, CustomerLifetimeValue, GammaGammaModel
+from .tags import TagRuleEngine
+
+#: The steps, in the order they run: later steps can read what earlier ones added
+#: (the stager and the tag rules can read ``p_alive``, the tags the RFM segment).
+PROFILE_STEPS = ("value", "rfm", "lifecycle", "tags", "personas")
+
+
+def make_profile_pipeline(*, value="default", rfm="default", lifecycle="default",
+                          tags="default", personas="default", time_unit="D",
+                          random_state=None):
+    """Compose the profile estimators into one scikit-learn Pipeline.
+
+    Fitted on the customer table (one row per customer, such as the output of
+    :func:`~userpersona.summarize_transactions`, joined with any other
+    per-customer columns), the pipeline returns the table with the columns of
+    every step added, on the same index: the customer lifetime value, the RFM
+    scores and segment, the lifecycle stage, the tags and the persona. Each
+    step is a ``FeatureUnion`` of ``"passthrough"`` (the table so far) and the
+    step's estimator, so the steps run in order and each sees what the earlier
+    ones added; the pipeline's output is pandas.
+
+    Every step can be replaced by an estimator of your own (anything with
+    ``fit`` and ``transform`` that returns new columns), configured, or left
+    out with None. In a fitted or unfitted pipeline the estimators are
+    parameters named ``<step>__<step>``, for example
+    ``pipeline.set_params(rfm__rfm=RFMScorer(n_bins=4))``.
+
+    Parameters
+    ----------
+    value : estimator, "default" or None, default="default"
+        Step ``value``: :class:`~userpersona.clv.CustomerLifetimeValue` with
+        BG/NBD and Gamma-Gamma (``p_alive``, ``expected_purchases``,
+        ``expected_spend``, ``clv``).
+    rfm : estimator, "default" or None, default="default"
+        Step ``rfm``: :class:`RFMScorer` with the ``RFM11`` segments.
+    lifecycle : estimator, "default" or None, default="default"
+        Step ``lifecycle``: :class:`LifecycleStager` with learned thresholds.
+    tags : estimator, "default" or None, default="default"
+        Step ``tags``: :class:`TagRuleEngine` with the default taxonomy (tags
+        whose columns are missing are left out).
+    personas : estimator, "default" or None, default="default"
+        Step ``personas``: :class:`PersonaClusterer` choosing the number of
+        personas.
+    time_unit : {"D", "W"}, default="D"
+        The unit of ``repeat_recency`` and ``T`` in the customer table, for the
+        default value step (as ``summarize_transactions(time_unit=...)``).
+    random_state : int, RandomState instance or None, default=None
+        Passed to the default persona step, for reproducible personas.
+
+    Returns
+    -------
+    pipeline : sklearn.pipeline.Pipeline
+        Unfitted, with pandas output.
+
+    Examples
+    --------
+    >>> from userpersona import make_profile_pipeline, summarize_transactions
+    >>> from userpersona.datasets import load_cdnow
+    >>> customers = summarize_transactions(load_cdnow("sample"))
+    >>> pipeline = make_profile_pipeline(tags=None, personas=None)
+    >>> [name for name, _ in pipeline.steps]
+    ['value', 'rfm', 'lifecycle']
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")  # a note on tied RFM scores
+    ...     profile = pipeline.fit_transform(customers)
+    >>> profile.index.equals(customers.index)
+    True
+    >>> profile.columns[len(customers.columns):].tolist()  # doctest: +NORMALIZE_WHITESPACE
+    ['p_alive', 'expected_purchases', 'expected_spend', 'clv', 'r_score', 'f_score',
+     'm_score', 'rfm_code', 'rfm_score', 'rfm_segment', 'lifecycle_stage',
+     'lifecycle_stage_code', 'days_to_worse_stage']
+    """
+    defaults = {
+        "value": lambda: CustomerLifetimeValue(BetaGeoModel(time_unit=time_unit),
+                                               GammaGammaModel()),
+        "rfm": lambda: RFMScorer(segments="rfm11"),
+        "lifecycle": LifecycleStager,
+        "tags": TagRuleEngine,
+        "personas": lambda: PersonaClusterer(random_state=random_state),
+    }
+    given = {"value": value, "rfm": rfm, "lifecycle": lifecycle, "tags": tags,
+             "personas": personas}
+    steps = []
+    for name in PROFILE_STEPS:
+        estimator = given[name]
+        if estimator is None:
+            continue
+        if isinstance(estimator, str) and estimator == "default":
+            estimator = defaults[name]()
+        elif not (hasattr(estimator, "fit") and hasattr(estimator, "transform")):
+            raise TypeError(
+                f"{name} must be an estimator with fit and transform, 'default' or None; "
+                f"got {estimator!r}."
+            )
+        steps.append((name, FeatureUnion([("table", "passthrough"), (name, estimator)],
+                                         verbose_feature_names_out=False)))
+    if not steps:
+        raise ValueError("Every step is None: the pipeline would add nothing to the table.")
+    return Pipeline(steps).set_output(transform="pandas")

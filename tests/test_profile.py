@@ -1,0 +1,107 @@
+"""make_profile_pipeline: the estimators composed with scikit-learn's own tools."""
+
+import pickle
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.compose import ColumnTransformer
+from sklearn.linear_model import LinearRegression
+from sklearn.pipeline import Pipeline
+
+from userpersona import (
+    LifecycleStager,
+    RFMScorer,
+    TagRuleEngine,
+    make_profile_pipeline,
+    summarize_events,
+    summarize_transactions,
+)
+from userpersona.datasets import make_transactions
+
+
+@pytest.fixture(scope="module")
+def customers():
+    shop = make_transactions(3000, events=True, random_state=0)
+    orders = summarize_transactions(shop.orders, order="order_id", category="category")
+    return orders.join(summarize_events(shop.events))
+
+
+def _fit_transform(pipeline, table):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # notes on tied scores, spend, skipped tags
+        return pipeline.fit_transform(table)
+
+
+@pytest.fixture(scope="module")
+def profile(customers):
+    return _fit_transform(make_profile_pipeline(random_state=0), customers)
+
+
+def test_every_step_adds_its_columns_on_the_customer_index(customers, profile):
+    assert profile.index.equals(customers.index)
+    pd.testing.assert_frame_equal(profile[customers.columns], customers)
+    added = profile.columns[len(customers.columns):]
+    for column in ["p_alive", "clv", "rfm_segment", "lifecycle_stage", "persona_id", "persona",
+                   "new_customer"]:
+        assert column in added
+    assert profile["persona_id"].nunique() >= 3
+
+
+def test_each_step_sees_what_earlier_steps_added(customers):
+    """The stager stages by the value step's p_alive; a tag reads the RFM segment and CLV."""
+    pipeline = make_profile_pipeline(
+        lifecycle=LifecycleStager(p_alive=(0.6, 0.4, 0.2),
+                                  thresholds={"at_risk": 60, "dormant": 120, "churned": 240}),
+        tags=TagRuleEngine({"champion_at_risk": "rfm_segment == 'Champions' and p_alive < 0.9",
+                            "top_value": "clv >= pct(90)"}),
+        personas=None)
+    profile = _fit_transform(pipeline, customers)
+    churned = profile["lifecycle_stage"] == "Churned"
+    np.testing.assert_array_equal(churned, profile["p_alive"] < 0.2)
+    expected = (profile["rfm_segment"] == "Champions") & (profile["p_alive"] < 0.9)
+    np.testing.assert_array_equal(profile["champion_at_risk"], expected)
+    assert profile["top_value"].any()
+
+
+def test_steps_are_replaceable_configurable_and_optional(customers):
+    pipeline = make_profile_pipeline(value=None, tags=None, personas=None)
+    assert [name for name, _ in pipeline.steps] == ["rfm", "lifecycle"]
+    pipeline.set_params(rfm__rfm=RFMScorer(n_bins=3, segments=None, code=False))
+    profile = _fit_transform(pipeline, customers)
+    assert profile["r_score"].max() == 3
+    assert "rfm_segment" not in profile and "p_alive" not in profile
+    with pytest.raises(TypeError, match="rfm must be an estimator"):
+        make_profile_pipeline(rfm="rfm11")
+    with pytest.raises(ValueError, match="Every step is None"):
+        make_profile_pipeline(value=None, rfm=None, lifecycle=None, tags=None, personas=None)
+
+
+def test_the_pipeline_embeds_in_another_teams_pipeline(customers):
+    """Profile columns as features of a model: next-period spend from value and RFM."""
+    rng = np.random.default_rng(0)
+    target = customers["monetary_total"] * rng.uniform(0.5, 1.5, len(customers))
+    model = Pipeline([
+        ("profile", make_profile_pipeline(tags=None, personas=None)),
+        ("features", ColumnTransformer([("numbers", "passthrough",
+                                         ["rfm_score", "p_alive", "expected_purchases"])])),
+        ("regression", LinearRegression()),
+    ])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.fit(customers, target)
+        predicted = model.predict(customers)
+    assert predicted.shape == (len(customers),) and np.isfinite(predicted).all()
+
+
+def test_clone_and_pickle_give_the_same_profile(customers, profile):
+    pipeline = make_profile_pipeline(random_state=0, tags=None)
+    fitted = clone(pipeline)
+    first = _fit_transform(fitted, customers)
+    again = pickle.loads(pickle.dumps(fitted))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pd.testing.assert_frame_equal(again.transform(customers), first)
+    pd.testing.assert_frame_equal(first, profile[first.columns])
