@@ -1,8 +1,11 @@
 """The userpersona command."""
 
+import numpy as np
 import pandas as pd
+import pytest
 
 from userpersona.cli import main
+from userpersona.datasets import make_transactions
 
 
 def test_default_job_summarises_bundled_cdnow(tmp_path, monkeypatch, capsys):
@@ -30,3 +33,90 @@ def test_bad_input_is_a_clear_error(tmp_path, capsys):
     pd.DataFrame({"x": [1]}).to_csv(tmp_path / "log.csv", index=False)
     assert main(["--input", str(tmp_path / "log.csv")]) == 2
     assert "no column 'customer_id'" in capsys.readouterr().err
+
+
+# The profile command.
+
+
+@pytest.fixture(scope="module")
+def shop_files(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("shop")
+    shop = make_transactions(800, events=True, customers=True, random_state=0)
+    shop.orders.to_csv(folder / "orders.csv", index=False)
+    shop.events.to_parquet(folder / "events.parquet")
+    shop.customers.to_csv(folder / "customers.csv", index=False)
+    return folder
+
+
+def test_profile_writes_one_row_per_customer(shop_files, tmp_path, capsys):
+    out = tmp_path / "profile.parquet"
+    code = main(["profile", str(shop_files / "orders.csv"), "--events",
+                 str(shop_files / "events.parquet"), "--customers",
+                 str(shop_files / "customers.csv"), "--out", str(out)])
+    assert code == 0
+    profile = pd.read_parquet(out)
+    assert len(profile) == 800 and profile.index.name == "customer_id"
+    for column in ["clv", "rfm_segment", "lifecycle_stage", "persona", "sessions", "age",
+                   "long_time_member"]:
+        assert column in profile
+    assert pd.api.types.is_datetime64_any_dtype(profile["registration_date"])
+    captured = capsys.readouterr()
+    assert "Wrote the profile of 800 customers" in captured.out
+    assert "summarising" in captured.err  # progress lines go to stderr
+
+
+def test_profile_with_renamed_columns_and_a_tag_file(shop_files, tmp_path):
+    orders = pd.read_csv(shop_files / "orders.csv").rename(
+        columns={"customer_id": "user", "amount": "price"})
+    orders.to_csv(tmp_path / "orders.csv", index=False)
+    (tmp_path / "tags.yaml").write_text("tags:\n  - name: big\n    rule: monetary_total >= 100\n")
+    out = tmp_path / "profile.csv"
+    assert main(["profile", str(tmp_path / "orders.csv"), "--columns",
+                 "customer_id=user,amount=price", "--tags", str(tmp_path / "tags.yaml"),
+                 "--out", str(out), "--quiet"]) == 0
+    profile = pd.read_csv(out, index_col="user")
+    np.testing.assert_array_equal(profile["big"], profile["monetary_total"] >= 100)
+
+
+@pytest.mark.parametrize("arguments, message", [
+    (["profile", "missing.csv", "--out", "p.csv"], "missing.csv: no such file (order log)"),
+    (["profile", "{orders}", "--events", "nothing.parquet", "--out", "p.csv"],
+     "nothing.parquet: no such file (behaviour log)"),
+    (["profile", "{bad}", "--out", "p.csv"], "cannot be read as Parquet"),
+    (["profile", "{orders}", "--columns", "customer_id=user", "--out", "p.csv"],
+     "orders.csv: orders has no column 'user'"),
+    (["profile", "{orders}", "--columns", "customer=user", "--out", "p.csv"],
+     "unknown standard column 'customer'"),
+    (["profile", "{orders}", "--as-of", "2024-13-45", "--out", "p.csv"],
+     "--as-of: '2024-13-45' is not a date"),
+    (["profile", "{orders}", "--tags", "{badtags}", "--out", "p.csv"], "tag 'big'"),
+    (["tags", "validate", "none.yaml"], "none.yaml: no such file"),
+])
+def test_bad_input_ends_with_one_line_and_exit_code_2(shop_files, tmp_path, monkeypatch, capsys,
+                                                      arguments, message):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bad.parquet").write_text("not parquet")
+    (tmp_path / "badtags.yaml").write_text("tags:\n  - name: big\n    rule: monetary_total >> 1\n")
+    paths = {"orders": shop_files / "orders.csv", "bad": tmp_path / "bad.parquet",
+             "badtags": tmp_path / "badtags.yaml"}
+    arguments = [a.format(**paths) for a in arguments]
+    assert main(arguments) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert message in err[-1] and err[-1].startswith("userpersona: error: ")
+    assert not any("Traceback" in line for line in err)
+    assert not (tmp_path / "p.csv").exists()
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    with pytest.raises(Exception, match="no such file"):
+        main(["--debug", "profile", str(tmp_path / "missing.csv"), "--out", "p.csv"])
+
+
+def test_tags_validate(tmp_path, capsys):
+    good, bad = tmp_path / "good.yaml", tmp_path / "bad.yaml"
+    good.write_text("tags:\n  - name: big\n    rule: monetary_total >= 100\n")
+    bad.write_text("tags:\n  - name: big\n    rule: monetary_total >> 100\n")
+    assert main(["tags", "validate", str(good)]) == 0
+    assert "no problems" in capsys.readouterr().out
+    assert main(["tags", "validate", str(bad)]) == 1
+    assert "tag 'big'" in capsys.readouterr().out

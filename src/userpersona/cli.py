@@ -1,12 +1,21 @@
 """The ``userpersona`` command.
 
 ``userpersona`` with no arguments runs the default job: it summarises the bundled
-CDNOW purchase log into the customer table and writes it to a file.
+CDNOW purchase log into the customer table and writes it to a file. The commands:
+
+- ``summarize``: one row per customer from an order log;
+- ``profile``: the whole profile (customer table, value, RFM, lifecycle, tags,
+  personas) from an order log, with optional behaviour and customer files;
+- ``tags validate``: the problems of a tag file.
+
+Bad input ends with a one-line error naming the file, the column and the problem,
+and exit code 2; ``--debug`` shows the traceback instead.
 """
 
 import argparse
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -14,22 +23,131 @@ import pandas as pd
 from ._summary import summarize_transactions
 
 DEFAULT_OUTPUT = "userpersona-customers.csv"
+#: Standard column names -> the parameter of summarize_transactions / summarize_events.
+ORDER_COLUMNS = {"customer_id": "customer", "timestamp": "time", "amount": "amount",
+                 "order_id": "order", "category": "category", "channel": "channel",
+                 "device": "device"}
+EVENT_COLUMNS = {"customer_id": "customer", "timestamp": "time", "event_type": "event_type",
+                 "category": "category", "device": "device"}
+# Optional label columns, used when a file has them under their standard names.
+_OPTIONAL = ("order_id", "category", "channel", "device")
 
 
-def _read_log(path):
+class InputError(Exception):
+    """Bad input found by the command: the message names the file and the problem."""
+
+
+def _read_table(path, role):
+    """A CSV or Parquet file as a DataFrame; errors name the file."""
     path = Path(path)
-    if path.suffix == ".parquet":
-        return pd.read_parquet(path)
-    return pd.read_csv(path)
+    if not path.exists():
+        raise InputError(f"{path}: no such file ({role}).")
+    try:
+        if path.suffix.lower() == ".parquet":
+            return pd.read_parquet(path)
+        return _parse_dates(pd.read_csv(path))
+    except Exception as error:  # the readers raise many kinds; all mean "unreadable"
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise InputError(f"{path}: cannot be read as "
+                         f"{'Parquet' if path.suffix.lower() == '.parquet' else 'CSV'} "
+                         f"({reason}).") from error
+
+
+def _parse_dates(frame):
+    """CSV has no dates: text columns named like dates (``registration_date``,
+    ``signup_time``) become timestamps when every value parses as ISO 8601."""
+    for name in frame.columns:
+        lowered = str(name).lower()
+        if ("date" in lowered or "time" in lowered) and not (
+                pd.api.types.is_numeric_dtype(frame[name])
+                or pd.api.types.is_datetime64_any_dtype(frame[name])):
+            try:
+                frame[name] = pd.to_datetime(frame[name], format="ISO8601")
+            except (ValueError, TypeError):
+                pass  # left as text: the step that reads it says what is wrong
+    return frame
 
 
 def _write_table(table, path):
     path = Path(path)
-    if path.suffix == ".parquet":
+    if path.suffix.lower() == ".parquet":
         table.to_parquet(path)
     else:
         table.to_csv(path)
 
+
+def _column_mapping(text):
+    """``"customer_id=user,amount=price"`` -> {"customer_id": "user", "amount": "price"}."""
+    mapping = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        standard, sep, name = item.partition("=")
+        if not sep or not standard.strip() or not name.strip():
+            raise InputError(f"--columns: expected STANDARD=NAME pairs separated by commas, "
+                             f"got {item!r}.")
+        known = set(ORDER_COLUMNS) | set(EVENT_COLUMNS)
+        if standard.strip() not in known:
+            raise InputError(f"--columns: unknown standard column {standard.strip()!r}; "
+                             f"known: {', '.join(sorted(known))}.")
+        mapping[standard.strip()] = name.strip()
+    return mapping
+
+
+def _as_of(text):
+    if text is None:
+        return None
+    try:
+        return pd.Timestamp(text)
+    except (ValueError, TypeError) as error:
+        raise InputError(f"--as-of: {text!r} is not a date (use YYYY-MM-DD).") from error
+
+
+def _options(frame, mapping, standard_to_parameter):
+    """summarize_* keyword arguments: the mapped names, and the optional columns present."""
+    options = {}
+    for standard, parameter in standard_to_parameter.items():
+        if standard in mapping:
+            options[parameter] = mapping[standard]
+        elif standard in _OPTIONAL and standard in frame.columns:
+            options[parameter] = standard
+    return options
+
+
+class _Progress:
+    """One line per step on stderr, with its time: long steps show that work goes on."""
+
+    def __init__(self, quiet=False):
+        self.quiet = quiet
+
+    def step(self, text):
+        if not self.quiet:
+            print(f"  {text} ...", end="", file=sys.stderr, flush=True)
+        return _Timer(self)
+
+
+class _Timer:
+    def __init__(self, progress):
+        self.progress, self.started = progress, time.perf_counter()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, value, traceback):
+        if not self.progress.quiet:
+            elapsed = time.perf_counter() - self.started
+            print(f" {'done' if kind is None else 'failed'} ({elapsed:.1f} s)",
+                  file=sys.stderr, flush=True)
+
+
+def _on_file(path, call):
+    """Run ``call``; a ValueError or TypeError about the data names the file (or step)."""
+    try:
+        return call()
+    except (ValueError, TypeError, KeyError) as error:
+        message = str(error).strip("'\"").splitlines()[0]
+        raise InputError(f"{path}: {message}") from error
+
+
+# -- commands -------------------------------------------------------------------------
 
 def _summarize(args):
     started = time.perf_counter()
@@ -39,18 +157,13 @@ def _summarize(args):
         orders = load_cdnow()
         source = "bundled CDNOW purchase log (23,570 customers, 1997-01 .. 1998-06)"
     else:
-        orders = _read_log(args.input)
+        orders = _read_table(args.input, "order log")
         source = args.input
-    table, report = summarize_transactions(
-        orders,
-        customer=args.customer,
-        time=args.time,
-        amount=args.amount,
-        as_of=args.as_of,
-        time_unit=args.time_unit,
-        invalid=args.invalid,
+    table, report = _on_file(args.input or "CDNOW", lambda: summarize_transactions(
+        orders, customer=args.customer, time=args.time, amount=args.amount,
+        as_of=_as_of(args.as_of), time_unit=args.time_unit, invalid=args.invalid,
         return_report=True,
-    )
+    ))
     _write_table(table, args.output)
     elapsed = time.perf_counter() - started
     print(f"Summarised {source}")
@@ -66,6 +179,90 @@ def _summarize(args):
     return 0
 
 
+def _profile(args):
+    from ._events import summarize_events
+    from ._profile import make_profile_pipeline
+    from .tags import TagRuleEngine, validate_tags
+
+    started = time.perf_counter()
+    progress = _Progress(args.quiet)
+    # everything that can be checked before the work: files, mapping, date, tags
+    for path, role in [(args.orders, "order log"), (args.events, "behaviour log"),
+                       (args.customers, "customer file"), (args.tags, "tag file")]:
+        if path is not None and not Path(path).exists():
+            raise InputError(f"{path}: no such file ({role}).")
+    mapping = _column_mapping(args.columns or "")
+    as_of = _as_of(args.as_of)
+    if args.tags is not None:
+        problems = validate_tags(args.tags)
+        if problems:
+            raise InputError(f"{args.tags}: {problems[0].splitlines()[0]}"
+                             + (f" (and {len(problems) - 1} more problem(s); run "
+                                "'userpersona tags validate')" if len(problems) > 1 else ""))
+    with progress.step(f"reading {args.orders}"):
+        orders = _read_table(args.orders, "order log")
+    with progress.step(f"summarising {len(orders):,} order lines"):
+        table, quality = _on_file(args.orders, lambda: summarize_transactions(
+            orders, **_options(orders, mapping, ORDER_COLUMNS), as_of=as_of,
+            time_unit=args.time_unit, occasion=args.occasion, invalid=args.invalid,
+            return_report=True))
+    if args.events is not None:
+        with progress.step(f"reading and summarising {args.events}"):
+            events = _read_table(args.events, "behaviour log")
+            activity = _on_file(args.events, lambda: summarize_events(
+                events, **_options(events, mapping, EVENT_COLUMNS), as_of=as_of,
+                invalid=args.invalid))
+        # the behaviour log's category and device columns describe browsing: kept
+        # apart from the purchase ones of the same name
+        table = table.join(activity, how="left", suffixes=("", "_events"))
+    if args.customers is not None:
+        with progress.step(f"reading {args.customers}"):
+            attributes = _read_table(args.customers, "customer file")
+            key = mapping.get("customer_id", "customer_id")
+            if key not in attributes.columns:
+                raise InputError(f"{args.customers}: no column {key!r} (the customer id); "
+                                 "give --columns customer_id=NAME.")
+            attributes = attributes.set_index(key)
+            attributes.index = attributes.index.astype(table.index.dtype, copy=False)
+        # customers on file without an order join as "registered", with no purchase
+        table = table.join(attributes.drop(columns=table.columns, errors="ignore"), how="outer")
+    tags = TagRuleEngine(args.tags) if args.tags is not None else "default"
+    pipeline = make_profile_pipeline(tags=tags, time_unit=args.time_unit,
+                                     random_state=args.random_state)
+    with progress.step(f"profiling {len(table):,} customers"), warnings.catch_warnings():
+        # notes (tied scores, skipped tags) are for notebooks; the report shows them
+        warnings.simplefilter("ignore")
+        profile = _on_file("profiling", lambda: pipeline.fit_transform(table))
+    with progress.step(f"writing {args.out}"):
+        _write_table(profile, args.out)
+    if args.report is not None:
+        from .report import write_report
+
+        with progress.step(f"writing the report {args.report}"):
+            write_report(args.report, profile, pipeline, quality=quality,
+                         hide_ids=args.hide_ids)
+    print(f"Wrote the profile of {len(profile):,} customers ({profile.shape[1]} columns) to "
+          f"{args.out}" + (f" and the report to {args.report}" if args.report else "")
+          + f" in {time.perf_counter() - started:.1f} s.")
+    return 0
+
+
+def _tags_validate(args):
+    from .tags import validate_tags
+
+    if not Path(args.file).exists():
+        raise InputError(f"{args.file}: no such file (tag file).")
+    problems = validate_tags(args.file)
+    if not problems:
+        print(f"{args.file}: no problems found.")
+        return 0
+    for problem in problems:
+        print(f"{args.file}: {problem}")
+    return 1
+
+
+# -- the parser -------------------------------------------------------------------------
+
 def build_parser():
     """The argument parser of the ``userpersona`` command."""
     parser = argparse.ArgumentParser(
@@ -73,7 +270,9 @@ def build_parser():
         description="Customer profiles from order logs. With no command, summarises the "
                     "bundled CDNOW log into the customer table.",
     )
-    commands = parser.add_subparsers(dest="command")
+    parser.add_argument("--debug", action="store_true",
+                        help="show the traceback of an error instead of one line")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     summarize = commands.add_parser(
         "summarize", help="one row per customer from an order log (the default command)"
     )
@@ -89,19 +288,66 @@ def build_parser():
                            help="unit of repeat_recency and T: days or weeks")
     summarize.add_argument("--invalid", default="raise", choices=["raise", "drop"],
                            help="raise on invalid rows, or drop and count them")
+
+    profile = commands.add_parser(
+        "profile", help="the whole profile: value, RFM, lifecycle, tags and personas",
+        description="Summarise an order log (and optional behaviour and customer files) "
+                    "into one profile row per customer: customer lifetime value, RFM "
+                    "scores and segment, lifecycle stage, tags and persona.",
+    )
+    profile.add_argument("orders", help="order log (.csv or .parquet): customer_id, "
+                                        "timestamp, amount; optional order_id, category, "
+                                        "channel, device")
+    profile.add_argument("--events", help="behaviour log (.csv or .parquet): customer_id, "
+                                          "timestamp, event_type")
+    profile.add_argument("--customers", help="customer attributes (.csv or .parquet), one row "
+                                             "per customer_id")
+    profile.add_argument("--out", required=True,
+                         help="profile to write: .parquet or .csv")
+    profile.add_argument("--report", help="also write the HTML persona report here")
+    profile.add_argument("--hide-ids", action="store_true",
+                         help="pseudonymise customer ids in the report")
+    profile.add_argument("--as-of", help="profile date, YYYY-MM-DD (default: the last date)")
+    profile.add_argument("--tags", help="tag file (.yaml or .json); default: the built-in "
+                                        "taxonomy")
+    profile.add_argument("--columns", metavar="MAPPING",
+                         help="your column names, as STANDARD=NAME pairs separated by "
+                              "commas, e.g. customer_id=user,timestamp=ts,amount=price")
+    profile.add_argument("--time-unit", default="D", choices=["D", "W"],
+                         help="unit of repeat_recency and T: days or weeks")
+    profile.add_argument("--occasion", default="day", choices=["day", "order"],
+                         help="a purchase occasion is a day with purchases, or an order")
+    profile.add_argument("--invalid", default="raise", choices=["raise", "drop"],
+                         help="raise on invalid rows, or drop and count them")
+    profile.add_argument("--random-state", type=int, default=0,
+                         help="seed of the persona clustering (default 0)")
+    profile.add_argument("--quiet", action="store_true", help="no progress lines")
+
+    tags = commands.add_parser("tags", help="tag files")
+    tag_commands = tags.add_subparsers(dest="tags_command", metavar="TAGS_COMMAND",
+                                       required=True)
+    validate = tag_commands.add_parser("validate", help="list the problems of a tag file")
+    validate.add_argument("file", help="tag file (.yaml or .json)")
     return parser
+
+
+_COMMANDS = {"summarize": _summarize, "profile": _profile, "tags": _tags_validate}
 
 
 def main(argv=None):
     """Run the ``userpersona`` command; returns the exit code."""
     parser = build_parser()
     argv = sys.argv[1:] if argv is None else list(argv)
-    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
-        argv = ["summarize", *argv]
+    # no command: the default job, summarize (its options may follow)
+    if not any(arg in (*_COMMANDS, "-h", "--help") for arg in argv):
+        debug = [arg for arg in argv if arg == "--debug"]
+        argv = [*debug, "summarize", *(arg for arg in argv if arg != "--debug")]
     args = parser.parse_args(argv)
     try:
-        return _summarize(args)
-    except (ValueError, TypeError, OSError) as error:
+        return _COMMANDS[args.command](args)
+    except (InputError, ValueError, TypeError, OSError) as error:
+        if args.debug:
+            raise
         print(f"userpersona: error: {error}", file=sys.stderr)
         return 2
 
