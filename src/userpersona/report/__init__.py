@@ -1,0 +1,177 @@
+"""A self-contained HTML report of a customer profile, for people who do not read tables.
+
+:func:`render_report` turns the output of :func:`~userpersona.make_profile_pipeline`
+(and, optionally, the fitted pipeline and a data-quality report) into one HTML
+page: headline figures, the RFM grid and segments, lifecycle stages, tag
+coverage, persona cards, customer lifetime value and data quality. The page has
+its style sheet inline and its charts as inline SVG, so it opens offline, can be
+mailed as one file and runs no script.
+"""
+
+import hashlib
+import secrets
+from pathlib import Path
+
+import pandas as pd
+from sklearn.pipeline import FeatureUnion
+
+from ._html import fmt_int, note, page
+from ._sections import SECTIONS, Context
+
+__all__ = ["render_report", "write_report"]
+
+
+def _fitted_steps(pipeline):
+    """The estimator of every profile step, by step name, from a fitted pipeline."""
+    if pipeline is None:
+        return {}
+    named = getattr(pipeline, "named_steps", None)
+    if named is None:
+        raise TypeError(f"pipeline must be a fitted Pipeline or None, got {pipeline!r}.")
+    steps = {}
+    for name, step in named.items():
+        if isinstance(step, FeatureUnion):
+            # make_profile_pipeline wraps each estimator as ("table", "passthrough")
+            # plus (name, estimator); keep the estimator
+            inner = [t for _, t in step.transformer_list if not isinstance(t, str)]
+            step = inner[-1] if inner else None
+        if step is not None:
+            steps[name] = step
+    return steps
+
+
+def _pseudonymiser(hide_ids, salt):
+    """The function giving the text shown for a customer id."""
+    if not hide_ids:
+        return str
+    # a random salt by default: pseudonyms then differ between reports, so two
+    # reports cannot be joined on them and a known id cannot be looked up
+    salt = secrets.token_hex(16) if salt is None else str(salt)
+
+    def pseudonym(customer):
+        digest = hashlib.sha256(f"{salt}\x00{customer}".encode()).hexdigest()
+        return f"c-{digest[:8]}"
+
+    return pseudonym
+
+
+def render_report(profile, pipeline=None, *, quality=None, title="Customer profile",
+                  hide_ids=False, salt=None, monetary="monetary_total", top_n=20,
+                  transitions=None):
+    """Render a customer profile as one self-contained HTML page.
+
+    The page has seven sections, each left out with a short note when the
+    profile lacks its columns: headline figures; the RFM grid (customers and
+    revenue by R score and FM score, the mean of F and M rounded half up, as the
+    RFM11 map reads it) with the segment table; customers per lifecycle stage
+    (and the stage transitions, if given); tag coverage; a card per persona; the
+    CLV distribution with the customers of highest CLV; and data quality. The
+    fitted pipeline adds what the profile does not hold: the stage order, tag
+    descriptions, persona traits and representative customers. Without it,
+    tags are the profile's bool columns and personas are described by the means
+    of a few standard columns.
+
+    Every text from the data (names of columns, categories, segments, personas,
+    tags and their values, customer ids) is HTML-escaped. The page needs no
+    network and no JavaScript: its style sheet is inline, its charts inline SVG.
+
+    Parameters
+    ----------
+    profile : pandas.DataFrame
+        One row per customer, indexed by customer id: the output of the profile
+        pipeline, or any customer table.
+    pipeline : sklearn.pipeline.Pipeline, default=None
+        The fitted pipeline of :func:`~userpersona.make_profile_pipeline` that
+        made ``profile``.
+    quality : DataQualityReport or list of DataQualityReport, default=None
+        Reports of :func:`~userpersona.summarize_transactions` and
+        :func:`~userpersona.summarize_events` with ``return_report=True``; None
+        uses ``profile.attrs["data_quality"]`` if present.
+    title : str, default="Customer profile"
+        Title of the page.
+    hide_ids : bool, default=False
+        Whether to replace every customer id shown with a pseudonym, a salted
+        hash prefix such as ``"c-3f9a1b2c"``; the raw ids are then nowhere in
+        the page.
+    salt : str, default=None
+        Salt of the pseudonyms; None draws a random one per report, so the
+        pseudonyms of two reports cannot be matched. Give one to keep the same
+        pseudonyms across reports.
+    monetary : str, default="monetary_total"
+        The column of the customers' total spend, summed as revenue.
+    top_n : int, default=20
+        Customers listed in the table of highest CLV.
+    transitions : pandas.DataFrame, default=None
+        A stage-by-stage matrix, such as :func:`~userpersona.transition_matrix`
+        returns, shown as a heat map in the lifecycle section.
+
+    Returns
+    -------
+    str
+        The HTML document.
+
+    See Also
+    --------
+    write_report : Render and write to a file.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from userpersona.report import render_report
+    >>> customers = pd.DataFrame({"frequency": [1, 3, 8], "monetary_total": [20.0, 90, 1500]},
+    ...                          index=pd.Index(["a", "b", "c"], name="customer_id"))
+    >>> page = render_report(customers, title="Three customers")
+    >>> page.startswith("<!DOCTYPE html>"), "<title>Three customers</title>" in page
+    (True, True)
+    >>> "No RFM scores in the profile" in page
+    True
+    """
+    if not isinstance(profile, pd.DataFrame):
+        raise TypeError(f"profile must be a pandas DataFrame, got {type(profile).__name__}.")
+    if isinstance(top_n, bool) or not isinstance(top_n, int) or top_n < 0:
+        raise ValueError(f"top_n must be a non-negative int, got {top_n!r}.")
+    ctx = Context(profile=profile, steps=_fitted_steps(pipeline), quality=quality,
+                  transitions=transitions, monetary=monetary, top_n=top_n,
+                  show_id=_pseudonymiser(hide_ids, salt))
+    if len(profile):
+        sections = [(anchor, heading, build(ctx)) for anchor, heading, build in SECTIONS]
+    else:
+        sections = [("headline", "Headline", note("The profile has no customers."))]
+    subtitle = f"{fmt_int(len(profile))} customers"
+    if hide_ids:
+        subtitle += " \u00b7 customer ids pseudonymised"
+    return page(title, sections, subtitle=subtitle)
+
+
+def write_report(path, profile, pipeline=None, **options):
+    """Render a customer profile with :func:`render_report` and write it as UTF-8.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file to write, usually ending in ``.html``; its folder must exist.
+    profile : pandas.DataFrame
+        One row per customer, as for :func:`render_report`.
+    pipeline : sklearn.pipeline.Pipeline, default=None
+        The fitted profile pipeline.
+    **options
+        The keyword arguments of :func:`render_report`.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+
+    Examples
+    --------
+    >>> import pandas as pd, tempfile, os
+    >>> from userpersona.report import write_report
+    >>> customers = pd.DataFrame({"frequency": [1, 3], "monetary_total": [20.0, 90]})
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     written = write_report(os.path.join(folder, "report.html"), customers)
+    ...     written.name, written.stat().st_size > 1000
+    ('report.html', True)
+    """
+    path = Path(path)
+    path.write_text(render_report(profile, pipeline, **options), encoding="utf-8")
+    return path
