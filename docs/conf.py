@@ -12,6 +12,7 @@ extensions = [
     "sphinx.ext.autosummary",
     "sphinx.ext.intersphinx",
     "numpydoc",
+    "sphinx_gallery.gen_gallery",
 ]
 autosummary_generate = True
 autodoc_default_options = {"members": True, "inherited-members": False}
@@ -23,6 +24,22 @@ html_theme = "alabaster"
 html_static_path = []
 # Offline builds must not fail: no intersphinx inventories are fetched.
 intersphinx_mapping = {}
+
+# The example gallery: every script of examples/ is run at build time and its
+# printed output rendered under auto_examples/ (generated, not under version
+# control). The examples print tables and draw no figures, so no image scraper
+# and no matplotlib reset: the build does not need matplotlib.
+sphinx_gallery_conf = {
+    "examples_dirs": "../examples",
+    "gallery_dirs": "auto_examples",
+    "filename_pattern": r"[\\/]\d\d_",  # run every numbered script, not only plot_*
+    "within_subsection_order": "FileNameSortKey",  # 01_, 02_, ... in order
+    "image_scrapers": (),
+    "reset_modules": (),
+    "plot_gallery": True,
+    "download_all_examples": False,
+    "remove_config_comments": True,
+}
 
 
 def _skip_metadata_request_setters(app, what, name, obj, skip, options):

@@ -8,13 +8,35 @@ from userpersona.cli import main
 from userpersona.datasets import make_transactions
 
 
-def test_default_job_summarises_bundled_cdnow(tmp_path, monkeypatch, capsys):
+def test_default_job_is_the_demo(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     assert main([]) == 0
-    table = pd.read_csv(tmp_path / "userpersona-customers.csv", index_col="customer_id")
-    assert len(table) == 23570 and "recency_days" in table
-    out = capsys.readouterr().out
-    assert "23,570 customers" in out and "exact_duplicate_kept" in out
+    profile = pd.read_csv(tmp_path / "userpersona-profile.csv", index_col="customer_id")
+    assert len(profile) == 23570
+    # real purchases, drawn behaviour and attributes, and every step's columns
+    for column in ["recency_days", "sessions", "age", "clv", "rfm_segment", "lifecycle_stage",
+                   "repeat_buyer", "persona"]:
+        assert column in profile, column
+    report = (tmp_path / "userpersona-report.html").read_text(encoding="utf-8")
+    assert "CDNOW" in report and "23,570" in report
+    # the data-quality section covers both logs
+    assert "<h3>orders</h3>" in report and "<h3>events</h3>" in report
+    captured = capsys.readouterr()
+    assert str(tmp_path / "userpersona-report.html") in captured.out
+    assert "synthetic" in captured.out and "profiling 23,570 customers" in captured.err
+
+
+def test_demo_writes_where_it_is_told(tmp_path, capsys):
+    out, report = tmp_path / "demo.parquet", tmp_path / "demo.html"
+    assert main(["demo", "--out", str(out), "--report", str(report), "--hide-ids",
+                 "--quiet"]) == 0
+    profile = pd.read_parquet(out)
+    assert len(profile) == 23570 and report.exists()
+    assert capsys.readouterr().err == ""  # --quiet: no progress lines
+    # pseudonymised: the customers with the highest CLV are not shown by id
+    top = profile["clv"].sort_values(ascending=False).index[:3]
+    html = report.read_text(encoding="utf-8")
+    assert not any(f"<td>{customer}</td>" in html for customer in top)
 
 
 def test_summarize_a_file(tmp_path, capsys):
@@ -31,7 +53,7 @@ def test_summarize_a_file(tmp_path, capsys):
 
 def test_bad_input_is_a_clear_error(tmp_path, capsys):
     pd.DataFrame({"x": [1]}).to_csv(tmp_path / "log.csv", index=False)
-    assert main(["--input", str(tmp_path / "log.csv")]) == 2
+    assert main(["summarize", "--input", str(tmp_path / "log.csv")]) == 2
     assert "no column 'customer_id'" in capsys.readouterr().err
 
 
@@ -91,20 +113,42 @@ def test_profile_with_renamed_columns_and_a_tag_file(shop_files, tmp_path):
      "--as-of: '2024-13-45' is not a date"),
     (["profile", "{orders}", "--tags", "{badtags}", "--out", "p.csv"], "tag 'big'"),
     (["tags", "validate", "none.yaml"], "none.yaml: no such file"),
+    (["profile", "{folder}", "--out", "p.csv"], "cannot be read as CSV"),
+    (["profile", "{garbage}", "--out", "p.csv"], "garbage.csv: cannot be read as CSV"),
+    (["profile", "{badtime}", "--out", "p.csv"],
+     "badtime.csv: orders has invalid rows: 1 rows with missing or unparsable timestamp"),
+    (["profile", "{badamount}", "--out", "p.csv"], "badamount.csv: Column 'amount' is not "
+                                                     "numeric"),
+    (["profile", "{orders}", "--out", "p.txt"], "--out: p.txt must end in .csv or .parquet"),
+    (["profile", "{orders}", "--out", "nowhere/p.csv"], "the folder nowhere does not exist"),
+    (["profile", "{orders}", "--report", "r.pdf", "--out", "p.csv"], "must end in .html"),
+    (["profile", "{orders}", "--customers", "{noid}", "--out", "p.csv"],
+     "noid.csv: no column 'customer_id' (the customer id)"),
+    (["demo", "--out", "nowhere/p.csv"], "the folder nowhere does not exist"),
 ])
 def test_bad_input_ends_with_one_line_and_exit_code_2(shop_files, tmp_path, monkeypatch, capsys,
                                                       arguments, message):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "bad.parquet").write_text("not parquet")
     (tmp_path / "badtags.yaml").write_text("tags:\n  - name: big\n    rule: monetary_total >> 1\n")
+    (tmp_path / "folder.csv").mkdir()
+    (tmp_path / "garbage.csv").write_bytes(bytes(range(128, 256)) * 4)
+    header = "customer_id,timestamp,amount\n1,2024-01-01,3.5\n"
+    (tmp_path / "badtime.csv").write_text(header + "2,2024-02-30,4.0\n")
+    (tmp_path / "badamount.csv").write_text(header + "2,2024-02-03,four\n")
+    (tmp_path / "noid.csv").write_text("user,age\n1,30\n")
     paths = {"orders": shop_files / "orders.csv", "bad": tmp_path / "bad.parquet",
-             "badtags": tmp_path / "badtags.yaml"}
+             "badtags": tmp_path / "badtags.yaml", "folder": tmp_path / "folder.csv",
+             "garbage": tmp_path / "garbage.csv", "badtime": tmp_path / "badtime.csv",
+             "badamount": tmp_path / "badamount.csv", "noid": tmp_path / "noid.csv"}
     arguments = [a.format(**paths) for a in arguments]
     assert main(arguments) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert message in err[-1] and err[-1].startswith("userpersona: error: ")
     assert not any("Traceback" in line for line in err)
     assert not (tmp_path / "p.csv").exists()
+    if "invalid rows" in message:  # the hint names the command's option
+        assert "--invalid drop" in err[-1]
 
 
 def test_debug_shows_the_traceback(tmp_path):

@@ -414,6 +414,12 @@ def test_clashing_names_are_told_apart():
     # a strong word is kept first, in Chinese too
     names = name_personas(np.array([[-2.0, 0.3], [-2.0, -0.3]]), terms, one_time, "zh")
     assert names == ["低客单价 · 高频", "低客单价 · 低频"]
+    # the same words in another order are the same name
+    terms = [("monetary_mean", None), ("frequency", None), ("weekend_share", None)]
+    names = name_personas(np.array([[1.0, 0.8, 0.2], [0.8, 1.0, -0.2]]), terms,
+                          np.zeros(2, bool), "en")
+    assert names == ["high spend · frequent · weekend shopper",
+                     "frequent · high spend · weekday shopper"]
 
 
 def test_names_stay_unique_when_personas_are_alike():

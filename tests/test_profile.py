@@ -79,6 +79,19 @@ def test_steps_are_replaceable_configurable_and_optional(customers):
         make_profile_pipeline(value=None, rfm=None, lifecycle=None, tags=None, personas=None)
 
 
+def test_a_step_put_in_with_set_params_keeps_the_table_pandas(customers):
+    """A replacement estimator does not need its own set_output: numbers stay numbers."""
+    scorer = RFMScorer(n_bins=4, segments=None)
+    replaced = make_profile_pipeline(tags=None, random_state=0).set_params(rfm__rfm=scorer)
+    built = make_profile_pipeline(rfm=RFMScorer(n_bins=4, segments=None), tags=None,
+                                  random_state=0)
+    profile = _fit_transform(replaced, customers)
+    pd.testing.assert_frame_equal(profile, _fit_transform(built, customers))
+    assert pd.api.types.is_numeric_dtype(profile["recency_days"])
+    assert profile["r_score"].max() == 4
+    pd.testing.assert_frame_equal(_fit_transform(clone(replaced), customers), profile)
+
+
 def test_the_pipeline_embeds_in_another_teams_pipeline(customers):
     """Profile columns as features of a model: next-period spend from value and RFM."""
     rng = np.random.default_rng(0)

@@ -143,9 +143,12 @@ def name_personas(scores, terms, one_time, language, vocabulary=None, n_words=3)
     ]
     names = [SEPARATOR.join(chosen) or TYPICAL[language] for chosen in strong]
     # Two personas leaning the same way on their top features: add the next
-    # words, weak or not, until the names differ.
+    # words, weak or not, until the names differ. Names with the same words in
+    # another order clash too: "one-time · weekday" and "weekday · one-time" say
+    # the same thing.
     for _ in range(scores.shape[1]):
-        clashes = pd.Series(names).duplicated(keep=False).to_numpy()
+        clashes = pd.Series([frozenset(chosen) for chosen in strong]).duplicated(
+            keep=False).to_numpy()
         if not clashes.any():
             break
         for i in np.flatnonzero(clashes):
@@ -156,9 +159,10 @@ def name_personas(scores, terms, one_time, language, vocabulary=None, n_words=3)
     # Personas alike on every feature keep a number to tell them apart.
     seen = {}
     for i, name in enumerate(names):
-        seen[name] = seen.get(name, 0) + 1
-        if seen[name] > 1:
-            names[i] = f"{name} ({seen[name]})"
+        key = frozenset(strong[i])
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] > 1:
+            names[i] = f"{name} ({seen[key]})"
     return names
 
 

@@ -8,6 +8,21 @@ from ._rfm import RFMScorer
 from .clv import BetaGeoModel, CustomerLifetimeValue, GammaGammaModel
 from .tags import TagRuleEngine
 
+
+class _ProfileStep(FeatureUnion):
+    """The table so far and one estimator's columns, side by side, always as pandas.
+
+    A pipeline's ``set_output`` reaches the estimators it holds when it is
+    called; an estimator put in later with ``set_params`` would return NumPy
+    and turn the whole table into objects. This union sets pandas output again
+    whenever its parameters change.
+    """
+
+    def set_params(self, **params):
+        super().set_params(**params)
+        return self.set_output(transform="pandas")
+
+
 #: The steps, in the order they run: later steps can read what earlier ones added
 #: (the stager and the tag rules can read ``p_alive``, the tags the RFM segment).
 PROFILE_STEPS = ("value", "rfm", "lifecycle", "tags", "personas")
@@ -60,6 +75,15 @@ def make_profile_pipeline(*, value="default", rfm="default", lifecycle="default"
     pipeline : sklearn.pipeline.Pipeline
         Unfitted, with pandas output.
 
+    Notes
+    -----
+    The default value step leaves ``clv`` and ``expected_spend`` NaN where the
+    model has no finite answer: customers without a purchase history, and, when
+    the fitted Gamma-Gamma ``q`` is at most 1 (a spend distribution with an
+    infinite mean, which it warns about), the customers without a repeat
+    purchase. The report counts them apart. Replace the spend model, or fill
+    the gaps after the pipeline, if every customer needs a number.
+
     Examples
     --------
     >>> from userpersona import make_profile_pipeline, summarize_transactions
@@ -101,7 +125,7 @@ def make_profile_pipeline(*, value="default", rfm="default", lifecycle="default"
                 f"{name} must be an estimator with fit and transform, 'default' or None; "
                 f"got {estimator!r}."
             )
-        steps.append((name, FeatureUnion([("table", "passthrough"), (name, estimator)],
+        steps.append((name, _ProfileStep([("table", "passthrough"), (name, estimator)],
                                          verbose_feature_names_out=False)))
     if not steps:
         raise ValueError("Every step is None: the pipeline would add nothing to the table.")

@@ -1,8 +1,9 @@
 """The ``userpersona`` command.
 
-``userpersona`` with no arguments runs the default job: it summarises the bundled
-CDNOW purchase log into the customer table and writes it to a file. The commands:
+``userpersona`` with no arguments runs the default job, ``demo``. The commands:
 
+- ``demo``: the whole profile and the HTML report of the bundled CDNOW purchase
+  log, with a synthetic behaviour log and customer attributes;
 - ``summarize``: one row per customer from an order log;
 - ``profile``: the whole profile (customer table, value, RFM, lifecycle, tags,
   personas) from an order log, with optional behaviour and customer files;
@@ -23,6 +24,7 @@ import pandas as pd
 from ._summary import summarize_transactions
 
 DEFAULT_OUTPUT = "userpersona-customers.csv"
+DEMO_PROFILE, DEMO_REPORT = "userpersona-profile.csv", "userpersona-report.html"
 #: Standard column names -> the parameter of summarize_transactions / summarize_events.
 ORDER_COLUMNS = {"customer_id": "customer", "timestamp": "time", "amount": "amount",
                  "order_id": "order", "category": "category", "channel": "channel",
@@ -71,7 +73,11 @@ def _parse_dates(frame):
 def _write_table(table, path):
     path = Path(path)
     if path.suffix.lower() == ".parquet":
-        table.to_parquet(path)
+        try:
+            table.to_parquet(path)
+        except ImportError as error:
+            raise InputError(f"{path}: writing Parquet needs pyarrow "
+                             "(pip install pyarrow), or write .csv.") from error
     else:
         table.to_csv(path)
 
@@ -144,6 +150,8 @@ def _on_file(path, call):
         return call()
     except (ValueError, TypeError, KeyError) as error:
         message = str(error).strip("'\"").splitlines()[0]
+        # the library's hint names its keyword; on the command line it is an option
+        message = message.replace("pass invalid='drop'", "give --invalid drop")
         raise InputError(f"{path}: {message}") from error
 
 
@@ -180,17 +188,17 @@ def _summarize(args):
 
 
 def _profile(args):
-    from ._events import summarize_events
-    from ._profile import make_profile_pipeline
-    from .tags import TagRuleEngine, validate_tags
+    from .tags import validate_tags
 
     started = time.perf_counter()
-    progress = _Progress(args.quiet)
     # everything that can be checked before the work: files, mapping, date, tags
     for path, role in [(args.orders, "order log"), (args.events, "behaviour log"),
                        (args.customers, "customer file"), (args.tags, "tag file")]:
         if path is not None and not Path(path).exists():
             raise InputError(f"{path}: no such file ({role}).")
+    _check_output(args.out, (".csv", ".parquet"), "--out")
+    if args.report is not None:
+        _check_output(args.report, (".html", ".htm"), "--report")
     mapping = _column_mapping(args.columns or "")
     as_of = _as_of(args.as_of)
     if args.tags is not None:
@@ -199,52 +207,125 @@ def _profile(args):
             raise InputError(f"{args.tags}: {problems[0].splitlines()[0]}"
                              + (f" (and {len(problems) - 1} more problem(s); run "
                                 "'userpersona tags validate')" if len(problems) > 1 else ""))
+    progress = _Progress(args.quiet)
     with progress.step(f"reading {args.orders}"):
         orders = _read_table(args.orders, "order log")
-    with progress.step(f"summarising {len(orders):,} order lines"):
-        table, quality = _on_file(args.orders, lambda: summarize_transactions(
-            orders, **_options(orders, mapping, ORDER_COLUMNS), as_of=as_of,
-            time_unit=args.time_unit, occasion=args.occasion, invalid=args.invalid,
-            return_report=True))
+    events = attributes = None
     if args.events is not None:
-        with progress.step(f"reading and summarising {args.events}"):
+        with progress.step(f"reading {args.events}"):
             events = _read_table(args.events, "behaviour log")
-            activity = _on_file(args.events, lambda: summarize_events(
-                events, **_options(events, mapping, EVENT_COLUMNS), as_of=as_of,
-                invalid=args.invalid))
-        # the behaviour log's category and device columns describe browsing: kept
-        # apart from the purchase ones of the same name
-        table = table.join(activity, how="left", suffixes=("", "_events"))
     if args.customers is not None:
         with progress.step(f"reading {args.customers}"):
             attributes = _read_table(args.customers, "customer file")
-            key = mapping.get("customer_id", "customer_id")
-            if key not in attributes.columns:
-                raise InputError(f"{args.customers}: no column {key!r} (the customer id); "
-                                 "give --columns customer_id=NAME.")
-            attributes = attributes.set_index(key)
-            attributes.index = attributes.index.astype(table.index.dtype, copy=False)
-        # customers on file without an order join as "registered", with no purchase
-        table = table.join(attributes.drop(columns=table.columns, errors="ignore"), how="outer")
-    tags = TagRuleEngine(args.tags) if args.tags is not None else "default"
-    pipeline = make_profile_pipeline(tags=tags, time_unit=args.time_unit,
-                                     random_state=args.random_state)
-    with progress.step(f"profiling {len(table):,} customers"), warnings.catch_warnings():
-        # notes (tied scores, skipped tags) are for notebooks; the report shows them
-        warnings.simplefilter("ignore")
-        profile = _on_file("profiling", lambda: pipeline.fit_transform(table))
-    with progress.step(f"writing {args.out}"):
-        _write_table(profile, args.out)
-    if args.report is not None:
-        from .report import write_report
-
-        with progress.step(f"writing the report {args.report}"):
-            write_report(args.report, profile, pipeline, quality=quality,
-                         hide_ids=args.hide_ids)
+    profile, pipeline, quality = _build_profile(
+        progress, (args.orders, orders), (args.events, events), (args.customers, attributes),
+        mapping=mapping, as_of=as_of, tags=args.tags, time_unit=args.time_unit,
+        occasion=args.occasion, invalid=args.invalid, random_state=args.random_state)
+    _write_outputs(progress, profile, pipeline, quality, args.out, args.report,
+                   hide_ids=args.hide_ids, title="Customer profile")
     print(f"Wrote the profile of {len(profile):,} customers ({profile.shape[1]} columns) to "
           f"{args.out}" + (f" and the report to {args.report}" if args.report else "")
           + f" in {time.perf_counter() - started:.1f} s.")
     return 0
+
+
+def _demo(args):
+    from .datasets import load_cdnow, make_customer_data
+
+    started = time.perf_counter()
+    _check_output(args.out, (".csv", ".parquet"), "--out")
+    _check_output(args.report, (".html", ".htm"), "--report")
+    progress = _Progress(args.quiet)
+    with progress.step("loading the bundled CDNOW purchase log"):
+        orders = load_cdnow()
+    # CDNOW has purchases only: draw a behaviour log and customer attributes that
+    # follow each customer's real purchases, so every step has something to read
+    with progress.step("drawing synthetic behaviour and attributes for its customers"):
+        drawn = make_customer_data(orders, random_state=args.random_state)
+    profile, pipeline, quality = _build_profile(
+        progress, ("CDNOW", orders), ("synthetic behaviour log", drawn.events),
+        ("synthetic customer file", drawn.customers), mapping={}, as_of=None, tags=None,
+        time_unit="D", occasion="day", invalid="raise", random_state=args.random_state)
+    _write_outputs(progress, profile, pipeline, quality, args.out, args.report,
+                   hide_ids=args.hide_ids,
+                   title="CDNOW customer profile (behaviour and attributes synthetic)")
+    elapsed = time.perf_counter() - started
+    print(f"Profiled the {len(orders):,} purchases of {len(profile):,} CDNOW customers "
+          "(1997-01 .. 1998-06; the behaviour log and the customer attributes are "
+          f"synthetic, drawn from each customer's purchases) in {elapsed:.1f} s.")
+    counts = profile["persona"].value_counts() if "persona" in profile else None
+    if counts is not None:
+        print("Personas: " + ", ".join(f"{name} ({count:,})" for name, count in counts.items()))
+    print(f"  profile ({profile.shape[1]} columns): {Path(args.out).resolve()}")
+    print(f"  report: {Path(args.report).resolve()}")
+    return 0
+
+
+def _check_output(path, suffixes, option):
+    """Refuse an output path before the work: wrong suffix or missing folder."""
+    path = Path(path)
+    if path.suffix.lower() not in suffixes:
+        raise InputError(f"{option}: {path} must end in {' or '.join(suffixes)}.")
+    if not path.parent.is_dir():
+        raise InputError(f"{option}: {path}: the folder {path.parent} does not exist.")
+
+
+def _build_profile(progress, orders, events, attributes, *, mapping, as_of, tags, time_unit,
+                   occasion, invalid, random_state):
+    """The profile of the order log, joined with the behaviour and customer tables.
+
+    ``orders``, ``events`` and ``attributes`` are (name, frame) pairs, the name
+    being the file named in errors; ``events`` and ``attributes`` frames may be
+    None. Returns the profile, the fitted pipeline and the data-quality reports.
+    """
+    from ._events import summarize_events
+    from ._profile import make_profile_pipeline
+    from .tags import TagRuleEngine
+
+    (orders_name, orders), (events_name, events) = orders, events
+    attributes_name, attributes = attributes
+    with progress.step(f"summarising {len(orders):,} order lines"):
+        table, quality = _on_file(orders_name, lambda: summarize_transactions(
+            orders, **_options(orders, mapping, ORDER_COLUMNS), as_of=as_of,
+            time_unit=time_unit, occasion=occasion, invalid=invalid, return_report=True))
+    if events is not None:
+        with progress.step(f"summarising {len(events):,} events"):
+            activity, events_quality = _on_file(events_name, lambda: summarize_events(
+                events, **_options(events, mapping, EVENT_COLUMNS), as_of=as_of,
+                invalid=invalid, return_report=True))
+        quality = [quality, events_quality]
+        # the behaviour log's category and device columns describe browsing: kept
+        # apart from the purchase ones of the same name
+        table = table.join(activity, how="left", suffixes=("", "_events"))
+    if attributes is not None:
+        key = mapping.get("customer_id", "customer_id")
+        if key not in attributes.columns:
+            raise InputError(f"{attributes_name}: no column {key!r} (the customer id); "
+                             "give --columns customer_id=NAME.")
+        attributes = attributes.set_index(key)
+        attributes.index = _on_file(attributes_name, lambda: attributes.index.astype(
+            table.index.dtype, copy=False))
+        # customers on file without an order join as "registered", with no purchase
+        table = table.join(attributes.drop(columns=table.columns, errors="ignore"), how="outer")
+    pipeline = make_profile_pipeline(
+        tags=TagRuleEngine(tags) if tags is not None else "default", time_unit=time_unit,
+        random_state=random_state)
+    with progress.step(f"profiling {len(table):,} customers"), warnings.catch_warnings():
+        # notes (tied scores, skipped tags) are for notebooks; the report shows them
+        warnings.simplefilter("ignore")
+        profile = _on_file("profiling", lambda: pipeline.fit_transform(table))
+    return profile, pipeline, quality
+
+
+def _write_outputs(progress, profile, pipeline, quality, out, report, *, hide_ids, title):
+    with progress.step(f"writing {out}"):
+        _write_table(profile, out)
+    if report is not None:
+        from .report import write_report
+
+        with progress.step(f"writing the report {report}"):
+            write_report(report, profile, pipeline, quality=quality, hide_ids=hide_ids,
+                         title=title)
 
 
 def _tags_validate(args):
@@ -267,14 +348,32 @@ def build_parser():
     """The argument parser of the ``userpersona`` command."""
     parser = argparse.ArgumentParser(
         prog="userpersona",
-        description="Customer profiles from order logs. With no command, summarises the "
-                    "bundled CDNOW log into the customer table.",
+        description="Customer profiles from order logs. With no command, runs the demo: "
+                    "the profile and the report of the bundled CDNOW log.",
     )
     parser.add_argument("--debug", action="store_true",
                         help="show the traceback of an error instead of one line")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    demo = commands.add_parser(
+        "demo", help="the profile and the HTML report of the bundled CDNOW log (the default "
+                     "command)",
+        description="Profile the bundled CDNOW purchase log (23,570 real customers) and write "
+                    "the profile and the HTML persona report. CDNOW has purchases only: the "
+                    "behaviour log and the customer attributes are drawn at random, following "
+                    "each customer's real purchases. Needs no network.",
+    )
+    demo.add_argument("--out", default=DEMO_PROFILE,
+                      help=f"profile to write: .csv or .parquet; default: {DEMO_PROFILE}")
+    demo.add_argument("--report", default=DEMO_REPORT,
+                      help=f"HTML report to write; default: {DEMO_REPORT}")
+    demo.add_argument("--hide-ids", action="store_true",
+                      help="pseudonymise customer ids in the report")
+    demo.add_argument("--random-state", type=int, default=0,
+                      help="seed of the synthetic data and the personas (default 0)")
+    demo.add_argument("--quiet", action="store_true", help="no progress lines")
+
     summarize = commands.add_parser(
-        "summarize", help="one row per customer from an order log (the default command)"
+        "summarize", help="one row per customer from an order log"
     )
     summarize.add_argument("--input", help="order log (.csv or .parquet); default: bundled CDNOW")
     summarize.add_argument("--output", default=DEFAULT_OUTPUT,
@@ -331,17 +430,18 @@ def build_parser():
     return parser
 
 
-_COMMANDS = {"summarize": _summarize, "profile": _profile, "tags": _tags_validate}
+_COMMANDS = {"demo": _demo, "summarize": _summarize, "profile": _profile,
+             "tags": _tags_validate}
 
 
 def main(argv=None):
     """Run the ``userpersona`` command; returns the exit code."""
     parser = build_parser()
     argv = sys.argv[1:] if argv is None else list(argv)
-    # no command: the default job, summarize (its options may follow)
+    # no command: the default job, demo (its options may follow)
     if not any(arg in (*_COMMANDS, "-h", "--help") for arg in argv):
         debug = [arg for arg in argv if arg == "--debug"]
-        argv = [*debug, "summarize", *(arg for arg in argv if arg != "--debug")]
+        argv = [*debug, "demo", *(arg for arg in argv if arg != "--debug")]
     args = parser.parse_args(argv)
     try:
         return _COMMANDS[args.command](args)

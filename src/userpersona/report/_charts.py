@@ -96,7 +96,8 @@ def bar_chart(labels, values, texts, *, title, width=560, bar_height=22, label_w
     for i, (label, value, text) in enumerate(zip(labels, values, texts, strict=True)):
         y = i * (bar_height + gap)
         length = max(plot * value / top, 1.0 if value > 0 else 0.0)
-        shown = clip(label, label_width // 6.5)
+        # about 7.5 px per character at 12 px, so the label ends inside its column
+        shown = clip(label, label_width // 7.5)
         parts.append(_text(label_width - 8, y + bar_height * 0.7, shown, anchor="end",
                            full=label))
         parts.append(f'<rect x="{label_width}" y="{y}" width="{length:.1f}" '

@@ -36,11 +36,13 @@ h3 { font-size: 16px; font-weight: 600; margin: 0 0 4px; }
 .skipped { color: var(--muted); font-style: italic; }
 .grid { display: grid; gap: 16px;
         grid-template-columns: repeat(auto-fill, minmax(320px, 1fr)); }
+.grid > .wide { grid-column: 1 / -1; }
 .kpis { display: grid; gap: 12px;
-        grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); }
+        grid-template-columns: repeat(auto-fill, minmax(180px, 1fr)); }
 .card { background: var(--panel); border: 1px solid var(--line); border-radius: 10px;
         padding: 16px; overflow-x: auto; }
-.kpi .value { font-size: 26px; font-weight: 600; color: var(--accent); }
+.kpi .value { font-size: 24px; font-weight: 600; color: var(--accent);
+              overflow-wrap: anywhere; }
 .kpi .label { color: var(--muted); font-size: 13px; }
 .traits { margin: 6px 0 10px; padding-left: 18px; }
 .ids { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;

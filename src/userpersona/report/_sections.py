@@ -206,12 +206,13 @@ def tags(ctx):
                           [f"{fmt_share(s)} ({fmt_int(c)})"
                            for s, c in zip(bools["share"], bools["customers"], strict=True)],
                           title="Share of customers per tag", label_width=170)
-        parts.append(card("<h3>Yes/no tags</h3>" + chart))
+        # the widest chart of the section: a row of its own, at full size
+        parts.append(card("<h3>Yes/no tags</h3>" + chart, css="wide"))
     for name, group in coverage[~flags].groupby("tag", sort=False):
         chart = bar_chart([str(v) for v in group["value"]], list(group["share"]),
                           [f"{fmt_share(s)} ({fmt_int(c)})"
                            for s, c in zip(group["share"], group["customers"], strict=True)],
-                          title=f"Customers per value of {name}", width=420, label_width=110)
+                          title=f"Customers per value of {name}", width=320, label_width=100)
         about = note(described[name]) if described.get(name) else ""
         parts.append(card(f"<h3>{esc(name)}</h3>{about}{chart}"))
     flagged = coverage[coverage.get("flag", pd.Series("", coverage.index)).astype(str) != ""]
@@ -303,13 +304,17 @@ def clv(ctx):
     if positive.size:
         total = positive.sum()
         top_decile = np.sort(positive)[::-1][:max(positive.size // 10, 1)].sum()
+        # the axis starts at the 0.5% quantile, or at a thousandth of the median if
+        # that is higher: decades of near-zero values would squeeze the rest
+        low = max(np.quantile(positive, 0.005), np.median(positive) * 1e-3)
+        below = int((positive < low).sum())
         parts.append(note(
             f"Total {fmt_money(total)}; median {fmt_money(np.median(positive))}; the top 10% "
-            f"of customers hold {fmt_share(top_decile / total)} of it. "
-            f"Not in the histogram (its bins are equal on a log scale): "
-            f"{fmt_int(np.isnan(values).sum())} customers without a CLV estimate and "
-            f"{fmt_int((values <= 0).sum())} with none."))
-        parts.append(card(_log_histogram(positive)))
+            f"of customers hold {fmt_share(top_decile / total)} of it. The bins are equal "
+            f"on a log scale; the first also holds the {fmt_int(below)} customers below "
+            f"{_compact(low)}. Not shown: {fmt_int(np.isnan(values).sum())} customers "
+            f"without a CLV estimate and {fmt_int((values <= 0).sum())} with a CLV of 0."))
+        parts.append(card(_log_histogram(np.maximum(positive, low))))
     shown = [c for c in ("clv", "p_alive", "expected_purchases", "rfm_segment", "persona")
              if ctx.has(c)]
     top = ctx.profile[shown].sort_values("clv", ascending=False, na_position="last")
@@ -331,15 +336,25 @@ def _log_histogram(values, n_bins=24):
         high = low * 1.0001 + 1e-9
     edges = np.geomspace(low, high, n_bins + 1)
     counts, _ = np.histogram(values, bins=edges)
-    # a text under every power of ten inside the range, at its place on the log axis
-    ticks = {}
+    # a text under the powers of ten inside the range, at their place on the log
+    # axis, at least three bins apart so that the texts never overlap
+    ticks, last = {}, -np.inf
     span = np.log10(high) - np.log10(low)
     for power in range(int(np.floor(np.log10(low))), int(np.ceil(np.log10(high))) + 1):
         position = (power - np.log10(low)) / span * n_bins
-        if 0 <= position <= n_bins:
-            ticks[position] = fmt_money(10.0 ** power)
+        if 0 <= position <= n_bins and position - last >= 3:
+            ticks[position], last = _compact(10.0 ** power), position
     return histogram(edges, counts, title="Customers by CLV (log-scaled bins)",
                      tick_texts=ticks)
+
+
+def _compact(value):
+    """A short axis text without exponents: 0.00012, 0.5, 20, 300, 4k, 1.5M."""
+    for size, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= size:
+            return f"{value / size:.3g}{suffix}"
+    return np.format_float_positional(value, precision=2, unique=True, fractional=False,
+                                      trim="-")
 
 
 # -- 7. data quality -----------------------------------------------------------------
@@ -365,7 +380,7 @@ def quality(ctx):
         details = (table([(a, r, fmt_int(n)) for a, r, n in counts.itertuples(index=False)],
                          ["Action", "Reason", "Rows"], numeric=(2,))
                    if len(counts) else note("Nothing dropped, changed or flagged."))
-        cards.append(card(f"<h3>{esc(report.source)}</h3>{summary}{details}"))
+        cards.append(card(f"<h3>{esc(report.source)}</h3>{summary}{details}", css="wide"))
     return '<div class="grid">' + "".join(cards) + "</div>"
 
 
