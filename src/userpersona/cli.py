@@ -17,6 +17,7 @@ import argparse
 import sys
 import time
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -39,11 +40,16 @@ class InputError(Exception):
     """Bad input found by the command: the message names the file and the problem."""
 
 
+def _require_file(path, role):
+    """Refuse a missing input file, naming it and its role."""
+    if not Path(path).exists():
+        raise InputError(f"{path}: no such file ({role}).")
+
+
 def _read_table(path, role):
     """A CSV or Parquet file as a DataFrame; errors name the file."""
+    _require_file(path, role)
     path = Path(path)
-    if not path.exists():
-        raise InputError(f"{path}: no such file ({role}).")
     try:
         if path.suffix.lower() == ".parquet":
             return pd.read_parquet(path)
@@ -124,24 +130,18 @@ class _Progress:
     def __init__(self, quiet=False):
         self.quiet = quiet
 
+    @contextmanager
     def step(self, text):
         if not self.quiet:
             print(f"  {text} ...", end="", file=sys.stderr, flush=True)
-        return _Timer(self)
-
-
-class _Timer:
-    def __init__(self, progress):
-        self.progress, self.started = progress, time.perf_counter()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, kind, value, traceback):
-        if not self.progress.quiet:
-            elapsed = time.perf_counter() - self.started
-            print(f" {'done' if kind is None else 'failed'} ({elapsed:.1f} s)",
-                  file=sys.stderr, flush=True)
+        started, outcome = time.perf_counter(), "failed"
+        try:
+            yield
+            outcome = "done"
+        finally:
+            if not self.quiet:
+                print(f" {outcome} ({time.perf_counter() - started:.1f} s)", file=sys.stderr,
+                      flush=True)
 
 
 def _on_file(path, call):
@@ -159,6 +159,7 @@ def _on_file(path, call):
 
 def _summarize(args):
     started = time.perf_counter()
+    as_of = _as_of(args.as_of)
     if args.input is None:
         from .datasets import load_cdnow
 
@@ -169,7 +170,7 @@ def _summarize(args):
         source = args.input
     table, report = _on_file(args.input or "CDNOW", lambda: summarize_transactions(
         orders, customer=args.customer, time=args.time, amount=args.amount,
-        as_of=_as_of(args.as_of), time_unit=args.time_unit, invalid=args.invalid,
+        as_of=as_of, time_unit=args.time_unit, invalid=args.invalid,
         return_report=True,
     ))
     _write_table(table, args.output)
@@ -194,11 +195,9 @@ def _profile(args):
     # everything that can be checked before the work: files, mapping, date, tags
     for path, role in [(args.orders, "order log"), (args.events, "behaviour log"),
                        (args.customers, "customer file"), (args.tags, "tag file")]:
-        if path is not None and not Path(path).exists():
-            raise InputError(f"{path}: no such file ({role}).")
-    _check_output(args.out, (".csv", ".parquet"), "--out")
-    if args.report is not None:
-        _check_output(args.report, (".html", ".htm"), "--report")
+        if path is not None:
+            _require_file(path, role)
+    _check_outputs(args.out, args.report)
     mapping = _column_mapping(args.columns or "")
     as_of = _as_of(args.as_of)
     if args.tags is not None:
@@ -233,8 +232,7 @@ def _demo(args):
     from .datasets import load_cdnow, make_customer_data
 
     started = time.perf_counter()
-    _check_output(args.out, (".csv", ".parquet"), "--out")
-    _check_output(args.report, (".html", ".htm"), "--report")
+    _check_outputs(args.out, args.report)
     progress = _Progress(args.quiet)
     with progress.step("loading the bundled CDNOW purchase log"):
         orders = load_cdnow()
@@ -253,21 +251,25 @@ def _demo(args):
     print(f"Profiled the {len(orders):,} purchases of {len(profile):,} CDNOW customers "
           "(1997-01 .. 1998-06; the behaviour log and the customer attributes are "
           f"synthetic, drawn from each customer's purchases) in {elapsed:.1f} s.")
-    counts = profile["persona"].value_counts() if "persona" in profile else None
-    if counts is not None:
+    if "persona" in profile:
+        counts = profile["persona"].value_counts()
         print("Personas: " + ", ".join(f"{name} ({count:,})" for name, count in counts.items()))
     print(f"  profile ({profile.shape[1]} columns): {Path(args.out).resolve()}")
     print(f"  report: {Path(args.report).resolve()}")
     return 0
 
 
-def _check_output(path, suffixes, option):
-    """Refuse an output path before the work: wrong suffix or missing folder."""
-    path = Path(path)
-    if path.suffix.lower() not in suffixes:
-        raise InputError(f"{option}: {path} must end in {' or '.join(suffixes)}.")
-    if not path.parent.is_dir():
-        raise InputError(f"{option}: {path}: the folder {path.parent} does not exist.")
+def _check_outputs(out, report):
+    """Refuse the output paths before the work: wrong suffix or missing folder."""
+    for option, path, suffixes in [("--out", out, (".csv", ".parquet")),
+                                   ("--report", report, (".html", ".htm"))]:
+        if path is None:
+            continue
+        path = Path(path)
+        if path.suffix.lower() not in suffixes:
+            raise InputError(f"{option}: {path} must end in {' or '.join(suffixes)}.")
+        if not path.parent.is_dir():
+            raise InputError(f"{option}: {path}: the folder {path.parent} does not exist.")
 
 
 def _build_profile(progress, orders, events, attributes, *, mapping, as_of, tags, time_unit,
@@ -331,8 +333,7 @@ def _write_outputs(progress, profile, pipeline, quality, out, report, *, hide_id
 def _tags_validate(args):
     from .tags import validate_tags
 
-    if not Path(args.file).exists():
-        raise InputError(f"{args.file}: no such file (tag file).")
+    _require_file(args.file, "tag file")
     problems = validate_tags(args.file)
     if not problems:
         print(f"{args.file}: no problems found.")

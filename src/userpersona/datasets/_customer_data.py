@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch
 
-from .._validation import as_pandas, check_columns
+from .. import _validation as v
 from ._personas import _DAY, EVENT_TYPES, GENDERS, MEMBER_LEVELS, REGIONS
 from ._synthetic import _check_rng, _stable_order, _take, _timestamps
 
@@ -83,8 +83,8 @@ def make_customer_data(orders, *, customer="customer_id", time="timestamp",
     >>> bool((data.events["event_type"] == "purchase").any())
     True
     """
-    table = as_pandas(orders, "orders")
-    check_columns(table, "orders", {"customer": customer, "time": time, "amount": amount})
+    table = v.as_pandas(orders, "orders")
+    v.check_columns(table, "orders", {"customer": customer, "time": time, "amount": amount})
     stamps = table[time]
     if not pd.api.types.is_datetime64_any_dtype(stamps) or stamps.dt.tz is not None:
         raise ValueError(f"Column {time!r} of orders must be timezone-naive datetimes, "
@@ -102,7 +102,9 @@ def make_customer_data(orders, *, customer="customer_id", time="timestamp",
     days = pd.DataFrame({
         "customer": table[customer].to_numpy(),
         "day": ((stamps.dt.floor("D") - start).dt.total_seconds() // _DAY).astype(np.int64),
-        "amount": pd.to_numeric(table[amount], errors="coerce").fillna(0.0).to_numpy(),
+        # missing or infinite amounts count as no spend for the member level
+        "amount": np.nan_to_num(v.amounts(table[amount], amount)[0], nan=0.0, posinf=0.0,
+                                neginf=0.0),
     })
     by_customer = days.groupby("customer", sort=True)
     ids = by_customer.size().index.to_numpy()
