@@ -122,3 +122,21 @@ class DataQualityReport:
         """
         if any(n for reason, n in self.dropped.items() if reason != "after_as_of"):
             warnings.warn(str(self), DataQualityWarning, stacklevel=stacklevel)
+
+
+def combine_reports(reports):
+    """One report for a log summarised in parts: the counts of the parts added up."""
+    reports = list(reports)
+    totals = {"dropped": {}, "changed": {}, "flagged": {}}
+    for report in reports:
+        for name, counts in totals.items():
+            for reason, n in getattr(report, name).items():
+                counts[reason] = counts.get(reason, 0) + n
+    return DataQualityReport(
+        source=reports[0].source,
+        rows_in=sum(r.rows_in for r in reports),
+        rows_used=sum(r.rows_used for r in reports),
+        customers=sum(r.customers for r in reports),
+        as_of=reports[0].as_of,
+        **totals,
+    )

@@ -21,6 +21,7 @@ from ._kernels.occasions import (
 )
 from ._preferences import label_counts, preference_columns
 from ._quality import DataQualityReport
+from ._scope import scope_of_rows
 
 _PARTS_OF_DAY = ("night", "morning", "afternoon", "evening")  # 0-6, 6-12, 12-18, 18-24 h
 _DAYS_PER_UNIT = {"D": 1, "W": 7}
@@ -197,7 +198,18 @@ def summarize_transactions(
     roles = {"customer": customer, "time": time, "amount": amount, "order": order,
              "category": category, "channel": channel, "device": device}
     v.check_columns(frame, "orders", roles)
+    table, quality = summarize_orders_part(
+        frame, None, customer=customer, time=time, amount=amount, order=order,
+        occasion=occasion, as_of=as_of, time_unit=time_unit, category=category,
+        channel=channel, device=device, habits=habits, refunds=refunds,
+        duplicates=duplicates, invalid=invalid, timezone=timezone,
+        max_share_columns=max_share_columns)
+    quality.warn_if_dropped()
+    return (table, quality) if return_report else table
 
+
+def _parse_orders(frame, customer, time, amount, order, invalid, timezone):
+    """Codes, ticks and amounts of the rows, with the invalid ones found (or refused)."""
     codes, base, ids, missing_id = v.customer_codes(frame[customer], customer)
     ticks, unit, bad_time, n_converted = v.timestamp_ticks(frame[time], time, timezone)
     spend, bad_amount = v.amounts(frame[amount], amount)
@@ -206,25 +218,81 @@ def summarize_transactions(
         f"missing or unparsable {time}": bad_time,
         f"missing or infinite {amount}": bad_amount,
     }
+    order_codes = None
     if order is not None:
-        order_codes, _ = v.label_codes(frame[order])
+        # only equal or different matters for order ids: no sorting
+        order_codes = pd.factorize(frame[order], use_na_sentinel=True)[0].astype(np.int64)
         invalid_masks[f"missing {order}"] = order_codes < 0
     bad = v.reject_invalid_rows(invalid_masks, "orders", invalid)
+    return codes, base, ids, ticks, unit, n_converted, spend, order_codes, invalid_masks, bad
+
+
+def scan_orders(frame, *, customer="customer_id", time="timestamp", amount="amount",
+                order=None, as_of=None, category=None, channel=None, device=None,
+                invalid="raise", timezone="UTC", **_):
+    """The :class:`~userpersona._scope.LogScope` of one part of an order log.
+
+    Invalid rows are refused (or left out) as the summary would; None for a part
+    without valid rows. Merge the parts' scopes with ``merge_scopes``.
+    """
+    frame = v.as_pandas(frame, "orders")
+    if not len(frame):
+        return None
+    *_, ticks, unit, _, _, _, _, bad = _parse_orders(frame, customer, time, amount, order,
+                                                      invalid, timezone)
+    tpd = v.ticks_per_day(unit)
+    keep = np.ones(len(ticks), bool) if bad is None else ~bad
+    if as_of is not None:
+        as_of_day = v.day_number(as_of, timezone)
+        keep &= ticks < (as_of_day + 1) * tpd
+    if not keep.any():
+        return None  # nothing of this part is summarised
+    rows = np.flatnonzero(keep)
+    if as_of is None:
+        as_of_day = int(ticks[rows].max()) // tpd
+    return scope_of_rows(frame, rows, ticks[rows], tpd, as_of_day,
+                         [c for c in (category, channel, device) if c is not None])
+
+
+def summarize_orders_part(frame, scope, *, customer, time, amount, order, occasion, as_of,
+                          time_unit, category, channel, device, habits, refunds,
+                          duplicates, invalid, timezone, max_share_columns):
+    """The customer table and data-quality report of ``frame``, without warning.
+
+    ``scope`` (a :class:`~userpersona._scope.LogScope`, or None to take it from
+    ``frame``) holds what the summary shares with the rest of the log when
+    ``frame`` is one part of it, split by customer.
+    """
+    codes, base, ids, ticks, unit, n_converted, spend, order_codes, invalid_masks, bad = (
+        _parse_orders(frame, customer, time, amount, order, invalid, timezone))
     report = {"dropped": {}, "changed": {}, "flagged": {}}
     for reason, mask in invalid_masks.items():
         report["dropped"][f"invalid ({reason})"] = v.count(mask)
     report["changed"]["timezone_converted"] = n_converted
 
     tpd = v.ticks_per_day(unit)
-    rows, as_of_day, after = v.rows_in_scope(ticks, bad, as_of, timezone, unit, "orders")
+    if scope is not None:
+        valid = np.ones(len(ticks), bool) if bad is None else ~bad
+        in_time = ticks < (scope.as_of_day + 1) * tpd
+        if not (valid & in_time).any():
+            # a part of a log with nothing to summarise: only its report counts
+            report["dropped"]["after_as_of"] = v.count(valid & ~in_time)
+            return None, DataQualityReport(source="orders", rows_in=len(frame), rows_used=0,
+                                           customers=0, as_of=scope.as_of, **report)
+    rows, as_of_day, after = v.rows_in_scope(ticks, bad, as_of if scope is None else scope.as_of,
+                                             timezone, unit, "orders")
     report["dropped"]["after_as_of"] = v.count(after)
     if rows is not None:
         codes, ticks, spend = codes[rows], ticks[rows], spend[rows]
         if order is not None:
             order_codes = order_codes[rows]
+    if scope is None:
+        scope = scope_of_rows(frame, rows, ticks, tpd, as_of_day,
+                              [c for c in (category, channel, device) if c is not None])
 
     log = group_by_customer(codes, ticks, len(ids), amount=spend, base=base)
-    is_duplicate = _find_duplicates(frame, rows, log, tpd, duplicates, report)
+    is_duplicate = _find_duplicates(frame, rows, log, scope.has_time_of_day, duplicates,
+                                    report)
     is_refund = spend < 0 if spend.min() < 0 else None
     if is_refund is not None and refunds == "raise":
         raise ValueError(
@@ -262,7 +330,7 @@ def summarize_transactions(
     table = _standard_columns(ints, floats, refund_total, as_of_day, unit, time_unit)
     if habits or category or channel or device:
         extra = _extra_columns(frame, rows, purchases, present, tpd, category, channel,
-                               device, habits, max_share_columns)
+                               device, habits, max_share_columns, scope)
         table = pd.concat([table, pd.DataFrame(extra)], axis=1)
     table = index_by_customer(table, ids, present, customer)
 
@@ -275,11 +343,10 @@ def summarize_transactions(
         **report,
     )
     table.attrs["data_quality"] = quality
-    quality.warn_if_dropped()
-    return (table, quality) if return_report else table
+    return table, quality
 
 
-def _find_duplicates(frame, rows, log, tpd, policy, report):
+def _find_duplicates(frame, rows, log, has_time_of_day, policy, report):
     """Mark exact duplicate rows (after the first) to drop; None if there are none."""
     flags = flag_same_time_and_amount(log.offsets, log.ticks, log.amount)
     candidates = np.sort(log.order[flags])
@@ -293,7 +360,6 @@ def _find_duplicates(frame, rows, log, tpd, policy, report):
     if not n_duplicates:
         return None
     if policy == "auto":
-        has_time_of_day = bool(np.any(log.ticks % tpd))
         policy = "drop" if has_time_of_day else "keep"
     if policy == "raise":
         raise ValueError(
@@ -311,6 +377,8 @@ def _find_duplicates(frame, rows, log, tpd, policy, report):
 
 def _orders_as_occasions(order_codes, codes, ticks, spend, lines, n_groups, order):
     """Collapse the purchase lines into orders, grouped by customer."""
+    if not len(lines):  # refunds only: no order to collapse
+        return group_by_customer(codes[lines], ticks[lines], n_groups, amount=spend[lines])
     line_orders, _ = pd.factorize(order_codes[lines])
     customer, first_tick, total, conflict = aggregate_orders(
         line_orders.astype(np.int64), codes[lines], ticks[lines], spend[lines],
@@ -357,7 +425,7 @@ def _standard_columns(ints, floats, refund_total, as_of_day, unit, time_unit):
 
 
 def _extra_columns(frame, rows, purchases, present, tpd, category, channel, device,
-                   habits, max_share_columns):
+                   habits, max_share_columns, scope):
     """Preference and habit columns, computed over the purchase rows."""
     # customers are the groups with a purchase, renumbered 0 .. n_customers - 1
     groups = (np.cumsum(present) - 1)[purchases.group_of_positions()]
@@ -372,7 +440,7 @@ def _extra_columns(frame, rows, purchases, present, tpd, category, channel, devi
     for column, top, prefix, entropy, distinct in specs:
         if column is None:
             continue
-        labels, names = v.label_codes(frame[column].iloc[source])
+        labels, names = v.label_codes(frame[column].iloc[source], scope.labels[column])
         counts = label_counts(groups, labels, n_customers, len(names))
         columns.update(
             preference_columns(counts, names, top=top, prefix=prefix, entropy=entropy,
@@ -386,7 +454,7 @@ def _extra_columns(frame, rows, purchases, present, tpd, category, channel, devi
             np.bincount(groups, weights=weekend, minlength=n_customers) / rows_per_customer
         )
         time_of_day = purchases.ticks - day * tpd
-        if np.any(time_of_day):
+        if scope.has_time_of_day:
             part = (time_of_day * 4 // tpd).astype(np.int64)  # four 6-hour parts
             counts = label_counts(groups, part, n_customers, len(_PARTS_OF_DAY))
             columns["preferred_part_of_day"] = preference_columns(

@@ -189,12 +189,41 @@ def amounts(values, column):
     return array, None if np.isfinite(array.sum()) else ~np.isfinite(array)
 
 
-def label_codes(values):
-    """Code a label column (category, channel, device): codes, labels; -1 is missing."""
-    codes, labels = pd.factorize(values, use_na_sentinel=True)
+def label_codes(values, labels=None):
+    """Code a label column (category, channel, device): codes, labels; -1 is missing.
+
+    The labels are sorted, so that codes, share columns and ties do not depend on
+    the order of the rows; ``labels`` gives them instead (the labels of a whole
+    log, when ``values`` is one part of it), and values not among them are -1.
+    """
+    if labels is not None:
+        labels = pd.Index(labels)
+        return labels.get_indexer(pd.Index(np.asarray(values, dtype=object),
+                                           dtype=object)).astype(np.int64), labels
+    codes, found = pd.factorize(values, use_na_sentinel=True)
     # A categorical column factorises to a CategoricalIndex whose own category
     # order differs from the code order: keep the plain values, in code order.
-    return codes.astype(np.int64), pd.Index(np.asarray(labels))
+    found = pd.Index(np.asarray(found))
+    order = sorted_labels(found)
+    recode = np.empty(len(found) + 1, np.int64)
+    recode[-1] = -1
+    recode[:-1] = order.get_indexer(found)
+    return recode[codes], order
+
+
+def sorted_labels(labels):
+    """Distinct labels in sorted order; mixed kinds sort by their text."""
+    labels = pd.Index(labels).dropna().unique()
+    if isinstance(labels.dtype, pd.CategoricalDtype):
+        # by value, as the same labels in a text column: not in category order
+        labels = pd.Index(list(labels))
+    try:
+        ordered = labels.sort_values()
+    except TypeError:
+        ordered = sorted(labels, key=str)
+    # built from a list, so that the labels of a part and of the whole log (joined
+    # from parts) get the same inferred dtype
+    return pd.Index(list(ordered))
 
 
 def parse_timestamp(value, name):
