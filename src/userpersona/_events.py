@@ -6,10 +6,12 @@ import numpy as np
 import pandas as pd
 
 from . import _validation as v
+from ._engines import engine_of, summarize_distributed
 from ._groups import group_by_customer, index_by_customer
 from ._kernels.sessions import summarize_activity
 from ._preferences import label_counts, preference_columns
 from ._quality import DataQualityReport
+from ._scope import scope_of_part, scope_of_rows
 
 
 def summarize_events(
@@ -28,15 +30,17 @@ def summarize_events(
     invalid="raise",
     timezone="UTC",
     max_share_columns=20,
+    n_buckets=None,
     return_report=False,
 ):
     """Summarise a behaviour log into one row of activity features per customer.
 
     Parameters
     ----------
-    events : pandas.DataFrame or polars.DataFrame
+    events : pandas.DataFrame, polars.DataFrame, dask.dataframe.DataFrame or pyspark.sql.DataFrame
         The behaviour log: one row per event (view, click, add-to-cart, search,
-        share, purchase, ...).
+        share, purchase, ...). A Dask or Spark frame is summarised on its
+        cluster, as :func:`summarize_transactions` does.
     customer, time, event_type : str, default="customer_id", "timestamp", "event_type"
         Columns holding the customer id, the event time and the event type.
     category : str, optional
@@ -60,6 +64,8 @@ def summarize_events(
         Timezone-aware timestamps are converted to this timezone first.
     max_share_columns : int, default=20
         Device share columns are written only for at most this many devices.
+    n_buckets : int, optional
+        Dask and Spark only: the number of buckets the customers are hashed into.
     return_report : bool, default=False
         Also return the :class:`DataQualityReport`.
 
@@ -79,7 +85,8 @@ def summarize_events(
         - with ``category``: ``favourite_category``, the most frequent one;
         - with ``device``: ``preferred_device`` and ``device_share_<label>``.
 
-        ``activity.attrs["data_quality"]`` holds the report.
+        ``activity.attrs["data_quality"]`` holds the report. Dask and Spark
+        frames give a Dask or Spark result, as in :func:`summarize_transactions`.
     report : DataQualityReport
         Only with ``return_report=True``.
 
@@ -105,28 +112,85 @@ def summarize_events(
     b                   1         1                0.0
     """
     v.check_option(invalid, "invalid", ("raise", "drop"))
+    _session_gap(session_gap)
+    roles = {"customer": customer, "time": time, "event_type": event_type,
+             "category": category, "device": device}
+    params = dict(roles, session_gap=session_gap, as_of=as_of, view=view, cart=cart,
+                  purchase=purchase, invalid=invalid, timezone=timezone,
+                  max_share_columns=max_share_columns)
+    if engine_of(events) is not None:
+        return summarize_distributed("events", events, roles, params, n_buckets,
+                                     return_report)
+    frame = v.as_pandas(events, "events")
+    v.check_columns(frame, "events", roles)
+    table, quality = summarize_events_part(frame, None, **params)
+    quality.warn_if_dropped()
+    return (table, quality) if return_report else table
+
+
+def _session_gap(session_gap):
     gap = pd.Timedelta(session_gap)
     if gap <= pd.Timedelta(0):
         raise ValueError(f"session_gap must be a positive duration, got {session_gap!r}.")
-    frame = v.as_pandas(events, "events")
-    v.check_columns(frame, "events", {"customer": customer, "time": time,
-                                      "event_type": event_type, "category": category,
-                                      "device": device})
+    return gap
+
+
+def _parse_events(frame, customer, time, event_type, invalid, timezone):
+    """Codes and ticks of the rows, with the invalid ones found (or refused)."""
     codes, base, ids, missing_id = v.customer_codes(frame[customer], customer)
     ticks, unit, bad_time, n_converted = v.timestamp_ticks(frame[time], time, timezone)
-    types, type_names = v.label_codes(frame[event_type])
     invalid_masks = {
         f"missing {customer}": missing_id,
         f"missing or unparsable {time}": bad_time,
-        f"missing {event_type}": types < 0,
+        f"missing {event_type}": frame[event_type].isna().to_numpy(),
     }
     bad = v.reject_invalid_rows(invalid_masks, "events", invalid)
+    return codes, base, ids, ticks, unit, n_converted, invalid_masks, bad
+
+
+def scan_events(frame, *, customer="customer_id", time="timestamp", event_type="event_type",
+                category=None, device=None, as_of=None, invalid="raise", timezone="UTC", **_):
+    """The :class:`~userpersona._scope.LogScope` of one part of a behaviour log.
+
+    Invalid rows are refused (or left out) as the summary would; None for a part
+    without valid rows on or before ``as_of``.
+    """
+    frame = v.as_pandas(frame, "events")
+    if not len(frame):
+        return None
+    *_, ticks, unit, _, _, bad = _parse_events(frame, customer, time, event_type, invalid,
+                                               timezone)
+    return scope_of_part(frame, ticks, bad, unit, as_of, timezone,
+                         [c for c in (event_type, category, device) if c is not None])
+
+
+def summarize_events_part(frame, scope, *, customer, time, event_type, category, device,
+                          session_gap, as_of, view, cart, purchase, invalid, timezone,
+                          max_share_columns):
+    """The activity table and data-quality report of ``frame``, without warning.
+
+    ``scope`` (a :class:`~userpersona._scope.LogScope`, or None to take it from
+    ``frame``) holds what the summary shares with the rest of the log when
+    ``frame`` is one part of it, split by customer; a part with nothing to
+    summarise then gives an empty table with the same columns.
+    """
+    gap = _session_gap(session_gap)
+    codes, base, ids, ticks, unit, n_converted, invalid_masks, bad = _parse_events(
+        frame, customer, time, event_type, invalid, timezone)
     tpd = v.ticks_per_day(unit)
-    rows, as_of_day, after = v.rows_in_scope(ticks, bad, as_of, timezone, unit, "events")
+    if scope is None:
+        rows, as_of_day, after = v.rows_in_scope(ticks, bad, as_of, timezone, unit, "events")
+    else:
+        as_of_day = scope.as_of_day
+        rows, after = v.rows_up_to(ticks, bad, as_of_day, tpd)
     if rows is None:
         rows = np.arange(len(frame))
     else:
-        codes, ticks, types = codes[rows], ticks[rows], types[rows]
+        codes, ticks = codes[rows], ticks[rows]
+    if scope is None:
+        scope = scope_of_rows(frame, rows, ticks, tpd, as_of_day,
+                              [c for c in (event_type, category, device) if c is not None])
+    types, type_names = v.label_codes(frame[event_type].iloc[rows], scope.labels[event_type])
 
     log = group_by_customer(codes, ticks, len(ids), base=base)
     present = np.diff(log.offsets) > 0
@@ -166,7 +230,7 @@ def summarize_events(
         (device, "preferred_device", "device", max_share_columns),
     ):
         if column is not None:
-            labels, label_names = v.label_codes(frame[column].iloc[rows])
+            labels, label_names = v.label_codes(frame[column].iloc[rows], scope.labels[column])
             counts = label_counts(groups, labels, n_customers, len(label_names))
             columns.update(preference_columns(counts, label_names, top=top, prefix=prefix,
                                               max_share_columns=max_columns))
@@ -184,8 +248,7 @@ def summarize_events(
         changed={"timezone_converted": n_converted},
     )
     table.attrs["data_quality"] = quality
-    quality.warn_if_dropped()
-    return (table, quality) if return_report else table
+    return table, quality
 
 
 def _column_suffix(label):

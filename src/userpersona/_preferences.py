@@ -30,7 +30,7 @@ def preference_columns(counts, names, *, top, prefix, max_share_columns, entropy
         The label of each column of ``counts``.
     top : str
         Name of the column holding each customer's most frequent label (ties go to
-        the label seen first in the log; NaN for a customer without labels).
+        the first label in sorted order; NaN for a customer without labels).
     prefix : str
         Share columns are named ``f"{prefix}_share_{label}"``.
     max_share_columns : int
@@ -45,7 +45,9 @@ def preference_columns(counts, names, *, top, prefix, max_share_columns, entropy
     """
     totals = np.asarray(counts.sum(axis=1)).ravel()
     has_label = totals > 0
-    best = np.asarray(counts.argmax(axis=1)).ravel()
+    # a column with no label at all (all missing) has no top label to find
+    best = (np.asarray(counts.argmax(axis=1)).ravel() if counts.shape[1]
+            else np.zeros(counts.shape[0], np.int64))
     top_labels = pd.Categorical.from_codes(np.where(has_label, best, -1), categories=names)
     columns = {top: top_labels}
     with np.errstate(invalid="ignore", divide="ignore"):

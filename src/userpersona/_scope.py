@@ -53,6 +53,26 @@ def scope_of_rows(frame, rows, ticks, tpd, as_of_day, label_columns):
                     labels=labels)
 
 
+def scope_of_part(frame, ticks, bad, unit, as_of, timezone, label_columns):
+    """The scope of one part of a log, or None if none of its rows is summarised.
+
+    ``ticks`` are the times of the rows in ``unit``, ``bad`` the invalid rows
+    (None: none), ``as_of`` the summary date asked for (None: each part's own
+    last date, and the whole log's is the latest).
+    """
+    tpd = v.ticks_per_day(unit)
+    keep = np.ones(len(ticks), bool) if bad is None else ~bad
+    if as_of is not None:
+        as_of_day = v.day_number(as_of, timezone)
+        keep &= ticks < (as_of_day + 1) * tpd
+    if not keep.any():
+        return None
+    rows = np.flatnonzero(keep)
+    if as_of is None:
+        as_of_day = int(ticks[rows].max()) // tpd
+    return scope_of_rows(frame, rows, ticks[rows], tpd, as_of_day, label_columns)
+
+
 def merge_scopes(scopes, as_of=None):
     """The scope of a whole log from the scopes of its parts (None for an empty part).
 

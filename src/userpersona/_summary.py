@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 
 from . import _validation as v
+from ._engines import engine_of, summarize_distributed
 from ._groups import group_by_customer, index_by_customer
 from ._kernels.grouping import flag_same_time_and_amount
 from ._kernels.occasions import (
@@ -21,7 +22,7 @@ from ._kernels.occasions import (
 )
 from ._preferences import label_counts, preference_columns
 from ._quality import DataQualityReport
-from ._scope import scope_of_rows
+from ._scope import scope_of_part, scope_of_rows
 
 _PARTS_OF_DAY = ("night", "morning", "afternoon", "evening")  # 0-6, 6-12, 12-18, 18-24 h
 _DAYS_PER_UNIT = {"D": 1, "W": 7}
@@ -46,6 +47,7 @@ def summarize_transactions(
     invalid="raise",
     timezone="UTC",
     max_share_columns=20,
+    n_buckets=None,
     return_report=False,
 ):
     """Summarise an order log into one row per customer.
@@ -58,8 +60,10 @@ def summarize_transactions(
 
     Parameters
     ----------
-    orders : pandas.DataFrame or polars.DataFrame
-        The order log: one row per order or order line.
+    orders : pandas.DataFrame, polars.DataFrame, dask.dataframe.DataFrame or pyspark.sql.DataFrame
+        The order log: one row per order or order line. A Dask or Spark frame is
+        summarised on its cluster, bucket by bucket of customers (see
+        :doc:`/scaling`), with the same result as the whole log in pandas.
     customer, time, amount : str, default="customer_id", "timestamp", "amount"
         Columns holding the customer id (integers or strings), the purchase time
         (datetimes, or strings in ISO 8601 or another format pandas can parse)
@@ -105,6 +109,10 @@ def summarize_transactions(
     max_share_columns : int, default=20
         Per-label share columns are written only for label columns with at most
         this many distinct labels.
+    n_buckets : int, optional
+        Dask and Spark only: the number of buckets the customers are hashed
+        into, each summarised in one piece by one worker. Default: the number
+        of input partitions (Dask) or ``spark.sql.shuffle.partitions`` (Spark).
     return_report : bool, default=False
         Also return the :class:`DataQualityReport`.
 
@@ -138,9 +146,14 @@ def summarize_transactions(
           Sunday) and ``preferred_part_of_day`` (night 0-6 h, morning 6-12 h,
           afternoon 12-18 h, evening 18-24 h).
 
-        ``customers.attrs["data_quality"]`` holds the report.
+        ``customers.attrs["data_quality"]`` holds the report. For a Dask frame
+        the result is a lazy Dask DataFrame with the same index and columns,
+        sorted within each partition only; for a Spark frame, a Spark DataFrame
+        whose first column is the customer id.
     report : DataQualityReport
         Only with ``return_report=True``: what was dropped, changed or flagged.
+        For a Dask frame a :class:`dask.delayed.Delayed` to compute with the
+        table, ``dask.compute(customers, report)``.
 
     Raises
     ------
@@ -194,16 +207,17 @@ def summarize_transactions(
     v.check_option(invalid, "invalid", ("raise", "drop"))
     if occasion == "order" and order is None:
         raise ValueError("occasion='order' needs the order id column: pass order=<column>.")
-    frame = v.as_pandas(orders, "orders")
     roles = {"customer": customer, "time": time, "amount": amount, "order": order,
              "category": category, "channel": channel, "device": device}
+    params = dict(roles, occasion=occasion, as_of=as_of, time_unit=time_unit, habits=habits,
+                  refunds=refunds, duplicates=duplicates, invalid=invalid,
+                  timezone=timezone, max_share_columns=max_share_columns)
+    if engine_of(orders) is not None:
+        return summarize_distributed("orders", orders, roles, params, n_buckets,
+                                     return_report)
+    frame = v.as_pandas(orders, "orders")
     v.check_columns(frame, "orders", roles)
-    table, quality = summarize_orders_part(
-        frame, None, customer=customer, time=time, amount=amount, order=order,
-        occasion=occasion, as_of=as_of, time_unit=time_unit, category=category,
-        channel=channel, device=device, habits=habits, refunds=refunds,
-        duplicates=duplicates, invalid=invalid, timezone=timezone,
-        max_share_columns=max_share_columns)
+    table, quality = summarize_orders_part(frame, None, **params)
     quality.warn_if_dropped()
     return (table, quality) if return_report else table
 
@@ -233,24 +247,14 @@ def scan_orders(frame, *, customer="customer_id", time="timestamp", amount="amou
     """The :class:`~userpersona._scope.LogScope` of one part of an order log.
 
     Invalid rows are refused (or left out) as the summary would; None for a part
-    without valid rows. Merge the parts' scopes with ``merge_scopes``.
+    without valid rows on or before ``as_of``. Merge the parts' scopes with ``merge_scopes``.
     """
     frame = v.as_pandas(frame, "orders")
     if not len(frame):
         return None
     *_, ticks, unit, _, _, _, _, bad = _parse_orders(frame, customer, time, amount, order,
                                                       invalid, timezone)
-    tpd = v.ticks_per_day(unit)
-    keep = np.ones(len(ticks), bool) if bad is None else ~bad
-    if as_of is not None:
-        as_of_day = v.day_number(as_of, timezone)
-        keep &= ticks < (as_of_day + 1) * tpd
-    if not keep.any():
-        return None  # nothing of this part is summarised
-    rows = np.flatnonzero(keep)
-    if as_of is None:
-        as_of_day = int(ticks[rows].max()) // tpd
-    return scope_of_rows(frame, rows, ticks[rows], tpd, as_of_day,
+    return scope_of_part(frame, ticks, bad, unit, as_of, timezone,
                          [c for c in (category, channel, device) if c is not None])
 
 
@@ -271,16 +275,13 @@ def summarize_orders_part(frame, scope, *, customer, time, amount, order, occasi
     report["changed"]["timezone_converted"] = n_converted
 
     tpd = v.ticks_per_day(unit)
-    if scope is not None:
-        valid = np.ones(len(ticks), bool) if bad is None else ~bad
-        in_time = ticks < (scope.as_of_day + 1) * tpd
-        if not (valid & in_time).any():
-            # a part of a log with nothing to summarise: only its report counts
-            report["dropped"]["after_as_of"] = v.count(valid & ~in_time)
-            return None, DataQualityReport(source="orders", rows_in=len(frame), rows_used=0,
-                                           customers=0, as_of=scope.as_of, **report)
-    rows, as_of_day, after = v.rows_in_scope(ticks, bad, as_of if scope is None else scope.as_of,
-                                             timezone, unit, "orders")
+    if scope is None:
+        rows, as_of_day, after = v.rows_in_scope(ticks, bad, as_of, timezone, unit, "orders")
+    else:
+        # one part of a log: the date is the whole log's, and a part with nothing
+        # left to summarise gives an empty table with the columns of the others
+        as_of_day = scope.as_of_day
+        rows, after = v.rows_up_to(ticks, bad, as_of_day, tpd)
     report["dropped"]["after_as_of"] = v.count(after)
     if rows is not None:
         codes, ticks, spend = codes[rows], ticks[rows], spend[rows]
@@ -293,7 +294,7 @@ def summarize_orders_part(frame, scope, *, customer, time, amount, order, occasi
     log = group_by_customer(codes, ticks, len(ids), amount=spend, base=base)
     is_duplicate = _find_duplicates(frame, rows, log, scope.has_time_of_day, duplicates,
                                     report)
-    is_refund = spend < 0 if spend.min() < 0 else None
+    is_refund = spend < 0 if len(spend) and spend.min() < 0 else None
     if is_refund is not None and refunds == "raise":
         raise ValueError(
             f"Column {amount!r} has {v.count(is_refund):,} negative amounts (refunds). Pass "

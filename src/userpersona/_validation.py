@@ -27,9 +27,13 @@ def as_pandas(frame, name):
     )
 
 
-def check_columns(frame, name, roles):
-    """Raise if a column named in ``roles`` (parameter -> column) is missing."""
-    if len(frame) == 0:
+def check_columns(frame, name, roles, allow_empty=False):
+    """Raise if a column named in ``roles`` (parameter -> column) is missing.
+
+    An empty frame is refused too, unless ``allow_empty`` (for distributed
+    frames, whose length is not known without reading them).
+    """
+    if not allow_empty and len(frame) == 0:
         raise ValueError(f"{name} is empty: there are no rows to summarise.")
     columns = [str(c) for c in frame.columns]
     for role, column in roles.items():
@@ -67,6 +71,8 @@ def customer_codes(values, column):
         raise TypeError(
             f"Column {column!r} holds booleans; customer ids must be integers or strings."
         )
+    if not len(values):  # an empty part of a log: no codes, ids of the right type
+        return np.empty(0, np.int64), 0, _no_ids(values), None
     if pd.api.types.is_float_dtype(values):
         present = values.dropna()
         fractional = present[np.mod(present.to_numpy(), 1) != 0]
@@ -96,6 +102,13 @@ def customer_codes(values, column):
             return ids, low, pd.RangeIndex(low, high + 1), missing
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     return np.maximum(codes, 0).astype(np.int64), 0, pd.Index(uniques), missing
+
+
+def _no_ids(values):
+    """An empty index of the type ``customer_codes`` gives the ids of ``values``."""
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        return pd.Index([], dtype=np.int64)
+    return pd.Index(values.iloc[:0])
 
 
 def timestamp_ticks(values, column, timezone):
@@ -320,18 +333,25 @@ def rows_in_scope(ticks, bad, as_of, timezone, unit, name):
     valid_ticks = ticks if bad is None else ticks[~bad]
     if not len(valid_ticks):
         raise ValueError(f"{name} has no valid rows left to summarise.")
-    last_tick = int(valid_ticks.max())
-    as_of_day = last_tick // tpd if as_of is None else day_number(as_of, timezone)
-    end_tick = (as_of_day + 1) * tpd
-    after = None
-    if last_tick >= end_tick:
-        after = ticks >= end_tick if bad is None else (ticks >= end_tick) & ~bad
-    leave_out = either(bad, after)
-    if leave_out is None:
-        return None, as_of_day, after
-    rows = np.flatnonzero(~leave_out)
-    if not len(rows):
+    as_of_day = int(valid_ticks.max()) // tpd if as_of is None else day_number(as_of, timezone)
+    rows, after = rows_up_to(ticks, bad, as_of_day, tpd)
+    if rows is not None and not len(rows):
         raise ValueError(
             f"{name} has no rows on or before as_of={day_to_timestamp(as_of_day):%Y-%m-%d}."
         )
     return rows, as_of_day, after
+
+
+def rows_up_to(ticks, bad, as_of_day, tpd):
+    """Positions of the valid rows on or before day ``as_of_day`` (None: all rows),
+    and the mask of valid rows after it (None: there are none)."""
+    end_tick = (as_of_day + 1) * tpd
+    after = None
+    if len(ticks) and int(ticks.max()) >= end_tick:
+        after = ticks >= end_tick if bad is None else (ticks >= end_tick) & ~bad
+        if not after.any():
+            after = None
+    leave_out = either(bad, after)
+    if leave_out is None:
+        return None, after
+    return np.flatnonzero(~leave_out), after

@@ -1,0 +1,34 @@
+"""Dask: shuffle the rows on the customer id, then summarise every partition."""
+
+import dask
+import dask.dataframe as dd
+
+from .._parts import whole_log_scope
+from .._quality import combine_reports
+
+
+def summarize_dask(kind, frame, params, n_buckets, return_report):
+    """The lazy customer table of a Dask DataFrame (and a lazy report).
+
+    Two passes over the input: the scan, computed here because the table's
+    columns depend on it (the labels of the share columns), and the shuffle
+    with the summaries, which stays lazy. Every customer's rows land in one of
+    ``n_buckets`` partitions (default: as many as the input has), so each
+    partition must fit in a worker's memory together with its summary.
+    """
+    if not isinstance(frame, dd.DataFrame):
+        raise TypeError(f"{kind.name} must be a Dask DataFrame, got {type(frame).__name__}.")
+    frame = frame[kind.columns_needed(params, list(frame.columns))]
+    schema = frame._meta
+    kind.empty_table(schema, params)  # refuses wrong column types before any work
+    scans = [dask.delayed(kind.scan)(part, **params) for part in frame.to_delayed()]
+    scope = whole_log_scope(kind, dask.compute(*scans), params["as_of"])
+
+    buckets = frame.shuffle(on=params["customer"], npartitions=n_buckets or frame.npartitions)
+    summarize = dask.delayed(kind.summarize, nout=2)
+    results = [summarize(part, scope, **params) for part in buckets.to_delayed()]
+    table = dd.from_delayed([table for table, _ in results],
+                            meta=kind.empty_table(schema, params, scope), verify_meta=False)
+    if not return_report:
+        return table
+    return table, dask.delayed(combine_reports)([report for _, report in results])
