@@ -9,6 +9,7 @@ from ._profile import make_profile_pipeline
 from ._quality import DataQualityReport, DataQualityWarning
 from ._rfm import RFMScorer
 from ._segments import CN8, RFM11, SegmentMap, SegmentRules
+from ._state import CustomerState
 from ._summary import summarize_transactions
 from ._transitions import transition_matrix
 from .tags import TagRuleEngine, select, validate_tags
@@ -18,6 +19,7 @@ __version__ = "0.1.0.dev0"
 __all__ = [
     "BinningWarning",
     "CN8",
+    "CustomerState",
     "DataQualityReport",
     "DataQualityWarning",
     "LifecycleStager",

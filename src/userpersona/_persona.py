@@ -570,8 +570,9 @@ default="silhouette"
                     + ".", DataQualityWarning, stacklevel=3,
                 )
         else:
-            numeric = numeric_features(table, self._keys["numeric"])
-            categorical = categorical_features(table, self._keys["categorical"])
+            numeric = numeric_features(table, self._keys["numeric"], fitting=False)
+            categorical = categorical_features(table, self._keys["categorical"],
+                                               fitting=False)
         frame = pd.concat([numeric, categorical], axis=1)
         frame.index = pd.RangeIndex(len(frame))
         return {"numeric": numeric, "categorical": categorical, "all": frame,

@@ -67,11 +67,13 @@ def resolve_features(table, features, categorical):
     return keys, categorical
 
 
-def numeric_features(table, keys):
+def numeric_features(table, keys, *, fitting=True):
     """The numeric features as a float64 frame, each column checked.
 
     Raises for a non-numeric column (which should be declared categorical), an
-    infinite value, or a column missing for every customer.
+    infinite value, or, when ``fitting``, a column missing for every customer
+    (in a transform a batch may hold only customers without the value, which
+    the fitted medians fill).
     """
     columns = {}
     for key in keys:
@@ -96,7 +98,7 @@ def numeric_features(table, keys):
                 f"{label} has {int(np.isinf(values).sum()):,} infinite values; replace "
                 "them with a finite value or drop those customers."
             )
-        if len(values) and np.isnan(values).all():
+        if fitting and len(values) and np.isnan(values).all():
             raise ValueError(
                 f"{label} is missing for every customer, so it cannot describe them; "
                 "leave it out of features."
@@ -105,12 +107,15 @@ def numeric_features(table, keys):
     return pd.DataFrame(columns, copy=False)
 
 
-def categorical_features(table, keys):
-    """The categorical features as a frame of strings; a missing value is a level of its own."""
+def categorical_features(table, keys, *, fitting=True):
+    """The categorical features as a frame of strings; a missing value is a level of its own.
+
+    When ``fitting``, a column missing for every customer is refused.
+    """
     columns = {}
     for key in keys:
         values = pd.Series(np.asarray(table_column(table, key, "categorical"), dtype=object))
-        if len(values) and values.isna().all():
+        if fitting and len(values) and values.isna().all():
             raise ValueError(
                 f"{column_label(key, 'categorical')} is missing for every customer; "
                 "leave it out of categorical."

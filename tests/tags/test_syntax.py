@@ -7,6 +7,7 @@ import os
 import pickle
 import subprocess
 import sys
+import threading
 import tokenize as pytokenize
 import unicodedata
 from pathlib import Path
@@ -492,12 +493,14 @@ HOSTILE = [
 ]
 
 _EVENTS = []
-_AUDITING = [False]
+_AUDITING = [None]  # the thread being audited
 _HOOKED = []
 
 
 def _audit(event, args):
-    if _AUDITING[0]:
+    # only the parsing thread: a cluster left running by other tests (Dask's
+    # threads) raises audit events of its own meanwhile
+    if _AUDITING[0] == threading.get_ident():
         _EVENTS.append(event)
 
 
@@ -515,25 +518,29 @@ def guarded(monkeypatch):
     def run(function, *args):
         calls = []
 
-        def forbidden(name):
+        def forbidden(name, original):
             def guard(*args, **kwargs):
+                if _AUDITING[0] != threading.get_ident():
+                    # another thread (a cluster left running by other tests)
+                    return original(*args, **kwargs)
                 calls.append(name)
                 raise AssertionError(f"the parser called {name}")
             return guard
 
-        monkeypatch.setattr(os, "system", forbidden("os.system"))
-        monkeypatch.setattr(os, "popen", forbidden("os.popen"))
-        monkeypatch.setattr(subprocess, "Popen", forbidden("subprocess.Popen"))
+        monkeypatch.setattr(os, "system", forbidden("os.system", os.system))
+        monkeypatch.setattr(os, "popen", forbidden("os.popen", os.popen))
+        monkeypatch.setattr(subprocess, "Popen", forbidden("subprocess.Popen", subprocess.Popen))
         for name in ("eval", "exec", "compile", "open", "breakpoint", "__import__"):
-            monkeypatch.setattr(builtins, name, forbidden(name))  # __import__ last
+            # __import__ last
+            monkeypatch.setattr(builtins, name, forbidden(name, getattr(builtins, name)))
         _EVENTS.clear()
-        _AUDITING[0] = True
+        _AUDITING[0] = threading.get_ident()
         try:
             outcome = function(*args)
         except Exception as error:  # noqa: BLE001 - the caller judges it
             outcome = error
         finally:
-            _AUDITING[0] = False
+            _AUDITING[0] = None
             monkeypatch.undo()
         return outcome, calls, list(_EVENTS)
 

@@ -25,10 +25,27 @@ def summarize_dask(kind, frame, params, n_buckets, return_report):
     scope = whole_log_scope(kind, dask.compute(*scans), params["as_of"])
 
     buckets = frame.shuffle(on=params["customer"], npartitions=n_buckets or frame.npartitions)
-    summarize = dask.delayed(kind.summarize, nout=2)
-    results = [summarize(part, scope, **params) for part in buckets.to_delayed()]
-    table = dd.from_delayed([table for table, _ in results],
-                            meta=kind.empty_table(schema, params, scope), verify_meta=False)
+    table = buckets.map_partitions(_summarize_bucket, kind, scope, params,
+                                   meta=kind.empty_table(schema, params, scope),
+                                   enforce_metadata=False, align_dataframes=False)
     if not return_report:
         return table
-    return table, dask.delayed(combine_reports)([report for _, report in results])
+    # a reduction over the same partitions: computed together with the table,
+    # each bucket is summarised once and its report read from the table's attrs
+    report = table.reduction(_bucket_report, aggregate=_combine_bucket_reports,
+                             meta=object)
+    return table, report
+
+
+def _summarize_bucket(part, kind, scope, params):
+    table, report = kind.summarize(part, scope, **params)
+    table.attrs["data_quality"] = report
+    return table
+
+
+def _bucket_report(table):
+    return table.attrs["data_quality"]
+
+
+def _combine_bucket_reports(reports):  # a Series of the reports of some buckets
+    return combine_reports(reports.tolist())
