@@ -61,15 +61,14 @@ def scope_of_part(frame, ticks, bad, unit, as_of, timezone, label_columns):
     last date, and the whole log's is the latest).
     """
     tpd = v.ticks_per_day(unit)
-    keep = np.ones(len(ticks), bool) if bad is None else ~bad
-    if as_of is not None:
-        as_of_day = v.day_number(as_of, timezone)
-        keep &= ticks < (as_of_day + 1) * tpd
-    if not keep.any():
+    as_of_day = v.summary_day(ticks, bad, as_of, timezone, tpd)
+    if as_of_day is None:
         return None
-    rows = np.flatnonzero(keep)
-    if as_of is None:
-        as_of_day = int(ticks[rows].max()) // tpd
+    rows, _ = v.rows_up_to(ticks, bad, as_of_day, tpd)
+    if rows is None:
+        return scope_of_rows(frame, None, ticks, tpd, as_of_day, label_columns)
+    if not len(rows):
+        return None
     return scope_of_rows(frame, rows, ticks[rows], tpd, as_of_day, label_columns)
 
 

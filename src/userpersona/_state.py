@@ -54,8 +54,11 @@ from ._scope import LogScope
 from ._summary import (
     _DAYS_PER_UNIT,
     _PARTS_OF_DAY,
+    _PREFERENCES,
     _find_duplicates,
+    _is_weekend,
     _parse_orders,
+    _part_of_day,
     _standard_columns,
 )
 
@@ -94,7 +97,7 @@ _UNITS = ("s", "ms", "us", "ns")
 # Label-count keys: customer position << 32 | label column << 29 | label code.
 _POSITION_SHIFT, _COLUMN_SHIFT = 32, 29
 _LABEL_MASK = (1 << _COLUMN_SHIFT) - 1
-_LABEL_ROLES = ("category", "channel", "device")
+_LABEL_ROLES = tuple(_PREFERENCES)
 _OPTIONS = {"time_unit": tuple(_DAYS_PER_UNIT), "refunds": ("net", "ignore", "raise"),
             "duplicates": ("auto", "drop", "keep", "raise"), "invalid": ("raise", "drop"),
             "late": ("raise", "drop")}
@@ -793,10 +796,10 @@ class CustomerState:
         b_ints[_I["last_row_day"], nonempty] = log.ticks[log.offsets[1:][nonempty] - 1] // tpd
         time_of_day = t - day * tpd
         b_ints[_I["has_time_of_day"]] = rows_of(time_of_day != 0) > 0
-        weekend = (day + 3) % 7 >= 5  # 1970-01-01 was a Thursday; Monday is 0
+        weekend = _is_weekend(day)
         b_ints[_I["purchase_rows"]] = rows_of(purchase)
         b_ints[_I["weekend_rows"]] = rows_of(purchase & weekend)
-        part = time_of_day * len(_PARTS_OF_DAY) // tpd
+        part = _part_of_day(time_of_day, tpd)
         b_ints[_PARTS] = np.bincount(g[purchase] * len(_PARTS_OF_DAY) + part[purchase],
                                      minlength=m * len(_PARTS_OF_DAY)
                                      ).reshape(m, len(_PARTS_OF_DAY)).T
@@ -1066,14 +1069,9 @@ class CustomerState:
         column = (keys >> _COLUMN_SHIFT) & 7
         code = keys & _LABEL_MASK
         purchases = values[:, 1] + (values[:, 2] if with_duplicates else 0)
-        specs = dict(zip(_LABEL_ROLES, (
-            ("top_category", "category", "category_entropy", "n_categories"),
-            ("preferred_channel", "channel", None, None),
-            ("preferred_device", "device", None, None),
-        ), strict=True))
         roles = [role for role in _LABEL_ROLES if getattr(self, role) is not None]
         for k, role in enumerate(roles):
-            top, prefix, entropy, distinct = specs[role]
+            top, prefix, entropy, distinct = _PREFERENCES[role]
             names = scope.labels[getattr(self, role)]
             column_of_code = names.get_indexer(self._labels[k]) if len(names) else np.full(
                 len(self._labels[k]), -1)

@@ -26,6 +26,22 @@ from ._scope import scope_of_part, scope_of_rows
 
 _PARTS_OF_DAY = ("night", "morning", "afternoon", "evening")  # 0-6, 6-12, 12-18, 18-24 h
 _DAYS_PER_UNIT = {"D": 1, "W": 7}
+# label parameter -> (top label column, share prefix, entropy column, distinct column)
+_PREFERENCES = {
+    "category": ("top_category", "category", "category_entropy", "n_categories"),
+    "channel": ("preferred_channel", "channel", None, None),
+    "device": ("preferred_device", "device", None, None),
+}
+
+
+def _is_weekend(day):
+    """Whether day numbers (days since 1970-01-01) fall on a Saturday or Sunday."""
+    return (day + 3) % 7 >= 5  # 1970-01-01 was a Thursday; Monday is 0
+
+
+def _part_of_day(time_of_day, tpd):
+    """The index in ``_PARTS_OF_DAY`` of times of day given in ticks (``tpd`` a day)."""
+    return (time_of_day * len(_PARTS_OF_DAY) // tpd).astype(np.int64)
 
 
 def summarize_transactions(
@@ -433,12 +449,8 @@ def _extra_columns(frame, rows, purchases, present, tpd, category, channel, devi
     n_customers = int(present.sum())
     source = purchases.order if rows is None else rows[purchases.order]
     columns = {}
-    specs = (
-        (category, "top_category", "category", "category_entropy", "n_categories"),
-        (channel, "preferred_channel", "channel", None, None),
-        (device, "preferred_device", "device", None, None),
-    )
-    for column, top, prefix, entropy, distinct in specs:
+    for column, (top, prefix, entropy, distinct) in zip(
+            (category, channel, device), _PREFERENCES.values(), strict=True):
         if column is None:
             continue
         labels, names = v.label_codes(frame[column].iloc[source], scope.labels[column])
@@ -449,14 +461,14 @@ def _extra_columns(frame, rows, purchases, present, tpd, category, channel, devi
         )
     if habits:
         day = purchases.ticks // tpd
-        weekend = (day + 3) % 7 >= 5  # 1970-01-01 was a Thursday; Monday is 0
+        weekend = _is_weekend(day)
         rows_per_customer = np.bincount(groups, minlength=n_customers)
         columns["weekend_share"] = (
             np.bincount(groups, weights=weekend, minlength=n_customers) / rows_per_customer
         )
         time_of_day = purchases.ticks - day * tpd
         if scope.has_time_of_day:
-            part = (time_of_day * 4 // tpd).astype(np.int64)  # four 6-hour parts
+            part = _part_of_day(time_of_day, tpd)
             counts = label_counts(groups, part, n_customers, len(_PARTS_OF_DAY))
             columns["preferred_part_of_day"] = preference_columns(
                 counts, pd.Index(_PARTS_OF_DAY), top="preferred_part_of_day",

@@ -331,16 +331,24 @@ def rows_in_scope(ticks, bad, as_of, timezone, unit, name):
         Rows after the summary date; None when there are none.
     """
     tpd = ticks_per_day(unit)
-    valid_ticks = ticks if bad is None else ticks[~bad]
-    if not len(valid_ticks):
+    as_of_day = summary_day(ticks, bad, as_of, timezone, tpd)
+    if as_of_day is None:
         raise ValueError(f"{name} has no valid rows left to summarise.")
-    as_of_day = int(valid_ticks.max()) // tpd if as_of is None else day_number(as_of, timezone)
     rows, after = rows_up_to(ticks, bad, as_of_day, tpd)
     if rows is not None and not len(rows):
         raise ValueError(
             f"{name} has no rows on or before as_of={day_to_timestamp(as_of_day):%Y-%m-%d}."
         )
     return rows, as_of_day, after
+
+
+def summary_day(ticks, bad, as_of, timezone, tpd):
+    """Day number of ``as_of``, or of the latest valid row when it is None; None
+    when no row is valid."""
+    valid_ticks = ticks if bad is None else ticks[~bad]
+    if not len(valid_ticks):
+        return None
+    return int(valid_ticks.max()) // tpd if as_of is None else day_number(as_of, timezone)
 
 
 def rows_up_to(ticks, bad, as_of_day, tpd):

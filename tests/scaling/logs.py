@@ -115,3 +115,31 @@ def split_by_customer(frame, n_parts, seed, customer="customer_id"):
 def shuffled(frame, seed):
     """The rows in a random order, so that any cut splits customers (and orders)."""
     return frame.sample(frac=1.0, random_state=seed % 2**32).reset_index(drop=True)
+
+
+def spark_frame(spark, frame):
+    """A pandas frame in Spark, typed by hand (independently of the library's own
+    conversion): aware timestamps as instants, naive ones as wall clock, labels
+    and other text as strings."""
+    from pyspark.sql import types as T
+
+    frame = frame.copy()
+    fields = []
+    for name, dtype in frame.dtypes.items():
+        if isinstance(dtype, pd.CategoricalDtype):
+            frame[name] = frame[name].astype(object).where(frame[name].notna(), None)
+            kind = T.StringType()
+        elif isinstance(dtype, pd.DatetimeTZDtype):
+            kind = T.TimestampType()
+        elif pd.api.types.is_datetime64_dtype(dtype):
+            kind = T.TimestampNTZType()
+        elif pd.api.types.is_bool_dtype(dtype):
+            kind = T.BooleanType()
+        elif pd.api.types.is_integer_dtype(dtype):
+            kind = T.LongType()
+        elif pd.api.types.is_float_dtype(dtype):
+            kind = T.DoubleType()
+        else:
+            kind = T.StringType()
+        fields.append(T.StructField(name, kind))
+    return spark.createDataFrame(frame, schema=T.StructType(fields))

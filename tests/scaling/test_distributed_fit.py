@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.scaling.logs import spark_frame
 from userpersona import (
     LifecycleStager,
     PersonaClusterer,
@@ -91,26 +92,7 @@ def dask_profile(dask_client, profile):
 @pytest.fixture(scope="module")
 def spark_profile(spark, profile):
     """The table as Spark holds it: the id first, text as strings, timestamps naive."""
-    from pyspark.sql import types as T
-
-    flat = profile.reset_index()
-    fields = []
-    for name, dtype in flat.dtypes.items():
-        if isinstance(dtype, pd.CategoricalDtype):
-            flat[name] = flat[name].astype(object).where(flat[name].notna(), None)
-            kind = T.StringType()
-        elif pd.api.types.is_bool_dtype(dtype):
-            kind = T.BooleanType()
-        elif pd.api.types.is_datetime64_dtype(dtype):
-            kind = T.TimestampNTZType()
-        elif pd.api.types.is_integer_dtype(dtype):
-            kind = T.LongType()
-        elif pd.api.types.is_float_dtype(dtype):
-            kind = T.DoubleType()
-        else:
-            kind = T.StringType()
-        fields.append(T.StructField(name, kind))
-    frame = spark.createDataFrame(flat, schema=T.StructType(fields)).repartition(3).cache()
+    frame = spark_frame(spark, profile.reset_index()).repartition(3).cache()
     yield frame
     frame.unpersist()
 

@@ -20,6 +20,7 @@ from tests.scaling.logs import (
     order_cases,
     order_log,
     shuffled,
+    spark_frame,
 )
 from userpersona import summarize_events, summarize_transactions
 
@@ -39,20 +40,7 @@ _SETTINGS = settings(max_examples=5, deadline=None)
 
 def _spark_frame(spark, log, n_partitions=None):
     """``log`` in Spark: aware timestamps as instants, naive ones as wall clock."""
-    fields = []
-    for name, dtype in log.dtypes.items():
-        if isinstance(dtype, pd.DatetimeTZDtype):
-            kind = T.TimestampType()
-        elif pd.api.types.is_datetime64_dtype(dtype):
-            kind = T.TimestampNTZType()
-        elif pd.api.types.is_integer_dtype(dtype):
-            kind = T.LongType()
-        elif pd.api.types.is_float_dtype(dtype):
-            kind = T.DoubleType()
-        else:
-            kind = T.StringType()
-        fields.append(T.StructField(name, kind))
-    frame = spark.createDataFrame(log, schema=T.StructType(fields))
+    frame = spark_frame(spark, log)
     # round robin over rows in random order: customers and orders span partitions
     return frame if n_partitions is None else frame.repartition(n_partitions)
 
