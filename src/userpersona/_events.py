@@ -85,7 +85,8 @@ def summarize_events(
         - with ``category``: ``favourite_category``, the most frequent one;
         - with ``device``: ``preferred_device`` and ``device_share_<label>``.
 
-        ``activity.attrs["data_quality"]`` holds the report. Dask and Spark
+        ``activity.attrs["data_quality"]`` holds the report as plain data
+        (:meth:`DataQualityReport.to_dict`). Dask and Spark
         frames give a Dask or Spark result, as in :func:`summarize_transactions`.
     report : DataQualityReport
         Only with ``return_report=True``.
@@ -247,7 +248,7 @@ def summarize_events_part(frame, scope, *, customer, time, event_type, category,
         dropped=dropped,
         changed={"timezone_converted": n_converted},
     )
-    table.attrs["data_quality"] = quality
+    table.attrs["data_quality"] = quality.to_dict()
     return table, quality
 
 

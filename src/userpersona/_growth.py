@@ -61,7 +61,8 @@ def lifecycle_over_time(
     table : pandas.DataFrame
         One row per period: ``period`` (its first day), ``active``, ``new``,
         ``current``, ``resurrected``, ``dormant`` and ``pulse`` (NaN when no
-        customer went dormant). ``table.attrs["data_quality"]`` holds the report.
+        customer went dormant). ``table.attrs["data_quality"]`` holds the report
+        as plain data (:meth:`DataQualityReport.to_dict`).
     report : DataQualityReport
         Only with ``return_report=True``.
 
@@ -115,7 +116,7 @@ def lifecycle_over_time(
         as_of=v.day_to_timestamp(as_of_day),
         dropped=dropped, changed={"timezone_converted": n_converted},
     )
-    table.attrs["data_quality"] = quality
+    table.attrs["data_quality"] = quality.to_dict()
     quality.warn_if_dropped()
     return (table, quality) if return_report else table
 

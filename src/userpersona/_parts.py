@@ -83,7 +83,7 @@ def combine_parts(results):
     results = list(results)
     table = pd.concat([table for table, _ in results]).sort_index(kind="stable")
     quality = combine_reports([report for _, report in results])
-    table.attrs["data_quality"] = quality
+    table.attrs["data_quality"] = quality.to_dict()
     return table, quality
 
 

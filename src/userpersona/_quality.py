@@ -1,7 +1,7 @@
 """What cleaning did to a log: the rows it dropped or changed, and why."""
 
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import pandas as pd
 
@@ -26,7 +26,9 @@ class DataQualityReport:
     """Counts of what cleaning a log dropped or changed, so nothing happens silently.
 
     Returned by :func:`summarize_transactions` and :func:`summarize_events` with
-    ``return_report=True``, and kept in the result's ``attrs["data_quality"]``.
+    ``return_report=True``. The result's ``attrs["data_quality"]`` keeps it as
+    plain data (:meth:`to_dict`), which ``DataFrame.to_parquet`` can store and
+    :meth:`from_dict` turns back into a report.
 
     Parameters
     ----------
@@ -38,7 +40,7 @@ class DataQualityReport:
         Rows that went into the result.
     customers : int
         Customers (rows) in the result.
-    as_of : pandas.Timestamp
+    as_of : pandas.Timestamp or None
         The date up to which (inclusive) rows were counted.
     dropped : dict of str to int
         Rows left out, by reason, such as ``"after_as_of"`` or ``"exact_duplicate"``.
@@ -70,6 +72,8 @@ class DataQualityReport:
     flagged: dict = field(default_factory=dict)
 
     def __post_init__(self):
+        if self.as_of is not None:
+            object.__setattr__(self, "as_of", pd.Timestamp(self.as_of))
         # Keep only reasons that affected rows, so callers can count every
         # check they ran and the report still lists just what happened.
         for name in ("dropped", "changed", "flagged"):
@@ -103,6 +107,65 @@ class DataQualityReport:
             if count
         ]
         return pd.DataFrame(rows, columns=["action", "reason", "rows"])
+
+    def to_dict(self):
+        """Return the report as plain JSON data.
+
+        This is the form a table's ``attrs["data_quality"]`` holds: pandas
+        writes ``attrs`` into Parquet files as JSON, and reads them back.
+
+        Returns
+        -------
+        dict
+            The report's fields; ``as_of`` as an ISO 8601 string (or None).
+
+        Examples
+        --------
+        >>> from userpersona import DataQualityReport
+        >>> report = DataQualityReport("orders", rows_in=10, rows_used=9, customers=3,
+        ...                            as_of="2024-05-31", dropped={"after_as_of": 1})
+        >>> report.to_dict()["as_of"]
+        '2024-05-31T00:00:00'
+        >>> DataQualityReport.from_dict(report.to_dict()) == report
+        True
+        """
+        data = {name.name: getattr(self, name.name) for name in fields(self)}
+        data["as_of"] = None if self.as_of is None else pd.Timestamp(self.as_of).isoformat()
+        return data
+
+    @classmethod
+    def from_dict(cls, data):
+        """Build a report from the plain data of :meth:`to_dict`.
+
+        Parameters
+        ----------
+        data : dict
+            Such as ``table.attrs["data_quality"]``, also after a round trip
+            through a Parquet file.
+
+        Returns
+        -------
+        DataQualityReport
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from userpersona import DataQualityReport, summarize_transactions
+        >>> orders = pd.DataFrame({"customer_id": [1, 1], "amount": [5.0, 7.0],
+        ...                        "timestamp": pd.to_datetime(["2024-01-02", "2024-01-09"])})
+        >>> table = summarize_transactions(orders)
+        >>> DataQualityReport.from_dict(table.attrs["data_quality"]).rows_used
+        2
+        """
+        if not isinstance(data, dict):
+            raise TypeError(f"A data-quality report must be a dict, got {type(data).__name__}.")
+        names = [f.name for f in fields(cls)]
+        unknown = sorted(set(data) - set(names))
+        missing = [name for name in names[:5] if name not in data]  # those without default
+        if unknown or missing:
+            raise ValueError(f"Not a data-quality report: unknown fields {unknown}, "
+                             f"missing fields {missing}.")
+        return cls(**data)
 
     def __str__(self):
         as_of = "-" if self.as_of is None else f"{self.as_of:%Y-%m-%d}"

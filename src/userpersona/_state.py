@@ -417,7 +417,7 @@ class CustomerState:
             table = pd.concat([table, pd.DataFrame(extra)], axis=1)
         table = index_by_customer(table, self._summary_ids(), present, self.customer)
         quality = self._summary_report(ints, present, counts, scope, has_refunds)
-        table.attrs["data_quality"] = quality
+        table.attrs["data_quality"] = quality.to_dict()
         return table
 
     def forget(self, customer_ids):

@@ -162,7 +162,8 @@ def summarize_transactions(
           Sunday) and ``preferred_part_of_day`` (night 0-6 h, morning 6-12 h,
           afternoon 12-18 h, evening 18-24 h).
 
-        ``customers.attrs["data_quality"]`` holds the report. For a Dask frame
+        ``customers.attrs["data_quality"]`` holds the report as plain data
+        (:meth:`DataQualityReport.to_dict`), which Parquet files keep. For a Dask frame
         the result is a lazy Dask DataFrame with the same index and columns,
         sorted within each partition only; for a Spark frame, a Spark DataFrame
         whose first column is the customer id.
@@ -359,7 +360,7 @@ def summarize_orders_part(frame, scope, *, customer, time, amount, order, occasi
         as_of=v.day_to_timestamp(as_of_day),
         **report,
     )
-    table.attrs["data_quality"] = quality
+    table.attrs["data_quality"] = quality.to_dict()
     return table, quality
 
 

@@ -232,6 +232,16 @@ def test_bare_customer_table(customers):
     assert f"{len(table):,}" in page and "Repeat buyers" in page
 
 
+def test_quality_from_the_tables_attrs(shop):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        table, quality = summarize_transactions(shop.orders, return_report=True)
+    page = render_report(table)  # attrs hold the report as plain data
+    _check_well_formed(page)
+    assert "No data-quality report" not in page
+    assert f"<td>{quality.source}</td>" in page and f"{quality.rows_in:,}" in page
+
+
 def test_full_profile_without_the_pipeline(fitted):
     profile, _ = fitted
     page = render_report(profile)

@@ -102,6 +102,20 @@ def event_cases(draw, max_rows=80):
     return events, params
 
 
+def renamed(log, params, names):
+    """The log and its summary's keyword arguments with columns renamed by ``names``."""
+    # the only string values naming something else (event types, options) are no column's name
+    return log.rename(columns=names), {
+        key: names.get(value, value) if isinstance(value, str) else value
+        for key, value in params.items()}
+
+
+# names that are paths or expressions in Spark SQL unless quoted
+ODD_NAMES = {"customer_id": "customer.id", "timestamp": "time stamp", "amount": "amount.eur",
+             "order_id": "order`id", "category": "cat.name", "channel": "channel.2",
+             "event_type": "event.type", "device": "device (type)"}
+
+
 def split_by_customer(frame, n_parts, seed, customer="customer_id"):
     """Whole customers to random parts, rows shuffled within each part."""
     rng = np.random.default_rng(seed)

@@ -8,7 +8,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.scaling.logs import ORDER_DEFAULTS, event_cases, order_cases, order_log, shuffled
+from tests.scaling.logs import (
+    EVENT_DEFAULTS,
+    ODD_NAMES,
+    ORDER_DEFAULTS,
+    event_cases,
+    event_log,
+    order_cases,
+    order_log,
+    renamed,
+    shuffled,
+)
 from userpersona import summarize_events, summarize_transactions
 
 dask = pytest.importorskip("dask")
@@ -58,6 +68,16 @@ def test_aware_timestamps_use_the_timezone_parameter(dask_client):
     orders["timestamp"] = orders["timestamp"].dt.tz_localize("UTC")
     params = {**ORDER_DEFAULTS, "timezone": "Asia/Shanghai", "category": "category"}
     _check(summarize_transactions, orders, params, 3, 4, seed=3)
+
+
+def test_column_names_with_dots_spaces_and_backticks(dask_client):
+    params = {**ORDER_DEFAULTS, "order": "order_id", "occasion": "order",
+              "category": "category", "channel": "channel"}
+    orders, params = renamed(order_log(5, 150, 9, refunds=True), params, ODD_NAMES)
+    _check(summarize_transactions, orders, params, 3, 2, seed=5)
+    events, params = renamed(event_log(5, 150, 9), {**EVENT_DEFAULTS, "category": "category",
+                                                      "device": "device"}, ODD_NAMES)
+    _check(summarize_events, events, params, 3, 2, seed=5)
 
 
 def test_wrong_types_and_missing_columns_are_refused_before_any_work(dask_client):

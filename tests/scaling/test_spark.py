@@ -14,11 +14,13 @@ from hypothesis import strategies as st
 
 from tests.scaling.logs import (
     EVENT_DEFAULTS,
+    ODD_NAMES,
     ORDER_DEFAULTS,
     event_cases,
     event_log,
     order_cases,
     order_log,
+    renamed,
     shuffled,
     spark_frame,
 )
@@ -116,6 +118,17 @@ def test_result_types_and_labels_with_any_characters(spark):
     assert types["first_purchase"] == "timestamp_ntz"
     assert types["top_category"] == "string"
     assert types["category_share_<b>"] == "double"
+
+
+@pytest.mark.parametrize("occasion", ["day", "order"])
+def test_column_names_with_dots_spaces_and_backticks(spark, occasion):
+    params = {**ORDER_DEFAULTS, "order": "order_id", "occasion": occasion,
+              "category": "category", "channel": "channel"}
+    orders, params = renamed(order_log(5, 150, 9, refunds=True), params, ODD_NAMES)
+    _check(spark, summarize_transactions, orders, params, n_partitions=3, n_buckets=2)
+    events, params = renamed(event_log(5, 150, 9), {**EVENT_DEFAULTS, "category": "category",
+                                                      "device": "device"}, ODD_NAMES)
+    _check(spark, summarize_events, events, params, n_partitions=3, n_buckets=2)
 
 
 def test_result_does_not_depend_on_the_session_time_zone(spark):

@@ -4,7 +4,7 @@ import dask
 import dask.dataframe as dd
 
 from .._parts import whole_log_scope
-from .._quality import combine_reports
+from .._quality import DataQualityReport, combine_reports
 
 
 def summarize_dask(kind, frame, params, n_buckets, return_report):
@@ -39,12 +39,12 @@ def summarize_dask(kind, frame, params, n_buckets, return_report):
 
 def _summarize_bucket(part, kind, scope, params):
     table, report = kind.summarize(part, scope, **params)
-    table.attrs["data_quality"] = report
+    table.attrs["data_quality"] = report.to_dict()
     return table
 
 
 def _bucket_report(table):
-    return table.attrs["data_quality"]
+    return DataQualityReport.from_dict(table.attrs["data_quality"])
 
 
 def _combine_bucket_reports(reports):  # a Series of the reports of some buckets

@@ -10,6 +10,10 @@ Two rules keep the result equal to the pandas summary of the whole log:
   instants, which the library converts to its ``timezone`` parameter exactly
   as for aware pandas timestamps. ``TimestampNTZType`` stays naive, and the
   timestamps of the result are naive wall clock (``TimestampNTZType``) too.
+
+The input's columns travel to the workers as ``_0``, ``_1``, ... and get their
+names back there: pyspark looks the input columns of ``mapInPandas`` and
+``applyInPandas`` up by unquoted name, which fails on a name with a dot.
 """
 
 import pickle
@@ -88,24 +92,24 @@ def summarize_spark(kind, frame, params, n_buckets, return_report):
     frame = frame.select(*[column(c) for c in kind.columns_needed(params, frame.columns)])
     schema = _schema_frame(frame.schema)
     kind.empty_table(schema, params)  # refuses wrong column types before any job
-    frame, instants = _portable(frame)
+    frame, names, instants = _portable(frame)
 
-    scope = whole_log_scope(kind, _scan(kind, frame, instants, params), params["as_of"])
+    scope = whole_log_scope(kind, _scan(kind, frame, names, instants, params), params["as_of"])
     n_buckets = n_buckets or int(frame.sparkSession.conf.get("spark.sql.shuffle.partitions"))
     customer = params["customer"]
-    buckets = frame.withColumn(_BUCKET, F.pmod(F.xxhash64(column(customer)),
+    buckets = frame.withColumn(_BUCKET, F.pmod(F.xxhash64(frame[names.index(customer)]),
                                                F.lit(n_buckets)))
     empty = kind.empty_table(schema, params, scope)
 
     def summarize(part):
-        part = _restored(part.drop(columns=_BUCKET), instants)
+        part = _restored(part.drop(columns=_BUCKET), names, instants)
         return spark_rows(kind.summarize(part, scope, **params)[0])
 
     with quiet():
         table = buckets.groupBy(_BUCKET).applyInPandas(summarize, spark_schema(spark_rows(empty)))
     if not return_report:
         return table
-    return table, _report(kind, buckets, instants, scope, params)
+    return table, _report(kind, buckets, names, instants, scope, params)
 
 
 def _schema_frame(schema):
@@ -121,10 +125,11 @@ def _portable(frame):
 
     Instants (``TimestampType``) become epoch microseconds, restored by
     :func:`_restored`; dates become midnight wall clock and decimals floats,
-    which pandas can summarise. Returns the frame and the instant columns.
+    which pandas can summarise. The columns are renamed ``_0``, ``_1``, ...
+    Returns the frame, the columns' names and the names of the instants.
     """
     columns, instants = [], []
-    for field in frame.schema.fields:
+    for i, field in enumerate(frame.schema.fields):
         values = column(field.name)
         if isinstance(field.dataType, T.TimestampType):
             values = F.unix_micros(values)
@@ -133,12 +138,13 @@ def _portable(frame):
             values = values.cast(T.TimestampNTZType())
         elif isinstance(field.dataType, T.DecimalType):
             values = values.cast(T.DoubleType())
-        columns.append(values.alias(field.name))
-    return frame.select(*columns), instants
+        columns.append(values.alias(f"_{i}"))
+    return frame.select(*columns), frame.columns, instants
 
 
-def _restored(part, instants):
-    """A worker's pandas frame (changed in place) with the column types of the pandas path."""
+def _restored(part, names, instants):
+    """A worker's pandas frame (changed in place) with the names and types of the pandas path."""
+    part.columns = names
     for name in instants:
         # integers with nulls arrive as float64 or Int64: Int64 keeps every microsecond
         micros = part[name].astype("Int64")
@@ -146,26 +152,26 @@ def _restored(part, instants):
     return part
 
 
-def _scan(kind, frame, instants, params):
+def _scan(kind, frame, names, instants, params):
     """The scopes of the input's Arrow batches (scopes of any rows merge)."""
 
     def scan(batches):
         for batch in batches:
-            yield _payload(kind.scan, _restored(batch, instants), **params)
+            yield _payload(kind.scan, _restored(batch, names, instants), **params)
 
     with quiet():
         rows = frame.mapInPandas(scan, _payload_schema()).collect()
     return [_unpickled(row[_PAYLOAD]) for row in rows]
 
 
-def _report(kind, buckets, instants, scope, params):
+def _report(kind, buckets, names, instants, scope, params):
     """The report of the whole log: the buckets' reports added up (a second pass)."""
 
     def report_of(part):
         return kind.summarize(part, scope, **params)[1]
 
     def report(part):
-        return _payload(report_of, _restored(part.drop(columns=_BUCKET), instants))
+        return _payload(report_of, _restored(part.drop(columns=_BUCKET), names, instants))
 
     with quiet():
         rows = buckets.groupBy(_BUCKET).applyInPandas(report, _payload_schema()).collect()

@@ -86,7 +86,8 @@ def render_report(profile, pipeline=None, *, quality=None, title="Customer profi
     quality : DataQualityReport or list of DataQualityReport, default=None
         Reports of :func:`~userpersona.summarize_transactions` and
         :func:`~userpersona.summarize_events` with ``return_report=True``; None
-        uses ``profile.attrs["data_quality"]`` if present.
+        uses ``profile.attrs["data_quality"]`` (a report as plain data, or a
+        list of them) if present.
     title : str, default="Customer profile"
         Title of the page.
     hide_ids : bool, default=False

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .._quality import DataQualityReport
 from ._charts import bar_chart, heat_map, histogram, lift_chart
 from ._html import (
     card,
@@ -369,6 +370,8 @@ def quality(ctx):
         return _skipped("No data-quality report given (pass quality=...).")
     if not isinstance(reports, (list, tuple)):
         reports = [reports]
+    # a table's attrs keep reports as plain data (DataQualityReport.to_dict)
+    reports = [DataQualityReport.from_dict(r) if isinstance(r, dict) else r for r in reports]
     cards = []
     for report in reports:
         as_of = "-" if report.as_of is None else f"{pd.Timestamp(report.as_of):%Y-%m-%d}"
