@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from userpersona import DataQualityReport
 from userpersona.cli import main
 from userpersona.datasets import make_transactions
 
@@ -39,15 +40,20 @@ def test_demo_writes_where_it_is_told(tmp_path, capsys):
     assert not any(f"<td>{customer}</td>" in html for customer in top)
 
 
-def test_summarize_a_file(tmp_path, capsys):
+@pytest.mark.parametrize("suffix", ["csv", "parquet"])
+def test_summarize_a_file(tmp_path, capsys, suffix):
     log = pd.DataFrame({"user": ["a", "a", "b"], "timestamp": ["2024-01-01", "2024-01-05",
                                                                 "2024-01-02"],
                         "amount": [1.0, 2.0, 3.0]})
     log.to_csv(tmp_path / "log.csv", index=False)
-    out = tmp_path / "out.csv"
+    out = tmp_path / f"out.{suffix}"
     assert main(["summarize", "--input", str(tmp_path / "log.csv"), "--customer", "user",
                  "--output", str(out), "--as-of", "2024-01-10"]) == 0
-    table = pd.read_csv(out, index_col="user")
+    if suffix == "csv":
+        table = pd.read_csv(out, index_col="user")
+    else:  # Parquet keeps the data-quality report too
+        table = pd.read_parquet(out)
+        assert DataQualityReport.from_dict(table.attrs["data_quality"]).rows_used == 3
     assert table.loc["a", "recency_days"] == 5
 
 
