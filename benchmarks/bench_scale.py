@@ -18,7 +18,8 @@ is cut into ``files - 1`` files. Then every job runs in a fresh subprocess:
 - ``spark``: a SparkSession in ``local[workers]`` mode, ``spark.read.parquet``,
   ``summarize_transactions``, the result collected with ``toPandas``;
 - ``state (build)``: a ``CustomerState`` filled from everything but the daily
-  batch and saved to Parquet (done once, not part of a day's work);
+  batch, a file at a time in batches of whole days, and saved to Parquet (done
+  once, not part of a day's work);
 - ``state (daily)``: in a new process, load the saved state, read and fold in
   the daily batch, make the summary and save the state again.
 
@@ -216,18 +217,40 @@ def job_spark(folder, workers, reference):
 
 
 def job_state_build(folder, workers, reference):
-    import pandas as pd
-
     from userpersona import CustomerState
 
     _warm_up()
     times = {}
-    orders = _timed(times, "read", lambda: pd.concat(
-        [pd.read_parquet(f) for f in sorted(Path(folder, "base").glob("*.parquet"))],
-        ignore_index=True))
-    state = _timed(times, "update", CustomerState(**PARAMS).update, orders)
+
+    def build():
+        state = CustomerState(**PARAMS)
+        for batch in _whole_days(sorted(Path(folder, "base").glob("*.parquet"))):
+            state.update(batch)
+        return state
+
+    state = _timed(times, "read + update", build)
     _timed(times, "save", state.save, Path(folder, "state"))
     return {"times": times, "peaks": {"main": _peak_mb()}}
+
+
+def _whole_days(files):
+    """The rows of time-ordered files as batches of whole days, a file at a time.
+
+    A file may end in the middle of a day; that day's rows wait for the next
+    file, since a customer's rows of a day already stored would be late rows.
+    """
+    import pandas as pd
+
+    held = None
+    for path in files:
+        part = pd.read_parquet(path)
+        if held is not None:
+            part = pd.concat([held, part], ignore_index=True)
+        days = part["timestamp"].dt.normalize()
+        held = part[days == days.max()]
+        yield part[days < days.max()]
+    if held is not None:
+        yield held
 
 
 def job_state_daily(folder, workers, reference):

@@ -117,24 +117,26 @@ def state_cases(draw, max_rows=120):
     cuts = draw(st.lists(st.sampled_from(list(all_days)), max_size=5, unique=True))
     save_after = draw(st.integers(0, len(cuts) + 1))
     forget = draw(st.lists(st.integers(0, 11), max_size=4))
-    return log, params, cuts, save_after, forget
+    reload = draw(st.booleans())
+    return log, params, cuts, (save_after, reload), forget
 
 
-def _save_and_load(state):
+def _save_and_load(state, reload=True):
+    """The state loaded from its save, or the saved state itself (saving reorders it)."""
     with tempfile.TemporaryDirectory() as folder:
         state.save(folder)
-        return CustomerState.load(folder)
+        return CustomerState.load(folder) if reload else state
 
 
 @settings(max_examples=60, deadline=None)
 @given(case=state_cases(), seed=st.integers(0, 2**31))
 def test_batches_folded_in_equal_the_summary_of_the_whole_log(case, seed):
-    log, params, cuts, save_after, forget = case
+    log, params, cuts, (save_after, reload), forget = case
     batches = _batches(log, cuts, seed)
     state = CustomerState(**params)
     for k, batch in enumerate(batches):
         if k == save_after:
-            state = _save_and_load(state)
+            state = _save_and_load(state, reload)
         assert state.update(batch) is state
     whole = pd.concat(batches)
     for as_of in (None, LATER):
@@ -324,6 +326,28 @@ def test_load_refuses_what_is_not_a_saved_state(tmp_path):
     order_log(0, 10, 3).to_parquet(tmp_path / "customers.parquet")
     with pytest.raises(ValueError, match="not written by CustomerState.save"):
         CustomerState.load(tmp_path)
+
+
+def test_saving_puts_customers_in_id_order(tmp_path):
+    # each week brings customers with lower ids than the ones held
+    log = order_log(9, 300, 30, gaps=True)
+    log = log.assign(customer_id=1000 - log["customer_id"] * 7 - log["timestamp"].dt.day)
+    params = {"category": "category", "max_share_columns": 3}
+    weeks = log["timestamp"].dt.isocalendar().week
+    state = CustomerState(**params)
+    for week in sorted(weeks.unique())[:-1]:
+        state.update(log[weeks == week])
+    before = state.summary()
+    assert not state._summary_ids().is_monotonic_increasing
+    state.save(tmp_path / "state")
+    loaded = CustomerState.load(tmp_path / "state")
+    for held in (state, loaded):
+        assert held._summary_ids().is_monotonic_increasing
+        pd.testing.assert_frame_equal(held.summary(), before)
+        held.update(log[weeks == weeks.max()])
+        _check_equal(held, log, params)
+        held.forget(log["customer_id"].iloc[:5])
+        _check_equal(held, log[~log["customer_id"].isin(log["customer_id"].iloc[:5])], params)
 
 
 def test_a_loaded_state_takes_further_batches(tmp_path):
