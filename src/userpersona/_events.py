@@ -11,7 +11,7 @@ from ._groups import group_by_customer, index_by_customer
 from ._kernels.sessions import summarize_activity
 from ._preferences import label_counts, preference_columns
 from ._quality import DataQualityReport
-from ._scope import scope_of_part, scope_of_rows
+from ._scope import rows_and_scope, scope_of_part
 
 
 def summarize_events(
@@ -120,8 +120,7 @@ def summarize_events(
                   purchase=purchase, invalid=invalid, timezone=timezone,
                   max_share_columns=max_share_columns)
     if engine_of(events) is not None:
-        return summarize_distributed("events", events, roles, params, n_buckets,
-                                     return_report)
+        return summarize_distributed("events", events, params, n_buckets, return_report)
     frame = v.as_pandas(events, "events")
     v.check_columns(frame, "events", roles)
     table, quality = summarize_events_part(frame, None, **params)
@@ -179,18 +178,14 @@ def summarize_events_part(frame, scope, *, customer, time, event_type, category,
     codes, base, ids, ticks, unit, n_converted, invalid_masks, bad = _parse_events(
         frame, customer, time, event_type, invalid, timezone)
     tpd = v.ticks_per_day(unit)
-    if scope is None:
-        rows, as_of_day, after = v.rows_in_scope(ticks, bad, as_of, timezone, unit, "events")
-    else:
-        as_of_day = scope.as_of_day
-        rows, after = v.rows_up_to(ticks, bad, as_of_day, tpd)
+    rows, after, scope = rows_and_scope(
+        frame, ticks, bad, unit, scope, as_of, timezone,
+        [c for c in (event_type, category, device) if c is not None], "events")
+    as_of_day = scope.as_of_day
     if rows is None:
         rows = np.arange(len(frame))
     else:
         codes, ticks = codes[rows], ticks[rows]
-    if scope is None:
-        scope = scope_of_rows(frame, rows, ticks, tpd, as_of_day,
-                              [c for c in (event_type, category, device) if c is not None])
     types, type_names = v.label_codes(frame[event_type].iloc[rows], scope.labels[event_type])
 
     log = group_by_customer(codes, ticks, len(ids), base=base)

@@ -141,7 +141,6 @@ def name_personas(scores, terms, one_time, language, vocabulary=None, n_words=3)
          if word and abs(score[j]) >= MIN_DISTINCTION][:n_words]
         for ranked, score in zip(words, scores, strict=True)
     ]
-    names = [SEPARATOR.join(chosen) or TYPICAL[language] for chosen in strong]
     # Two personas leaning the same way on their top features: add the next
     # words, weak or not, until the names differ. Names with the same words in
     # another order clash too: "one-time · weekday" and "weekday · one-time" say
@@ -155,7 +154,7 @@ def name_personas(scores, terms, one_time, language, vocabulary=None, n_words=3)
             extra = [word for word in words[i] if word and word not in strong[i]]
             if extra:
                 strong[i].append(extra[0])
-                names[i] = SEPARATOR.join(strong[i])
+    names = [SEPARATOR.join(chosen) or TYPICAL[language] for chosen in strong]
     # Personas alike on every feature keep a number to tell them apart.
     seen = {}
     for i, name in enumerate(names):

@@ -44,13 +44,32 @@ class LogScope:
 
 
 def scope_of_rows(frame, rows, ticks, tpd, as_of_day, label_columns):
-    """The scope of ``frame``'s rows at ``rows`` (None: all), whose times are ``ticks``."""
+    """The scope of ``frame``'s rows at ``rows`` (None: all); ``ticks`` are the
+    times of all of ``frame``'s rows."""
     labels = {}
     for column in label_columns:
         values = frame[column] if rows is None else frame[column].iloc[rows]
         labels[column] = v.sorted_labels(values)
+    ticks = ticks if rows is None else ticks[rows]
     return LogScope(as_of_day=int(as_of_day), has_time_of_day=bool(np.any(ticks % tpd)),
                     labels=labels)
+
+
+def rows_and_scope(frame, ticks, bad, unit, scope, as_of, timezone, label_columns, name):
+    """The rows a summary of ``frame`` counts (None: all), the valid rows after its
+    date (None: none), and its scope.
+
+    For one part of a log, ``scope`` is the whole log's and comes back as it is,
+    and a part with nothing left to summarise gives no rows. For a whole log
+    (``scope`` None) the scope is its own, and a log with nothing to summarise
+    is refused, naming it ``name``.
+    """
+    tpd = v.ticks_per_day(unit)
+    if scope is not None:
+        rows, after = v.rows_up_to(ticks, bad, scope.as_of_day, tpd)
+        return rows, after, scope
+    rows, as_of_day, after = v.rows_in_scope(ticks, bad, as_of, timezone, unit, name)
+    return rows, after, scope_of_rows(frame, rows, ticks, tpd, as_of_day, label_columns)
 
 
 def scope_of_part(frame, ticks, bad, unit, as_of, timezone, label_columns):
@@ -65,11 +84,9 @@ def scope_of_part(frame, ticks, bad, unit, as_of, timezone, label_columns):
     if as_of_day is None:
         return None
     rows, _ = v.rows_up_to(ticks, bad, as_of_day, tpd)
-    if rows is None:
-        return scope_of_rows(frame, None, ticks, tpd, as_of_day, label_columns)
-    if not len(rows):
+    if rows is not None and not len(rows):
         return None
-    return scope_of_rows(frame, rows, ticks[rows], tpd, as_of_day, label_columns)
+    return scope_of_rows(frame, rows, ticks, tpd, as_of_day, label_columns)
 
 
 def merge_scopes(scopes, as_of=None):

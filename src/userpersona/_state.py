@@ -59,6 +59,7 @@ from ._summary import (
     _is_weekend,
     _parse_orders,
     _part_of_day,
+    _preferred_part_of_day,
     _standard_columns,
 )
 
@@ -408,8 +409,9 @@ class CustomerState:
 
         present = ints[N_OCCASIONS] > 0
         has_refunds = bool(counts["refund_rows"].any())
+        # the occasion fields only: the counts are read below, where needed
         table = _standard_columns(
-            ints[:, present], floats[:, present],
+            ints[:len(_OCCASION_INTS), present], floats[:len(_OCCASION_FLOATS), present],
             refund_total[present] if has_refunds and self.refunds == "net" else None,
             as_of_day, self._unit, self.time_unit)
         if self.habits or self._label_columns():
@@ -472,8 +474,7 @@ class CustomerState:
         self._ids_main = self._all_ids()[keep]
         self._ids_recent = self._ids_main[:0]
         self._n = int(keep.sum())
-        self._newest_day = int(self._ints[_I["last_row_day"]].max(initial=_NO_DAY))
-        self._n_with_time = int(self._ints[_I["has_time_of_day"]].sum())
+        self._recount()
         return len(positions)
 
     def save(self, path):
@@ -618,8 +619,7 @@ class CustomerState:
         state._floats = np.stack([table.column(f).to_numpy() for f in FLOAT_FIELDS], axis=1
                                  ).astype(np.float64).reshape(n, len(FLOAT_FIELDS)).T
         state._n = n
-        state._newest_day = int(state._ints[_I["last_row_day"]].max(initial=_NO_DAY))
-        state._n_with_time = int(state._ints[_I["has_time_of_day"]].sum())
+        state._recount()
         state._labels = []
         for k in range(len(state._label_columns())):
             labels = pq.read_table(path / f"labels_{k}.parquet").column("label")
@@ -645,6 +645,11 @@ class CustomerState:
 
     def _label_columns(self):
         return [getattr(self, role) for role in _LABEL_ROLES if getattr(self, role) is not None]
+
+    def _recount(self):
+        """The newest day and the customers with a time of day, from the fields held."""
+        self._newest_day = int(self._ints[_I["last_row_day"], :self._n].max(initial=_NO_DAY))
+        self._n_with_time = int(self._ints[_I["has_time_of_day"], :self._n].sum())
 
     def _all_ids(self):
         if self._ids_main is None:
@@ -1105,7 +1110,6 @@ class CustomerState:
                 (purchases[take].astype(np.float64),
                  (row_of_position[position[take]], column_of_code[code[take]])),
                 shape=(n_customers, len(names)))
-            matrix.sort_indices()  # ties go to the first label, in sorted order
             columns.update(preference_columns(
                 matrix, names, top=top, prefix=prefix, entropy=entropy, distinct=distinct,
                 max_share_columns=self.max_share_columns))
@@ -1113,11 +1117,8 @@ class CustomerState:
             rows = counts["purchase_rows"][present]
             columns["weekend_share"] = counts["weekend_rows"][present] / rows
             if scope.has_time_of_day:
-                parts = sparse.csr_matrix(ints[_PARTS][:, present].T.astype(np.float64))
-                columns["preferred_part_of_day"] = preference_columns(
-                    parts, pd.Index(_PARTS_OF_DAY), top="preferred_part_of_day",
-                    prefix="part_of_day", max_share_columns=0,
-                )["preferred_part_of_day"]
+                columns["preferred_part_of_day"] = _preferred_part_of_day(
+                    sparse.csr_matrix(ints[_PARTS][:, present].T.astype(np.float64)))
         return columns
 
 

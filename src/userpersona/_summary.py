@@ -22,7 +22,7 @@ from ._kernels.occasions import (
 )
 from ._preferences import label_counts, preference_columns
 from ._quality import DataQualityReport
-from ._scope import scope_of_part, scope_of_rows
+from ._scope import rows_and_scope, scope_of_part
 
 _PARTS_OF_DAY = ("night", "morning", "afternoon", "evening")  # 0-6, 6-12, 12-18, 18-24 h
 _DAYS_PER_UNIT = {"D": 1, "W": 7}
@@ -230,8 +230,7 @@ def summarize_transactions(
                   refunds=refunds, duplicates=duplicates, invalid=invalid,
                   timezone=timezone, max_share_columns=max_share_columns)
     if engine_of(orders) is not None:
-        return summarize_distributed("orders", orders, roles, params, n_buckets,
-                                     return_report)
+        return summarize_distributed("orders", orders, params, n_buckets, return_report)
     frame = v.as_pandas(orders, "orders")
     v.check_columns(frame, "orders", roles)
     table, quality = summarize_orders_part(frame, None, **params)
@@ -292,21 +291,17 @@ def summarize_orders_part(frame, scope, *, customer, time, amount, order, occasi
     report["changed"]["timezone_converted"] = n_converted
 
     tpd = v.ticks_per_day(unit)
-    if scope is None:
-        rows, as_of_day, after = v.rows_in_scope(ticks, bad, as_of, timezone, unit, "orders")
-    else:
-        # one part of a log: the date is the whole log's, and a part with nothing
-        # left to summarise gives an empty table with the columns of the others
-        as_of_day = scope.as_of_day
-        rows, after = v.rows_up_to(ticks, bad, as_of_day, tpd)
+    # a part of a log with nothing left to summarise gives an empty table with
+    # the columns of the others
+    rows, after, scope = rows_and_scope(
+        frame, ticks, bad, unit, scope, as_of, timezone,
+        [c for c in (category, channel, device) if c is not None], "orders")
+    as_of_day = scope.as_of_day
     report["dropped"]["after_as_of"] = v.count(after)
     if rows is not None:
         codes, ticks, spend = codes[rows], ticks[rows], spend[rows]
         if order is not None:
             order_codes = order_codes[rows]
-    if scope is None:
-        scope = scope_of_rows(frame, rows, ticks, tpd, as_of_day,
-                              [c for c in (category, channel, device) if c is not None])
 
     log = group_by_customer(codes, ticks, len(ids), amount=spend, base=base)
     is_duplicate = _find_duplicates(frame, rows, log, scope.has_time_of_day, duplicates,
@@ -471,8 +466,12 @@ def _extra_columns(frame, rows, purchases, present, tpd, category, channel, devi
         if scope.has_time_of_day:
             part = _part_of_day(time_of_day, tpd)
             counts = label_counts(groups, part, n_customers, len(_PARTS_OF_DAY))
-            columns["preferred_part_of_day"] = preference_columns(
-                counts, pd.Index(_PARTS_OF_DAY), top="preferred_part_of_day",
-                prefix="part_of_day", max_share_columns=0,
-            )["preferred_part_of_day"]
+            columns["preferred_part_of_day"] = _preferred_part_of_day(counts)
     return columns
+
+
+def _preferred_part_of_day(counts):
+    """The part of day with most purchase rows, from a customers x parts count matrix."""
+    return preference_columns(counts, pd.Index(_PARTS_OF_DAY), top="preferred_part_of_day",
+                              prefix="part_of_day", max_share_columns=0,
+                              )["preferred_part_of_day"]

@@ -16,15 +16,16 @@ def engine_of(frame):
     return {"dask": "dask", "pyspark": "spark"}.get(root)
 
 
-def summarize_distributed(kind_name, frame, roles, params, n_buckets, return_report):
+def summarize_distributed(kind_name, frame, params, n_buckets, return_report):
     """Summarise a Dask or Spark ``frame`` as the pandas path would the whole log.
 
-    ``roles`` maps parameter names to the columns they name (checked first),
-    ``params`` are the keyword arguments of the kind's part summary.
+    ``params`` are the keyword arguments of the kind's part summary; the
+    columns they name are checked first.
     """
     from .._parts import EVENTS, ORDERS  # the parts import the summaries, which import this
 
     kind = {"orders": ORDERS, "events": EVENTS}[kind_name]
+    roles = {name: params[name] for name in kind.column_params}
     v.check_columns(frame, kind.name, roles, allow_empty=True)
     if n_buckets is not None and (not isinstance(n_buckets, int) or n_buckets < 1):
         raise ValueError(f"n_buckets must be a positive integer, got {n_buckets!r}.")

@@ -14,7 +14,7 @@ from sklearn.utils import Bunch
 
 from .. import _validation as v
 from ._personas import _DAY, EVENT_TYPES, GENDERS, MEMBER_LEVELS, REGIONS
-from ._synthetic import _check_rng, _stable_order, _take, _timestamps
+from ._synthetic import _check_rng, _member_levels, _stable_order, _take, _timestamps
 
 #: Music genres, the categories of a record shop such as CDNOW.
 GENRES = ("rock", "pop", "jazz", "classical", "country", "soundtracks", "r&b", "world")
@@ -26,7 +26,6 @@ _TYPE = {name: code for code, name in enumerate(EVENT_TYPES)}
 # The hours around which customers shop: morning, lunch, evening, late night.
 _PEAK_HOURS = np.array([10.0, 13.0, 20.0, 23.0])
 _PEAK_SHARES = np.array([0.2, 0.3, 0.4, 0.1])
-_LEVEL_QUANTILES = (0.55, 0.80, 0.95)
 
 
 def make_customer_data(orders, *, customer="customer_id", time="timestamp",
@@ -168,9 +167,7 @@ def make_customer_data(orders, *, customer="customer_id", time="timestamp",
     # Attributes: a third register at their first checkout, the others earlier.
     delay = np.where(rng.random(n) < 1 / 3, 0.0, rng.exponential(120.0, n))
     registration = first * _DAY - np.ceil(delay * _DAY).astype(np.int64)
-    level_score = np.log1p(np.maximum(spend, 0.0)) + 0.3 * rng.standard_normal(n)
-    level = np.searchsorted(np.quantile(level_score, _LEVEL_QUANTILES), level_score,
-                            side="right")
+    level = _member_levels(rng, spend)
     customers = pd.DataFrame({
         "customer_id": ids,
         "age": np.clip(np.round(rng.normal(36.0, 12.0, n)), 18, 80).astype(np.int64),

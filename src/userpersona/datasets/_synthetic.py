@@ -487,9 +487,7 @@ def _draw_customers(rng, shop, ids, start, habits):
         rng.random(n) < 1 / 3, 0.0, rng.exponential(habits["registered"][persona]) * _DAY
     )
     registration = shop["first_order"] - np.ceil(delay).astype(np.int64)
-    # Levels follow spend, with noise: a level reflects past years too.
-    score = np.log1p(shop["spend"]) + 0.3 * rng.standard_normal(n)
-    level = np.searchsorted(np.quantile(score, _LEVEL_QUANTILES), score, side="right")
+    level = _member_levels(rng, shop["spend"])
     consent = rng.random(n) < habits["consent"][persona]
     return pd.DataFrame(
         {
@@ -561,6 +559,13 @@ def _timestamps(start, seconds):
     """Timezone-naive datetimes ``seconds`` after ``start``, in microseconds."""
     origin = start.as_unit("us").to_datetime64()
     return origin + seconds.astype("timedelta64[s]").astype("timedelta64[us]")
+
+
+def _member_levels(rng, spend):
+    """Codes of ``MEMBER_LEVELS``, following spend with noise (a level reflects
+    past years too)."""
+    score = np.log1p(np.maximum(spend, 0.0)) + 0.3 * rng.standard_normal(len(spend))
+    return np.searchsorted(np.quantile(score, _LEVEL_QUANTILES), score, side="right")
 
 
 def _check_rng(random_state):

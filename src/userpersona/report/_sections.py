@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .._quality import DataQualityReport
+from .._segments import fm_score
 from ._charts import bar_chart, heat_map, histogram, lift_chart
 from ._html import (
     card,
@@ -102,8 +103,7 @@ def rfm(ctx):
         return _skipped("No RFM scores in the profile (r_score, f_score, m_score).")
     profile = ctx.profile
     r = profile["r_score"].astype(int).to_numpy()
-    # FM as the RFM11 map reads it: the mean of F and M, rounded half up
-    fm = np.floor((profile["f_score"] + profile["m_score"]) / 2 + 0.5).astype(int).to_numpy()
+    fm = fm_score(profile["f_score"].to_numpy(), profile["m_score"].to_numpy())
     n_bins = int(getattr(ctx.steps.get("rfm"), "n_bins", max(r.max(), fm.max(), 1)))
     revenue = profile[ctx.monetary].to_numpy(float) if ctx.has(ctx.monetary) else None
     counts = np.zeros((n_bins, n_bins))
@@ -156,7 +156,7 @@ def lifecycle(ctx):
     stage = ctx.profile["lifecycle_stage"]
     order = getattr(ctx.steps.get("lifecycle"), "stage_labels_", None)
     labels = _ordered(stage, order)
-    counts = np.array([(stage == label).sum() for label in labels], dtype=float)
+    counts = stage.value_counts().reindex(labels, fill_value=0).to_numpy(dtype=float)
     shares = counts / max(len(stage), 1)
     chart = bar_chart(labels, counts, [f"{fmt_int(c)} ({fmt_share(s)})"
                                        for c, s in zip(counts, shares, strict=True)],
