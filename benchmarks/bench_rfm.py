@@ -98,7 +98,7 @@ def userpersona_rfm(customers):
 def _segment_of():
     """{10 R + FM: segment label}, from userpersona's R x FM table (rows R = 5..1)."""
     from userpersona import RFM11
-    from userpersona._segments import RFM11_GRID
+    from userpersona.rfm._segments import RFM11_GRID
 
     labels = RFM11().labels()
     return {
@@ -163,7 +163,7 @@ def check_userpersona(customers, result):
     import numpy as np
 
     from userpersona import RFM11
-    from userpersona._segments import RFM11_GRID
+    from userpersona.rfm._segments import RFM11_GRID
 
     problems = []
     scores = _scores(result)

@@ -136,7 +136,7 @@ ESTIMATORS = [
     RFMScorer(recency=0, frequency=1, monetary=-1),
     RFMScorer(recency=0, frequency=1, monetary=-1, segments=None, code=False),
     # The checks' random data have few values of 2 or more, so few repeat customers to
-    # learn thresholds from: they are given here; tests/test_lifecycle.py covers learning.
+    # learn thresholds from: they are given here; tests/lifecycle/test_lifecycle.py covers learning.
     LifecycleStager(columns={"recency": 0, "frequency": 1, "tenure": -1, "prev_gap": -1},
                     thresholds={"at_risk": 0.5, "dormant": 1, "churned": 2}),
     # Arrays have the column names x0, x1, ...: rules on x0 work for any width.

@@ -1,17 +1,16 @@
 """userpersona: explainable, governed customer profiles from order and behaviour logs."""
 
-from ._binning import BinningWarning
-from ._events import summarize_events
-from ._growth import lifecycle_over_time
-from ._lifecycle import LifecycleStager
-from ._persona import PersonaClusterer, PersonaWarning
-from ._profile import make_profile_pipeline
-from ._quality import DataQualityReport, DataQualityWarning
-from ._rfm import RFMScorer
-from ._segments import CN8, RFM11, SegmentMap, SegmentRules
-from ._state import CustomerState
-from ._summary import summarize_transactions
-from ._transitions import transition_matrix
+from .customer_table import (
+    CustomerState,
+    DataQualityReport,
+    DataQualityWarning,
+    summarize_events,
+    summarize_transactions,
+)
+from .lifecycle import LifecycleStager, lifecycle_over_time, transition_matrix
+from .personas import PersonaClusterer, PersonaWarning
+from .profile import make_profile_pipeline
+from .rfm import CN8, RFM11, BinningWarning, RFMScorer, SegmentMap, SegmentRules
 from .tags import TagRuleEngine, select, validate_tags
 
 __version__ = "0.1.0.dev0"

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._summary import summarize_transactions
+from .customer_table import summarize_transactions
 
 DEFAULT_OUTPUT = "userpersona-customers.csv"
 DEMO_PROFILE, DEMO_REPORT = "userpersona-profile.csv", "userpersona-report.html"
@@ -280,8 +280,8 @@ def _build_profile(progress, orders, events, attributes, *, mapping, as_of, tags
     being the file named in errors; ``events`` and ``attributes`` frames may be
     None. Returns the profile, the fitted pipeline and the data-quality reports.
     """
-    from ._events import summarize_events
-    from ._profile import make_profile_pipeline
+    from .customer_table import summarize_events
+    from .profile import make_profile_pipeline
     from .tags import TagRuleEngine
 
     (orders_name, orders), (events_name, events) = orders, events

@@ -19,7 +19,7 @@ import pandas as pd
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from ._engines import engine_of
+from ._frames import engine_of
 
 __all__ = ["fit", "quantile_rank_error", "transform"]
 
@@ -403,7 +403,7 @@ def _select(profile, columns, *, plain_names=False):
     ``mapInPandas`` looks its input columns up by unquoted name, and fails on a
     name with a dot.
     """
-    from ._engines._spark_frames import column
+    from ._spark_frames import column
 
     selected = [column(name) for name in [profile.columns[0], *columns]]
     if plain_names:
@@ -412,7 +412,7 @@ def _select(profile, columns, *, plain_names=False):
 
 
 def _spark_to_pandas(frame):
-    from ._engines._spark_frames import quiet
+    from ._spark_frames import quiet
 
     with quiet():
         return frame.toPandas()
@@ -439,7 +439,7 @@ def _pandas_form(frame):
 
 
 def _transform_spark(model, profile):
-    from ._engines._spark_frames import quiet, spark_rows, spark_schema
+    from ._spark_frames import quiet, spark_rows, spark_schema
 
     customer = profile.columns[0]
     empty = _pandas_form(_spark_to_pandas(profile.limit(0)))

@@ -16,7 +16,7 @@ from tests.scaling.logs import (
     split_by_customer,
 )
 from userpersona import summarize_events, summarize_transactions
-from userpersona._parts import EVENTS, ORDERS, summarize_in_parts
+from userpersona.customer_table._log_kinds import EVENTS, ORDERS, summarize_in_parts
 
 pytestmark = pytest.mark.filterwarnings("ignore::userpersona.DataQualityWarning")
 

@@ -20,7 +20,7 @@ from sklearn.utils.validation import (
     check_is_fitted,
 )
 
-from .._input import checked_table, column_label, customer_values, first_row
+from .._estimator_input import checked_table, column_label, customer_values, first_row
 from ._fitting import START_SAMPLE, maximize_likelihood
 
 #: Days in a month, for horizons given in months: a Julian year over twelve.

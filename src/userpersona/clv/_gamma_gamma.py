@@ -5,10 +5,10 @@ import warnings
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from .._input import checked_table, column_label, customer_values, first_row
+from .._estimator_input import checked_table, column_label, customer_values, first_row
 from .._kernels.gamma_gamma import gamma_gamma_log_likelihood
-from .._output import as_output
-from .._quality import DataQualityWarning
+from .._estimator_output import as_output
+from ..customer_table import DataQualityWarning
 from ._base import LikelihoodModel, distinct_values
 
 

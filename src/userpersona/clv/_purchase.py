@@ -7,9 +7,9 @@ import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from .._input import checked_table
-from .._output import as_output
-from .._quality import DataQualityWarning
+from .._estimator_input import checked_table
+from .._estimator_output import as_output
+from ..customer_table import DataQualityWarning
 from ._base import (
     DAYS_PER_MONTH,
     DAYS_PER_UNIT,

@@ -7,8 +7,8 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context, clone
 from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
-from .._input import checked_table
-from .._output import as_output
+from .._estimator_input import checked_table
+from .._estimator_output import as_output
 from ._beta_geo import BetaGeoModel
 from ._gamma_gamma import GammaGammaModel
 

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch
 
-from .. import _validation as v
+from .. import _log_columns as v
 from ._personas import _DAY, EVENT_TYPES, GENDERS, MEMBER_LEVELS, REGIONS
 from ._synthetic import _check_rng, _member_levels, _stable_order, _take, _timestamps
 

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch
 
-from .._validation import parse_timestamp
+from .._log_columns import parse_timestamp
 from ._personas import (
     _ADD_TO_CART,
     _APP,

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .._quality import DataQualityReport
-from .._segments import fm_score
+from ..customer_table import DataQualityReport
+from ..rfm._segments import fm_score
 from ._charts import bar_chart, heat_map, histogram, lift_chart
 from ._html import (
     card,

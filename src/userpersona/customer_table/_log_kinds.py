@@ -2,7 +2,7 @@
 
 The engines that split a log by customer (Dask, Spark, the batches of an
 incremental update) all do the same: scan every part for the facts it shares
-with the whole log (a :class:`~userpersona._scope.LogScope`), merge the scans,
+with the whole log (a :class:`~userpersona.customer_table._scope.LogScope`), merge the scans,
 then summarise every part with the merged scope and put the rows together.
 :class:`LogKind` names the three functions of one kind of log; the functions
 here run the recipe on parts held in memory and are the reference the engines
@@ -14,10 +14,10 @@ from typing import Callable
 
 import pandas as pd
 
-from ._events import scan_events, summarize_events_part
+from ._event_part import scan_events, summarize_events_part
 from ._quality import combine_reports
 from ._scope import LogScope, merge_scopes
-from ._summary import scan_orders, summarize_orders_part
+from ._order_part import scan_orders, summarize_orders_part
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from tests.naive import quantile_bin
-from userpersona._binning import quantile_edges
+from userpersona.rfm._binning import quantile_edges
 
 
 def bin_of(values, edges):

@@ -10,9 +10,9 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
 from ._binning import BinningWarning, check_edges, quantile_edges
-from ._input import checked_table, column_label, customer_values
-from ._kernels.scoring import score_customers
-from ._output import as_output
+from .._estimator_input import checked_table, column_label, customer_values
+from .._kernels.scoring import score_customers
+from .._estimator_output import as_output
 from ._segments import NAMED_MAPS, SegmentMap
 
 DIMENSIONS = ("recency", "frequency", "monetary")

@@ -8,8 +8,8 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
-from ._input import checked_table, customer_values
-from ._output import as_output
+from .._estimator_input import checked_table, customer_values
+from .._estimator_output import as_output
 
 #: The stages in lifecycle order; ``lifecycle_stage_code`` is the position here.
 STAGES = ("registered", "new", "active", "mature", "reactivated", "at_risk", "dormant",

@@ -13,10 +13,10 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
-from ._input import checked_table
-from ._kernels.silhouette import mean_silhouettes
-from ._output import as_output
-from ._persona_features import (
+from .._estimator_input import checked_table
+from .._kernels.silhouette import mean_silhouettes
+from .._estimator_output import as_output
+from ._features import (
     categorical_features,
     constant_columns,
     make_preprocessor,
@@ -24,8 +24,8 @@ from ._persona_features import (
     resolve_features,
     skewed_columns,
 )
-from ._persona_names import distinctions, name_personas
-from ._quality import DataQualityWarning
+from ._names import distinctions, name_personas
+from ..customer_table import DataQualityWarning
 
 CRITERIA = {
     # criterion -> (column of k_scores_, whether larger is better)

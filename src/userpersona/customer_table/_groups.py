@@ -6,7 +6,7 @@ import numba
 import numpy as np
 import pandas as pd
 
-from ._kernels.grouping import group_rows, take
+from .._kernels.grouping import group_rows, take
 
 
 @dataclass(frozen=True)

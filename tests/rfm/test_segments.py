@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from userpersona import CN8, RFM11, RFMScorer, SegmentRules
-from userpersona._segments import five_point
+from userpersona.rfm._segments import five_point
 
 # With these edges a recency of 6 - R days scores R, and frequency F and spend M
 # score F and M: customers can be made for any cell of the grid.

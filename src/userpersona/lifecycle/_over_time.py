@@ -3,8 +3,8 @@
 import numpy as np
 import pandas as pd
 
-from . import _validation as v
-from ._quality import DataQualityReport
+from .. import _log_columns as v
+from ..customer_table import DataQualityReport
 
 _DAYS_TO_MONDAY = 3  # 1970-01-01 was a Thursday: day + 3 counts weeks from Monday
 FREQUENCIES = ("D", "W", "M", "Q", "Y")

@@ -1,19 +1,15 @@
 """Summaries of logs held by a distributed engine (Dask, Spark).
 
-Both engines run the recipe of :mod:`userpersona._parts`: scan every input
+Both engines run the recipe of :mod:`userpersona.customer_table._log_kinds`: scan every input
 partition for the facts it shares with the whole log, merge the scans on the
 client, shuffle the rows so that each customer's rows land in one bucket, and
 summarise every bucket with the same code (and numba kernels) as the pandas
 path. Only the modules of the engine in use are imported.
 """
 
-from .. import _validation as v
-
-
-def engine_of(frame):
-    """``"dask"`` or ``"spark"`` for a Dask or PySpark DataFrame, None otherwise."""
-    root = type(frame).__module__.split(".")[0]
-    return {"dask": "dask", "pyspark": "spark"}.get(root)
+from ... import _log_columns as v
+from ..._frames import engine_of
+from .._log_kinds import EVENTS, ORDERS
 
 
 def summarize_distributed(kind_name, frame, params, n_buckets, return_report):
@@ -22,17 +18,15 @@ def summarize_distributed(kind_name, frame, params, n_buckets, return_report):
     ``params`` are the keyword arguments of the kind's part summary; the
     columns they name are checked first.
     """
-    from .._parts import EVENTS, ORDERS  # the parts import the summaries, which import this
-
     kind = {"orders": ORDERS, "events": EVENTS}[kind_name]
     roles = {name: params[name] for name in kind.column_params}
     v.check_columns(frame, kind.name, roles, allow_empty=True)
     if n_buckets is not None and (not isinstance(n_buckets, int) or n_buckets < 1):
         raise ValueError(f"n_buckets must be a positive integer, got {n_buckets!r}.")
     if engine_of(frame) == "dask":
-        from ._dask import summarize_dask
+        from .dask import summarize_dask
 
         return summarize_dask(kind, frame, params, n_buckets, return_report)
-    from ._spark import summarize_spark
+    from .spark import summarize_spark
 
     return summarize_spark(kind, frame, params, n_buckets, return_report)

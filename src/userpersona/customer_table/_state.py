@@ -12,7 +12,7 @@ customers are appended without copying the state:
 
 - ``_ints`` (int64, indexed [field, customer position]): the seven rows of
   :func:`~userpersona._kernels.occasions.summarize_occasions` (in its order,
-  so the leading rows feed ``_standard_columns`` as they are), then the counts
+  so the leading rows feed ``standard_columns`` as they are), then the counts
   in ``_COUNTS``; ``_floats`` (float64): the two rows of the kernel, then
   ``_AMOUNTS``. Both are stored customer by customer (the transpose of a
   C-ordered array), so that a batch reads and writes each of its customers'
@@ -34,9 +34,9 @@ import pandas as pd
 from scipy import sparse
 from sklearn.exceptions import NotFittedError
 
-from . import _validation as v
+from .. import _log_columns as v
 from ._groups import group_by_customer, index_by_customer
-from ._kernels.occasions import (
+from .._kernels.occasions import (
     FIRST_DAY,
     FIRST_OCCASION_TOTAL,
     FIRST_TICK,
@@ -51,16 +51,16 @@ from ._kernels.occasions import (
 from ._preferences import preference_columns
 from ._quality import DataQualityReport
 from ._scope import LogScope
-from ._summary import (
-    _DAYS_PER_UNIT,
-    _PARTS_OF_DAY,
-    _PREFERENCES,
-    _find_duplicates,
-    _is_weekend,
-    _parse_orders,
-    _part_of_day,
-    _preferred_part_of_day,
-    _standard_columns,
+from ._order_part import (
+    DAYS_PER_UNIT,
+    PARTS_OF_DAY,
+    PREFERENCES,
+    find_duplicates,
+    is_weekend,
+    parse_orders,
+    part_of_day,
+    preferred_part_of_day,
+    standard_columns,
 )
 
 _FORMAT = "userpersona.CustomerState"
@@ -85,7 +85,7 @@ INT_FIELDS = tuple(_OCCASION_INTS[k] for k in range(len(_OCCASION_INTS))) + _COU
 FLOAT_FIELDS = tuple(_OCCASION_FLOATS[k] for k in range(len(_OCCASION_FLOATS))) + _AMOUNTS
 _I = {name: k for k, name in enumerate(INT_FIELDS)}
 _F = {name: k for k, name in enumerate(FLOAT_FIELDS)}
-_PARTS = slice(_I["night_rows"], _I["night_rows"] + len(_PARTS_OF_DAY))
+_PARTS = slice(_I["night_rows"], _I["night_rows"] + len(PARTS_OF_DAY))
 # fields merged by addition; the occasion fields, last_row_day and
 # has_time_of_day have rules of their own, duplicate_first_total too
 _ADD_INTS = np.array([_I[name] for name in _COUNTS
@@ -98,8 +98,8 @@ _UNITS = ("s", "ms", "us", "ns")
 # Label-count keys: customer position << 32 | label column << 29 | label code.
 _POSITION_SHIFT, _COLUMN_SHIFT = 32, 29
 _LABEL_MASK = (1 << _COLUMN_SHIFT) - 1
-_LABEL_ROLES = tuple(_PREFERENCES)
-_OPTIONS = {"time_unit": tuple(_DAYS_PER_UNIT), "refunds": ("net", "ignore", "raise"),
+_LABEL_ROLES = tuple(PREFERENCES)
+_OPTIONS = {"time_unit": tuple(DAYS_PER_UNIT), "refunds": ("net", "ignore", "raise"),
             "duplicates": ("auto", "drop", "keep", "raise"), "invalid": ("raise", "drop"),
             "late": ("raise", "drop")}
 
@@ -410,7 +410,7 @@ class CustomerState:
         present = ints[N_OCCASIONS] > 0
         has_refunds = bool(counts["refund_rows"].any())
         # the occasion fields only: the counts are read below, where needed
-        table = _standard_columns(
+        table = standard_columns(
             ints[:len(_OCCASION_INTS), present], floats[:len(_OCCASION_FLOATS), present],
             refund_total[present] if has_refunds and self.refunds == "net" else None,
             as_of_day, self._unit, self.time_unit)
@@ -720,7 +720,7 @@ class CustomerState:
             )
         if not len(frame):
             return None
-        codes, base, ids, ticks, unit, n_converted, spend, _, masks, bad = _parse_orders(
+        codes, base, ids, ticks, unit, n_converted, spend, _, masks, bad = parse_orders(
             frame, self.customer, self.time, self.amount, None, self.invalid, self.timezone)
         missing_id = masks[f"missing {self.customer}"]
         bad_time = masks[f"missing or unparsable {self.time}"]
@@ -792,7 +792,7 @@ class CustomerState:
         log = group_by_customer(g, t, m, amount=s)
         found = {"dropped": {}, "flagged": {}}
         policy = "raise" if self.duplicates == "raise" else "drop"
-        is_duplicate = _find_duplicates(frame, rows, log, True, policy, found)
+        is_duplicate = find_duplicates(frame, rows, log, True, policy, found)
         is_refund = s < 0
         if self.refunds == "raise" and is_refund.any():
             raise ValueError(
@@ -825,13 +825,13 @@ class CustomerState:
         b_ints[_I["last_row_day"], nonempty] = log.ticks[log.offsets[1:][nonempty] - 1] // tpd
         time_of_day = t - day * tpd
         b_ints[_I["has_time_of_day"]] = rows_of(time_of_day != 0) > 0
-        weekend = _is_weekend(day)
+        weekend = is_weekend(day)
         b_ints[_I["purchase_rows"]] = rows_of(purchase)
         b_ints[_I["weekend_rows"]] = rows_of(purchase & weekend)
-        part = _part_of_day(time_of_day, tpd)
-        b_ints[_PARTS] = np.bincount(g[purchase] * len(_PARTS_OF_DAY) + part[purchase],
-                                     minlength=m * len(_PARTS_OF_DAY)
-                                     ).reshape(m, len(_PARTS_OF_DAY)).T
+        part = part_of_day(time_of_day, tpd)
+        b_ints[_PARTS] = np.bincount(g[purchase] * len(PARTS_OF_DAY) + part[purchase],
+                                     minlength=m * len(PARTS_OF_DAY)
+                                     ).reshape(m, len(PARTS_OF_DAY)).T
         b_ints[_I["refund_rows"]] = rows_of(refund)
         b_floats[_F["refund_total"]] = rows_of(refund, s)
         b_ints[_I["duplicate_rows"]] = rows_of(is_duplicate)
@@ -1100,7 +1100,7 @@ class CustomerState:
         purchases = values[:, 1] + (values[:, 2] if with_duplicates else 0)
         roles = [role for role in _LABEL_ROLES if getattr(self, role) is not None]
         for k, role in enumerate(roles):
-            top, prefix, entropy, distinct = _PREFERENCES[role]
+            top, prefix, entropy, distinct = PREFERENCES[role]
             names = scope.labels[getattr(self, role)]
             column_of_code = names.get_indexer(self._labels[k]) if len(names) else np.full(
                 len(self._labels[k]), -1)
@@ -1117,7 +1117,7 @@ class CustomerState:
             rows = counts["purchase_rows"][present]
             columns["weekend_share"] = counts["weekend_rows"][present] / rows
             if scope.has_time_of_day:
-                columns["preferred_part_of_day"] = _preferred_part_of_day(
+                columns["preferred_part_of_day"] = preferred_part_of_day(
                     sparse.csr_matrix(ints[_PARTS][:, present].T.astype(np.float64)))
         return columns
 

@@ -12,7 +12,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 
 from tests.naive import gap_thresholds
 from userpersona import LifecycleStager, RFMScorer
-from userpersona._lifecycle import DECAY, STAGES
+from userpersona.lifecycle._stager import DECAY, STAGES
 
 GIVEN = {"at_risk": 60, "dormant": 120, "churned": 365}
 # one customer per stage, in stage order

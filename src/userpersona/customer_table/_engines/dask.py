@@ -3,7 +3,7 @@
 import dask
 import dask.dataframe as dd
 
-from .._parts import whole_log_scope
+from .._log_kinds import whole_log_scope
 from .._quality import DataQualityReport, combine_reports
 
 

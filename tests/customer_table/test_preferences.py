@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import sparse
 
-from userpersona._preferences import _first_argmax
+from userpersona.customer_table._preferences import _first_argmax
 
 
 @settings(max_examples=200, deadline=None)

@@ -20,9 +20,9 @@ import pickle
 
 import pandas as pd
 
-from .._parts import whole_log_scope
+from .._log_kinds import whole_log_scope
 from .._quality import combine_reports
-from ._spark_frames import column, quiet, spark_rows, spark_schema
+from ..._spark_frames import column, quiet, spark_rows, spark_schema
 
 with quiet():
     from pyspark.sql import DataFrame

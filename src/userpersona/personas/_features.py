@@ -18,8 +18,8 @@ from sklearn.impute import SimpleImputer
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, RobustScaler
 
-from ._input import column_label, table_column
-from ._persona_names import MISSING_LEVEL
+from .._estimator_input import column_label, table_column
+from ._names import MISSING_LEVEL
 
 # Standard columns of summarize_transactions and summarize_events that describe
 # behaviour rather than dates or identifiers, in the order they are used.

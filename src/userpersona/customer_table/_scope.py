@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import _validation as v
+from .. import _log_columns as v
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,9 @@
 
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from ._lifecycle import LifecycleStager
-from ._persona import PersonaClusterer
-from ._rfm import RFMScorer
+from .lifecycle import LifecycleStager
+from .personas import PersonaClusterer
+from .rfm import RFMScorer
 from .clv import BetaGeoModel, CustomerLifetimeValue, GammaGammaModel
 from .tags import TagRuleEngine
 

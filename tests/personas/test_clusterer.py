@@ -24,7 +24,7 @@ from userpersona import (
     summarize_events,
     summarize_transactions,
 )
-from userpersona._persona_names import SEPARATOR, name_personas
+from userpersona.personas._names import SEPARATOR, name_personas
 from userpersona.datasets import make_transactions
 
 FEATURES = ["recency_days", "frequency", "monetary_mean", "tenure_days"]

@@ -1,6 +1,6 @@
 """pandas frames to and from Spark: schemas, rows, column names, pyspark's warnings.
 
-Shared by the Spark summary (:mod:`._spark`) and the partition-wise transform
+Shared by the Spark summary (:mod:`userpersona.customer_table._engines.spark`) and the partition-wise transform
 (:mod:`userpersona.distributed`), so that both hand Spark the same types.
 """
 

@@ -1,0 +1,287 @@
+"""The summary of one part of an order log (or the whole log): one row per customer.
+
+The per-part code the public :func:`~userpersona.summarize_transactions` and
+the Dask and Spark engines share, and the pieces :class:`CustomerState` reuses
+to build the same columns from its aggregates.
+"""
+
+import numpy as np
+import pandas as pd
+
+from .. import _log_columns as v
+from ._groups import group_by_customer, index_by_customer
+from .._kernels.grouping import flag_same_time_and_amount
+from .._kernels.occasions import (
+    FIRST_DAY,
+    FIRST_OCCASION_TOTAL,
+    FIRST_TICK,
+    LAST_DAY,
+    LAST_TICK,
+    MAX_GAP,
+    N_OCCASIONS,
+    PREV_GAP,
+    TOTAL,
+    aggregate_orders,
+    summarize_occasions,
+)
+from ._preferences import label_counts, preference_columns
+from ._quality import DataQualityReport
+from ._scope import rows_and_scope, scope_of_part
+
+PARTS_OF_DAY = ("night", "morning", "afternoon", "evening")  # 0-6, 6-12, 12-18, 18-24 h
+DAYS_PER_UNIT = {"D": 1, "W": 7}
+# label parameter -> (top label column, share prefix, entropy column, distinct column)
+PREFERENCES = {
+    "category": ("top_category", "category", "category_entropy", "n_categories"),
+    "channel": ("preferred_channel", "channel", None, None),
+    "device": ("preferred_device", "device", None, None),
+}
+
+
+def is_weekend(day):
+    """Whether day numbers (days since 1970-01-01) fall on a Saturday or Sunday."""
+    return (day + 3) % 7 >= 5  # 1970-01-01 was a Thursday; Monday is 0
+
+
+def part_of_day(time_of_day, tpd):
+    """The index in ``PARTS_OF_DAY`` of times of day given in ticks (``tpd`` a day)."""
+    return (time_of_day * len(PARTS_OF_DAY) // tpd).astype(np.int64)
+
+
+def parse_orders(frame, customer, time, amount, order, invalid, timezone):
+    """Codes, ticks and amounts of the rows, with the invalid ones found (or refused)."""
+    codes, base, ids, missing_id = v.customer_codes(frame[customer], customer)
+    ticks, unit, bad_time, n_converted = v.timestamp_ticks(frame[time], time, timezone)
+    spend, bad_amount = v.amounts(frame[amount], amount)
+    invalid_masks = {
+        f"missing {customer}": missing_id,
+        f"missing or unparsable {time}": bad_time,
+        f"missing or infinite {amount}": bad_amount,
+    }
+    order_codes = None
+    if order is not None:
+        # only equal or different matters for order ids: no sorting
+        order_codes = pd.factorize(frame[order], use_na_sentinel=True)[0].astype(np.int64)
+        invalid_masks[f"missing {order}"] = order_codes < 0
+    bad = v.reject_invalid_rows(invalid_masks, "orders", invalid)
+    return codes, base, ids, ticks, unit, n_converted, spend, order_codes, invalid_masks, bad
+
+
+def scan_orders(frame, *, customer="customer_id", time="timestamp", amount="amount",
+                order=None, as_of=None, category=None, channel=None, device=None,
+                invalid="raise", timezone="UTC", **_):
+    """The :class:`~userpersona.customer_table._scope.LogScope` of one part of an order log.
+
+    Invalid rows are refused (or left out) as the summary would; None for a part
+    without valid rows on or before ``as_of``. Merge the parts' scopes with ``merge_scopes``.
+    """
+    frame = v.as_pandas(frame, "orders")
+    if not len(frame):
+        return None
+    *_, ticks, unit, _, _, _, _, bad = parse_orders(frame, customer, time, amount, order,
+                                                      invalid, timezone)
+    return scope_of_part(frame, ticks, bad, unit, as_of, timezone,
+                         [c for c in (category, channel, device) if c is not None])
+
+
+def summarize_orders_part(frame, scope, *, customer, time, amount, order, occasion, as_of,
+                          time_unit, category, channel, device, habits, refunds,
+                          duplicates, invalid, timezone, max_share_columns):
+    """The customer table and data-quality report of ``frame``, without warning.
+
+    ``scope`` (a :class:`~userpersona.customer_table._scope.LogScope`, or None to take it from
+    ``frame``) holds what the summary shares with the rest of the log when
+    ``frame`` is one part of it, split by customer.
+    """
+    codes, base, ids, ticks, unit, n_converted, spend, order_codes, invalid_masks, bad = (
+        parse_orders(frame, customer, time, amount, order, invalid, timezone))
+    report = {"dropped": {}, "changed": {}, "flagged": {}}
+    for reason, mask in invalid_masks.items():
+        report["dropped"][f"invalid ({reason})"] = v.count(mask)
+    report["changed"]["timezone_converted"] = n_converted
+
+    tpd = v.ticks_per_day(unit)
+    # a part of a log with nothing left to summarise gives an empty table with
+    # the columns of the others
+    rows, after, scope = rows_and_scope(
+        frame, ticks, bad, unit, scope, as_of, timezone,
+        [c for c in (category, channel, device) if c is not None], "orders")
+    as_of_day = scope.as_of_day
+    report["dropped"]["after_as_of"] = v.count(after)
+    if rows is not None:
+        codes, ticks, spend = codes[rows], ticks[rows], spend[rows]
+        if order is not None:
+            order_codes = order_codes[rows]
+
+    log = group_by_customer(codes, ticks, len(ids), amount=spend, base=base)
+    is_duplicate = find_duplicates(frame, rows, log, scope.has_time_of_day, duplicates,
+                                    report)
+    is_refund = spend < 0 if len(spend) and spend.min() < 0 else None
+    if is_refund is not None and refunds == "raise":
+        raise ValueError(
+            f"Column {amount!r} has {v.count(is_refund):,} negative amounts (refunds). Pass "
+            "refunds='net' to net them into the spend or refunds='ignore' to leave them out."
+        )
+    remove = v.either(is_duplicate, is_refund)
+    if remove is not None:
+        log = log.without(remove)
+    purchases = log  # purchase rows, grouped by customer
+
+    if occasion == "order":
+        log = _orders_as_occasions(order_codes, codes - base, ticks, spend, purchases.order,
+                                   len(ids), order)
+    ints, floats = summarize_occasions(log.offsets, log.ticks, log.amount, tpd,
+                                       occasion == "day")
+    present = ints[N_OCCASIONS] > 0
+    if not present.all():
+        ints, floats = ints[:, present], floats[:, present]
+
+    refund_total = None
+    if is_refund is not None:
+        refund_rows = np.flatnonzero(is_refund if is_duplicate is None
+                                     else is_refund & ~is_duplicate)
+        refund_groups = codes[refund_rows] - base
+        orphans = int(np.count_nonzero(~present[refund_groups]))
+        if refunds == "net":
+            refund_total = np.bincount(refund_groups, weights=spend[refund_rows],
+                                       minlength=len(ids))[present]
+            report["changed"]["refund_netted"] = len(refund_rows) - orphans
+            report["dropped"]["refund_without_purchase"] = orphans
+        else:
+            report["dropped"]["refund_ignored"] = len(refund_rows)
+
+    table = standard_columns(ints, floats, refund_total, as_of_day, unit, time_unit)
+    if habits or category or channel or device:
+        extra = _extra_columns(frame, rows, purchases, present, tpd, category, channel,
+                               device, habits, max_share_columns, scope)
+        table = pd.concat([table, pd.DataFrame(extra)], axis=1)
+    table = index_by_customer(table, ids, present, customer)
+
+    quality = DataQualityReport(
+        source="orders",
+        rows_in=len(frame),
+        rows_used=len(purchases.order) + report["changed"].get("refund_netted", 0),
+        customers=len(table),
+        as_of=v.day_to_timestamp(as_of_day),
+        **report,
+    )
+    table.attrs["data_quality"] = quality.to_dict()
+    return table, quality
+
+
+def find_duplicates(frame, rows, log, has_time_of_day, policy, report):
+    """Mark exact duplicate rows (after the first) to drop; None if there are none."""
+    flags = flag_same_time_and_amount(log.offsets, log.ticks, log.amount)
+    candidates = np.sort(log.order[flags])
+    if not len(candidates):
+        return None
+    positions = candidates if rows is None else rows[candidates]
+    # Only rows equal on customer, time and amount can be equal everywhere, so
+    # the full-row comparison runs on those few candidates only.
+    duplicated = frame.iloc[positions].duplicated(keep="first").to_numpy()
+    n_duplicates = int(duplicated.sum())
+    if not n_duplicates:
+        return None
+    if policy == "auto":
+        policy = "drop" if has_time_of_day else "keep"
+    if policy == "raise":
+        raise ValueError(
+            f"orders has {n_duplicates:,} exact duplicate rows (first at position "
+            f"{positions[np.argmax(duplicated)]}). Pass duplicates='drop' or 'keep'."
+        )
+    if policy == "keep":
+        report["flagged"]["exact_duplicate_kept"] = n_duplicates
+        return None
+    report["dropped"]["exact_duplicate"] = n_duplicates
+    is_duplicate = np.zeros(len(log.order), bool)
+    is_duplicate[candidates[duplicated]] = True
+    return is_duplicate
+
+
+def _orders_as_occasions(order_codes, codes, ticks, spend, lines, n_groups, order):
+    """Collapse the purchase lines into orders, grouped by customer."""
+    if not len(lines):  # refunds only: no order to collapse
+        return group_by_customer(codes[lines], ticks[lines], n_groups, amount=spend[lines])
+    line_orders, _ = pd.factorize(order_codes[lines])
+    customer, first_tick, total, conflict = aggregate_orders(
+        line_orders.astype(np.int64), codes[lines], ticks[lines], spend[lines],
+        int(line_orders.max()) + 1,
+    )
+    if conflict >= 0:
+        raise ValueError(
+            f"Column {order!r}: an order id belongs to more than one customer "
+            "(each order must have one customer)."
+        )
+    return group_by_customer(customer, first_tick, n_groups, amount=total)
+
+
+def standard_columns(ints, floats, refund_total, as_of_day, unit, time_unit):
+    """The standard customer-table columns from the kernel's per-customer results."""
+    n_occasions = ints[N_OCCASIONS]
+    repeats = n_occasions - 1
+    single = repeats == 0
+    first_day, last_day = ints[FIRST_DAY], ints[LAST_DAY]
+    gross = floats[TOTAL]
+    total = gross if refund_total is None else gross + refund_total
+    span = (last_day - first_day).astype(np.float64)
+    per_unit = DAYS_PER_UNIT[time_unit]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        columns = {
+            "recency_days": as_of_day - last_day,
+            "frequency": n_occasions,
+            "monetary_total": total,
+            "monetary_mean": total / n_occasions,
+            "monetary_repeat_mean": np.where(
+                single, np.nan, (gross - floats[FIRST_OCCASION_TOTAL]) / repeats
+            ),
+            "first_purchase": ints[FIRST_TICK].view(f"datetime64[{unit}]"),
+            "last_purchase": ints[LAST_TICK].view(f"datetime64[{unit}]"),
+            "tenure_days": as_of_day - first_day,
+            "prev_gap_days": np.where(single, np.nan, ints[PREV_GAP]),
+            "mean_gap_days": np.where(single, np.nan, span / repeats),
+            "max_gap_days": np.where(single, np.nan, ints[MAX_GAP]),
+            "repeat_frequency": repeats,
+            "repeat_recency": span / per_unit,
+            "T": (as_of_day - first_day) / per_unit,
+        }
+    return pd.DataFrame(columns, copy=False)
+
+
+def _extra_columns(frame, rows, purchases, present, tpd, category, channel, device,
+                   habits, max_share_columns, scope):
+    """Preference and habit columns, computed over the purchase rows."""
+    # customers are the groups with a purchase, renumbered 0 .. n_customers - 1
+    groups = (np.cumsum(present) - 1)[purchases.group_of_positions()]
+    n_customers = int(present.sum())
+    source = purchases.order if rows is None else rows[purchases.order]
+    columns = {}
+    for column, (top, prefix, entropy, distinct) in zip(
+            (category, channel, device), PREFERENCES.values(), strict=True):
+        if column is None:
+            continue
+        labels, names = v.label_codes(frame[column].iloc[source], scope.labels[column])
+        counts = label_counts(groups, labels, n_customers, len(names))
+        columns.update(
+            preference_columns(counts, names, top=top, prefix=prefix, entropy=entropy,
+                               distinct=distinct, max_share_columns=max_share_columns)
+        )
+    if habits:
+        day = purchases.ticks // tpd
+        weekend = is_weekend(day)
+        rows_per_customer = np.bincount(groups, minlength=n_customers)
+        columns["weekend_share"] = (
+            np.bincount(groups, weights=weekend, minlength=n_customers) / rows_per_customer
+        )
+        time_of_day = purchases.ticks - day * tpd
+        if scope.has_time_of_day:
+            part = part_of_day(time_of_day, tpd)
+            counts = label_counts(groups, part, n_customers, len(PARTS_OF_DAY))
+            columns["preferred_part_of_day"] = preferred_part_of_day(counts)
+    return columns
+
+
+def preferred_part_of_day(counts):
+    """The part of day with most purchase rows, from a customers x parts count matrix."""
+    return preference_columns(counts, pd.Index(PARTS_OF_DAY), top="preferred_part_of_day",
+                              prefix="part_of_day", max_share_columns=0,
+                              )["preferred_part_of_day"]
