@@ -1,6 +1,7 @@
 """An order log folded in batch by batch equals the summary of the whole log."""
 
 import doctest
+import importlib
 import re
 import tempfile
 
@@ -15,7 +16,6 @@ from userpersona import (
     CustomerState,
     DataQualityReport,
     DataQualityWarning,
-    _state,
     summarize_transactions,
 )
 
@@ -366,7 +366,7 @@ def test_the_examples_run():
     finder = doctest.DocTestFinder()
     runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE
                                    | doctest.ELLIPSIS)
-    for test in finder.find(CustomerState, "CustomerState", module=_state, globs={}):
+    for test in finder.find(CustomerState, "CustomerState", module=importlib.import_module(CustomerState.__module__), globs={}):
         runner.run(test)
     result = runner.summarize(verbose=False)
     assert result.attempted >= 6 and result.failed == 0

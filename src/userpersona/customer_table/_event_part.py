@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _log_columns as v
+from ._log_rows import read_log_rows
 from ._groups import group_by_customer, index_by_customer
 from .._kernels.sessions import summarize_activity
 from ._preferences import label_counts, preference_columns
@@ -24,19 +25,6 @@ def check_session_gap(session_gap):
     return gap
 
 
-def _parse_events(frame, customer, time, event_type, invalid, timezone):
-    """Codes and ticks of the rows, with the invalid ones found (or refused)."""
-    codes, base, ids, missing_id = v.customer_codes(frame[customer], customer)
-    ticks, unit, bad_time, n_converted = v.timestamp_ticks(frame[time], time, timezone)
-    invalid_masks = {
-        f"missing {customer}": missing_id,
-        f"missing or unparsable {time}": bad_time,
-        f"missing {event_type}": frame[event_type].isna().to_numpy(),
-    }
-    bad = v.reject_invalid_rows(invalid_masks, "events", invalid)
-    return codes, base, ids, ticks, unit, n_converted, invalid_masks, bad
-
-
 def scan_events(frame, *, customer="customer_id", time="timestamp", event_type="event_type",
                 category=None, device=None, as_of=None, invalid="raise", timezone="UTC", **_):
     """The :class:`~userpersona.customer_table._scope.LogScope` of one part of a behaviour log.
@@ -47,9 +35,9 @@ def scan_events(frame, *, customer="customer_id", time="timestamp", event_type="
     frame = v.as_pandas(frame, "events")
     if not len(frame):
         return None
-    *_, ticks, unit, _, _, bad = _parse_events(frame, customer, time, event_type, invalid,
-                                               timezone)
-    return scope_of_part(frame, ticks, bad, unit, as_of, timezone,
+    log = read_log_rows(frame, "events", invalid, timezone, customer=customer, time=time,
+                        event_type=event_type)
+    return scope_of_part(frame, log.ticks, log.bad, log.unit, as_of, timezone,
                          [c for c in (event_type, category, device) if c is not None])
 
 
@@ -64,8 +52,11 @@ def summarize_events_part(frame, scope, *, customer, time, event_type, category,
     summarise then gives an empty table with the same columns.
     """
     gap = check_session_gap(session_gap)
-    codes, base, ids, ticks, unit, n_converted, invalid_masks, bad = _parse_events(
-        frame, customer, time, event_type, invalid, timezone)
+    parsed = read_log_rows(frame, "events", invalid, timezone, customer=customer, time=time,
+                           event_type=event_type)
+    codes, base, ids, ticks, unit = (parsed.codes, parsed.base, parsed.ids, parsed.ticks,
+                                     parsed.unit)
+    n_converted, bad = parsed.n_converted, parsed.bad
     tpd = v.ticks_per_day(unit)
     rows, after, scope = rows_and_scope(
         frame, ticks, bad, unit, scope, as_of, timezone,
@@ -121,7 +112,7 @@ def summarize_events_part(frame, scope, *, customer, time, event_type, category,
                                               max_share_columns=max_columns))
 
     table = index_by_customer(pd.DataFrame(columns), ids, present, customer)
-    dropped = {f"invalid ({reason})": v.count(mask) for reason, mask in invalid_masks.items()}
+    dropped = {f"invalid ({problem.reason})": problem.count for problem in parsed.problems}
     dropped["after_as_of"] = v.count(after)
     quality = DataQualityReport(
         source="events",

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _log_columns as v
+from ._log_rows import read_log_rows
 from ._groups import group_by_customer, index_by_customer
 from .._kernels.grouping import flag_same_time_and_amount
 from .._kernels.occasions import (
@@ -48,25 +49,6 @@ def part_of_day(time_of_day, tpd):
     return (time_of_day * len(PARTS_OF_DAY) // tpd).astype(np.int64)
 
 
-def parse_orders(frame, customer, time, amount, order, invalid, timezone):
-    """Codes, ticks and amounts of the rows, with the invalid ones found (or refused)."""
-    codes, base, ids, missing_id = v.customer_codes(frame[customer], customer)
-    ticks, unit, bad_time, n_converted = v.timestamp_ticks(frame[time], time, timezone)
-    spend, bad_amount = v.amounts(frame[amount], amount)
-    invalid_masks = {
-        f"missing {customer}": missing_id,
-        f"missing or unparsable {time}": bad_time,
-        f"missing or infinite {amount}": bad_amount,
-    }
-    order_codes = None
-    if order is not None:
-        # only equal or different matters for order ids: no sorting
-        order_codes = pd.factorize(frame[order], use_na_sentinel=True)[0].astype(np.int64)
-        invalid_masks[f"missing {order}"] = order_codes < 0
-    bad = v.reject_invalid_rows(invalid_masks, "orders", invalid)
-    return codes, base, ids, ticks, unit, n_converted, spend, order_codes, invalid_masks, bad
-
-
 def scan_orders(frame, *, customer="customer_id", time="timestamp", amount="amount",
                 order=None, as_of=None, category=None, channel=None, device=None,
                 invalid="raise", timezone="UTC", **_):
@@ -78,9 +60,9 @@ def scan_orders(frame, *, customer="customer_id", time="timestamp", amount="amou
     frame = v.as_pandas(frame, "orders")
     if not len(frame):
         return None
-    *_, ticks, unit, _, _, _, _, bad = parse_orders(frame, customer, time, amount, order,
-                                                      invalid, timezone)
-    return scope_of_part(frame, ticks, bad, unit, as_of, timezone,
+    log = read_log_rows(frame, "orders", invalid, timezone, customer=customer, time=time,
+                        amount=amount, order=order)
+    return scope_of_part(frame, log.ticks, log.bad, log.unit, as_of, timezone,
                          [c for c in (category, channel, device) if c is not None])
 
 
@@ -93,11 +75,15 @@ def summarize_orders_part(frame, scope, *, customer, time, amount, order, occasi
     ``frame``) holds what the summary shares with the rest of the log when
     ``frame`` is one part of it, split by customer.
     """
-    codes, base, ids, ticks, unit, n_converted, spend, order_codes, invalid_masks, bad = (
-        parse_orders(frame, customer, time, amount, order, invalid, timezone))
+    parsed = read_log_rows(frame, "orders", invalid, timezone, customer=customer, time=time,
+                           amount=amount, order=order)
+    codes, base, ids, ticks, unit = (parsed.codes, parsed.base, parsed.ids, parsed.ticks,
+                                     parsed.unit)
+    spend, order_codes, bad, n_converted = (parsed.spend, parsed.order_codes, parsed.bad,
+                                            parsed.n_converted)
     report = {"dropped": {}, "changed": {}, "flagged": {}}
-    for reason, mask in invalid_masks.items():
-        report["dropped"][f"invalid ({reason})"] = v.count(mask)
+    for problem in parsed.problems:
+        report["dropped"][f"invalid ({problem.reason})"] = problem.count
     report["changed"]["timezone_converted"] = n_converted
 
     tpd = v.ticks_per_day(unit)

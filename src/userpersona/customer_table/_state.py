@@ -51,13 +51,13 @@ from .._kernels.occasions import (
 from ._preferences import preference_columns
 from ._quality import DataQualityReport
 from ._scope import LogScope
+from ._log_rows import read_log_rows
 from ._order_part import (
     DAYS_PER_UNIT,
     PARTS_OF_DAY,
     PREFERENCES,
     find_duplicates,
     is_weekend,
-    parse_orders,
     part_of_day,
     preferred_part_of_day,
     standard_columns,
@@ -720,11 +720,13 @@ class CustomerState:
             )
         if not len(frame):
             return None
-        codes, base, ids, ticks, unit, n_converted, spend, _, masks, bad = parse_orders(
-            frame, self.customer, self.time, self.amount, None, self.invalid, self.timezone)
-        missing_id = masks[f"missing {self.customer}"]
-        bad_time = masks[f"missing or unparsable {self.time}"]
-        bad_amount = masks[f"missing or infinite {self.amount}"]
+        parsed = read_log_rows(frame, "orders", self.invalid, self.timezone,
+                               customer=self.customer, time=self.time, amount=self.amount)
+        codes, base, ids, ticks, unit = (parsed.codes, parsed.base, parsed.ids, parsed.ticks,
+                                         parsed.unit)
+        n_converted, spend, bad = parsed.n_converted, parsed.spend, parsed.bad
+        missing_id, bad_time, bad_amount = (parsed.missing_id.mask, parsed.bad_time.mask,
+                                            parsed.bad_amount.mask)
         has_id = np.ones(len(frame), bool) if missing_id is None else ~missing_id
         n_ids = len(ids)
         rows_in = np.bincount(codes[has_id] - base, minlength=n_ids)
