@@ -10,13 +10,17 @@ ones planted in the data, replace a step, and write the HTML report.
 
 # %%
 # A shop of 5,000 customers, each planted in one of five personas, with an
-# order log, a behaviour log and a customer table. The customer table joins
-# three parts on the customer id: the order summary (with the category, channel
-# and device preferences), the activity summary of the behaviour log and the
-# attributes (age, region, member level, marketing consent). The device
-# preference comes from the orders only: both summaries would name it
-# ``preferred_device``. ``return_report=True`` also returns what each summary
-# read and kept, for the report at the end.
+# order log, a behaviour log and a customer table. ``join_sources`` builds the
+# customer table as the ``userpersona profile`` command does, joining three
+# parts on the customer id: the order summary (with the category, channel and
+# device preferences, since the log has those columns), the activity summary of
+# the behaviour log and the attributes (age, region, member level, marketing
+# consent). Both logs have a device column: the columns of the behaviour log
+# named like purchase ones end in ``_events``: ``preferred_device`` is the
+# device a customer buys on, ``preferred_device_events`` the one they browse on,
+# and most customers browse and buy on the same one.
+# ``return_report=True`` also returns what each summary read and kept, for the
+# report at the end.
 import tempfile
 import warnings
 from pathlib import Path
@@ -24,13 +28,7 @@ from pathlib import Path
 import pandas as pd
 from sklearn.metrics import adjusted_rand_score
 
-from userpersona import (
-    RFMScorer,
-    SegmentRules,
-    make_profile_pipeline,
-    summarize_events,
-    summarize_transactions,
-)
+from userpersona import RFMScorer, SegmentRules, join_sources, make_profile_pipeline
 from userpersona.datasets import make_transactions
 from userpersona.report import write_report
 
@@ -39,14 +37,12 @@ pd.set_option("display.max_columns", 12)
 pd.set_option("display.max_colwidth", 60)
 
 shop = make_transactions(n_customers=5_000, events=True, customers=True, random_state=0)
-orders, orders_quality = summarize_transactions(
-    shop.orders, order="order_id", category="category", channel="channel", device="device",
-    return_report=True)
-activity, events_quality = summarize_events(shop.events, category="category",
-                                            return_report=True)
-customers = orders.join(activity).join(shop.customers.set_index("customer_id"))
-print(orders_quality, events_quality, sep="\n")
+customers, quality = join_sources(shop.orders, shop.events, shop.customers,
+                                  return_report=True)
+print(*quality, sep="\n")
 print(customers.shape[0], "customers,", customers.shape[1], "columns")
+print(pd.crosstab(customers["preferred_device"].rename("buys on"),
+                  customers["preferred_device_events"].rename("browses on")))
 
 # %%
 # The profile pipeline: customer lifetime value, RFM scores and segments,
@@ -120,7 +116,7 @@ print("personas unchanged:", quartiles["persona"].equals(profile["persona"]))
 # is one self-contained file; here it goes to a temporary folder.
 with tempfile.TemporaryDirectory() as folder:
     path = write_report(Path(folder) / "profile.html", quartiles, pipeline,
-                        quality=[orders_quality, events_quality],
+                        quality=quality,
                         title="Synthetic shop: customer profile")
     page = path.read_text(encoding="utf-8")
 print(path.name, f"{len(page) / 1024:.0f} kB")

@@ -5,17 +5,10 @@ import importlib
 
 import pytest
 
-import userpersona
-import userpersona.clv
-import userpersona.datasets
-import userpersona.distributed
-import userpersona.tags
+from tests.public_api import public_names
 
-PUBLIC = [(userpersona, name) for name in userpersona.__all__ if name != "__version__"] + [
-    (userpersona.datasets, name) for name in userpersona.datasets.__all__
-] + [(userpersona.tags, name) for name in userpersona.tags.__all__] + [
-    (userpersona.clv, name) for name in userpersona.clv.__all__
-] + [(userpersona.distributed, name) for name in userpersona.distributed.__all__]
+# every name in the __all__ of userpersona and of its public subpackages and modules
+PUBLIC = public_names()
 
 
 @pytest.mark.parametrize("module, name", PUBLIC, ids=[name for _, name in PUBLIC])

@@ -1,13 +1,18 @@
 """scikit-learn's common estimator checks, run on every estimator of the package.
 
-Arrays have no column names, so the checks address the R, F and M columns by
-position. Each expected failure is listed with the reason it cannot pass.
+The estimators are found, not listed: every class named in the ``__all__`` of
+a public module of the package that is a scikit-learn estimator is checked,
+with the parameter sets of ``PARAMETER_SETS`` or, for a class missing there,
+its defaults. Arrays have no column names, so the checks address the columns
+by position. Each expected failure is listed with the reason it cannot pass.
 """
 
 import pytest
+from sklearn.base import BaseEstimator
 from sklearn.utils import estimator_checks
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
+from tests.public_api import public_modules
 from userpersona import LifecycleStager, PersonaClusterer, RFMScorer
 from userpersona.clv import BetaGeoModel, CustomerLifetimeValue, GammaGammaModel, ParetoNBDModel
 from userpersona.tags import TagRuleEngine
@@ -132,24 +137,63 @@ EXTRA_CHECKS = [
 _HISTORY = {"frequency": 0, "recency": 1, "T": -1}
 _SPEND = {"frequency": 0, "monetary": 1}
 
-ESTIMATORS = [
-    RFMScorer(recency=0, frequency=1, monetary=-1),
-    RFMScorer(recency=0, frequency=1, monetary=-1, segments=None, code=False),
+# The configurations each estimator is checked in, by class; a public estimator
+# missing here is checked with its default parameters.
+PARAMETER_SETS = {
+    RFMScorer: [
+        {"recency": 0, "frequency": 1, "monetary": -1},
+        {"recency": 0, "frequency": 1, "monetary": -1, "segments": None, "code": False},
+    ],
     # The checks' random data have few values of 2 or more, so few repeat customers to
     # learn thresholds from: they are given here; tests/lifecycle/test_lifecycle.py covers learning.
-    LifecycleStager(columns={"recency": 0, "frequency": 1, "tenure": -1, "prev_gap": -1},
-                    thresholds={"at_risk": 0.5, "dormant": 1, "churned": 2}),
-    # Arrays have the column names x0, x1, ...: rules on x0 work for any width.
+    LifecycleStager: [
+        {"columns": {"recency": 0, "frequency": 1, "tenure": -1, "prev_gap": -1},
+         "thresholds": {"at_risk": 0.5, "dormant": 1, "churned": 2}},
+    ],
     # Persona names are text; without them the output is numeric and every check runs.
-    PersonaClusterer(random_state=0, names=False, distances=True),
-    PersonaClusterer(random_state=0),
-    TagRuleEngine({"high": "x0 >= pct(60)", "mid": "x0 between 0.5 and 1.5 or isnull(x0)",
-                   "score": {"kind": "score", "expression": "abs(x0 - 1) * 2"}}),
-    BetaGeoModel(columns=_HISTORY),
-    ParetoNBDModel(columns=_HISTORY),
-    GammaGammaModel(columns=_SPEND),
-    CustomerLifetimeValue(BetaGeoModel(columns=_HISTORY), GammaGammaModel(columns=_SPEND)),
-]
+    PersonaClusterer: [
+        {"random_state": 0, "names": False, "distances": True},
+        {"random_state": 0},
+    ],
+    # Arrays have the column names x0, x1, ...: rules on x0 work for any width.
+    TagRuleEngine: [
+        {"tags": {"high": "x0 >= pct(60)", "mid": "x0 between 0.5 and 1.5 or isnull(x0)",
+                  "score": {"kind": "score", "expression": "abs(x0 - 1) * 2"}}},
+    ],
+    BetaGeoModel: [{"columns": _HISTORY}],
+    ParetoNBDModel: [{"columns": _HISTORY}],
+    GammaGammaModel: [{"columns": _SPEND}],
+    CustomerLifetimeValue: [
+        {"purchase_model": BetaGeoModel(columns=_HISTORY),
+         "spend_model": GammaGammaModel(columns=_SPEND)},
+    ],
+}
+
+
+def public_estimators():
+    """Every scikit-learn estimator class named in the ``__all__`` of a public module."""
+    found = {}
+    for module in public_modules():
+        for name in getattr(module, "__all__", ()):
+            obj = getattr(module, name)
+            if isinstance(obj, type) and issubclass(obj, BaseEstimator):
+                found[obj] = None  # a dict keeps the order of discovery, once per class
+    return list(found)
+
+
+ESTIMATORS = [estimator_class(**parameters)
+              for estimator_class in public_estimators()
+              for parameters in PARAMETER_SETS.get(estimator_class, [{}])]
+
+
+def test_the_estimators_are_discovered():
+    discovered = public_estimators()
+    assert discovered, "no public estimator found"
+    known = {RFMScorer, LifecycleStager, PersonaClusterer, TagRuleEngine, BetaGeoModel,
+             ParetoNBDModel, GammaGammaModel, CustomerLifetimeValue}
+    assert known <= set(discovered)
+    # a configured class that is no longer public would silently go unchecked
+    assert set(PARAMETER_SETS) <= set(discovered)
 
 
 def _expected_failures(estimator):

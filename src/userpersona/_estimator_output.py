@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 from sklearn import get_config
 
+from ._sklearn_compat import set_output_config
+
 
 def output_container(estimator):
     """The container ``set_output`` asked of ``estimator.transform``.
@@ -18,8 +20,7 @@ def output_container(estimator):
     One of ``"default"``, ``"pandas"`` or ``"polars"``: the estimator's own
     setting, else the global ``transform_output`` configuration.
     """
-    config = getattr(estimator, "_sklearn_output_config", {})
-    return config.get("transform", get_config()["transform_output"])
+    return set_output_config(estimator).get("transform", get_config()["transform_output"])
 
 
 def as_output(columns, index, estimator):

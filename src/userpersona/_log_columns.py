@@ -12,6 +12,19 @@ import re
 import numpy as np
 import pandas as pd
 
+#: The standard column names of the logs and the customer file, and what each holds:
+#: the names a log is read by unless the caller maps its own onto them.
+STANDARD_LOG_COLUMNS = {
+    "customer_id": "the customer id",
+    "timestamp": "the time",
+    "amount": "the spend",
+    "order_id": "the order id",
+    "category": "the item category",
+    "channel": "the sales channel",
+    "device": "the device",
+    "event_type": "the event type",
+}
+
 _TICKS_PER_DAY = {"s": 86_400, "ms": 86_400_000, "us": 86_400_000_000, "ns": 86_400_000_000_000}
 _UTC_OFFSET = re.compile(r"(Z|[+-]\d\d(:?\d\d)?)$")
 

@@ -1,7 +1,8 @@
 """pandas frames to and from Spark: schemas, rows, column names, pyspark's warnings.
 
-Shared by the Spark summary (:mod:`userpersona.customer_table._engines.spark`) and the partition-wise transform
-(:mod:`userpersona.distributed`), so that both hand Spark the same types.
+Shared by the Spark summary (:mod:`userpersona.customer_table._engines.spark`)
+and the partition-wise transform (:mod:`userpersona.distributed`), so that both
+hand Spark the same types.
 """
 
 import warnings

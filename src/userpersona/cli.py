@@ -14,6 +14,7 @@ and exit code 2; ``--debug`` shows the traceback instead.
 """
 
 import argparse
+import re
 import sys
 import time
 import warnings
@@ -22,18 +23,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from .customer_table import summarize_transactions
+from ._log_columns import STANDARD_LOG_COLUMNS
+from .customer_table import join_sources, summarize_transactions
 
 DEFAULT_OUTPUT = "userpersona-customers.csv"
 DEMO_PROFILE, DEMO_REPORT = "userpersona-profile.csv", "userpersona-report.html"
-#: Standard column names -> the parameter of summarize_transactions / summarize_events.
-ORDER_COLUMNS = {"customer_id": "customer", "timestamp": "time", "amount": "amount",
-                 "order_id": "order", "category": "category", "channel": "channel",
-                 "device": "device"}
-EVENT_COLUMNS = {"customer_id": "customer", "timestamp": "time", "event_type": "event_type",
-                 "category": "category", "device": "device"}
-# Optional label columns, used when a file has them under their standard names.
-_OPTIONAL = ("order_id", "category", "channel", "device")
+# The library's messages name its keyword arguments; the command's name its options.
+_MAPPING_WORDS = re.compile(r"columns=\{'(\w+)': '?([^'}]*)'?\}")
+_KEYWORD_WORDS = re.compile(r"\b(pass )?(invalid|occasion|time_unit)='([^']*)'")
 
 
 class InputError(Exception):
@@ -89,17 +86,19 @@ def _write_table(table, path):
 
 
 def _column_mapping(text):
-    """``"customer_id=user,amount=price"`` -> {"customer_id": "user", "amount": "price"}."""
+    """``"customer_id=user,amount=price"`` -> {"customer_id": "user", "amount": "price"}.
+
+    Checked before any file is read: an unknown standard name is refused here.
+    """
     mapping = {}
     for item in filter(None, (part.strip() for part in text.split(","))):
         standard, sep, name = item.partition("=")
         if not sep or not standard.strip() or not name.strip():
             raise InputError(f"--columns: expected STANDARD=NAME pairs separated by commas, "
                              f"got {item!r}.")
-        known = set(ORDER_COLUMNS) | set(EVENT_COLUMNS)
-        if standard.strip() not in known:
+        if standard.strip() not in STANDARD_LOG_COLUMNS:
             raise InputError(f"--columns: unknown standard column {standard.strip()!r}; "
-                             f"known: {', '.join(sorted(known))}.")
+                             f"known: {', '.join(sorted(STANDARD_LOG_COLUMNS))}.")
         mapping[standard.strip()] = name.strip()
     return mapping
 
@@ -111,17 +110,6 @@ def _as_of(text):
         return pd.Timestamp(text)
     except (ValueError, TypeError) as error:
         raise InputError(f"--as-of: {text!r} is not a date (use YYYY-MM-DD).") from error
-
-
-def _options(frame, mapping, standard_to_parameter):
-    """summarize_* keyword arguments: the mapped names, and the optional columns present."""
-    options = {}
-    for standard, parameter in standard_to_parameter.items():
-        if standard in mapping:
-            options[parameter] = mapping[standard]
-        elif standard in _OPTIONAL and standard in frame.columns:
-            options[parameter] = standard
-    return options
 
 
 class _Progress:
@@ -144,15 +132,31 @@ class _Progress:
                       flush=True)
 
 
-def _on_file(path, call):
-    """Run ``call``; a ValueError or TypeError about the data names the file (or step)."""
+def _on_file(path, call, tables=None):
+    """Run ``call``; a ValueError or TypeError about the data names the file (or step).
+
+    ``tables`` maps the names the library gives its tables (``orders``, ...) to
+    their files: an error naming one of them names that file instead of ``path``.
+    """
     try:
         return call()
     except (ValueError, TypeError, KeyError) as error:
-        message = str(error).strip("'\"").splitlines()[0]
-        # the library's hint names its keyword; on the command line it is an option
-        message = message.replace("pass invalid='drop'", "give --invalid drop")
+        message = _in_option_words(str(error).strip("'\"").splitlines()[0])
+        table = message.split(" ", 1)[0].removesuffix(":")
+        if tables and table in tables:
+            path, message = tables[table], message.removeprefix(f"{table}: ")
+        elif message.startswith("--"):  # about an option, not a file
+            raise InputError(message) from error
         raise InputError(f"{path}: {message}") from error
+
+
+def _in_option_words(message):
+    """A library message in the words of the command: ``columns={'customer_id': NAME}``
+    is ``--columns customer_id=NAME``, ``pass invalid='drop'`` is ``give --invalid drop``."""
+    message = _MAPPING_WORDS.sub(r"--columns \1=\2", message)
+    message = re.sub(r"^columns:", "--columns:", message)
+    return _KEYWORD_WORDS.sub(lambda found: ("give " if found[1] else "")
+                              + f"--{found[2].replace('_', '-')} {found[3]}", message)
 
 
 # -- commands -------------------------------------------------------------------------
@@ -280,35 +284,25 @@ def _build_profile(progress, orders, events, attributes, *, mapping, as_of, tags
     being the file named in errors; ``events`` and ``attributes`` frames may be
     None. Returns the profile, the fitted pipeline and the data-quality reports.
     """
-    from .customer_table import summarize_events
     from .profile import make_profile_pipeline
     from .tags import TagRuleEngine
 
-    (orders_name, orders), (events_name, events) = orders, events
-    attributes_name, attributes = attributes
-    with progress.step(f"summarising {len(orders):,} order lines"):
-        table, quality = _on_file(orders_name, lambda: summarize_transactions(
-            orders, **_options(orders, mapping, ORDER_COLUMNS), as_of=as_of,
-            time_unit=time_unit, occasion=occasion, invalid=invalid, return_report=True))
+    files = {"orders": orders[0], "events": events[0], "customers": attributes[0]}
+    (orders_name, orders), (_, events), (attributes_name, attributes) = orders, events, attributes
+    key = mapping.get("customer_id", "customer_id")
+    # a file has no index: its ids must be a column (join_sources also takes an index)
+    if attributes is not None and key not in attributes.columns:
+        raise InputError(f"{attributes_name}: no column {key!r} (the customer id); "
+                         "give --columns customer_id=NAME.")
+    work = f"summarising {len(orders):,} order lines"
     if events is not None:
-        with progress.step(f"summarising {len(events):,} events"):
-            activity, events_quality = _on_file(events_name, lambda: summarize_events(
-                events, **_options(events, mapping, EVENT_COLUMNS), as_of=as_of,
-                invalid=invalid, return_report=True))
-        quality = [quality, events_quality]
-        # the behaviour log's category and device columns describe browsing: kept
-        # apart from the purchase ones of the same name
-        table = table.join(activity, how="left", suffixes=("", "_events"))
+        work += f" and {len(events):,} events"
     if attributes is not None:
-        key = mapping.get("customer_id", "customer_id")
-        if key not in attributes.columns:
-            raise InputError(f"{attributes_name}: no column {key!r} (the customer id); "
-                             "give --columns customer_id=NAME.")
-        attributes = attributes.set_index(key)
-        attributes.index = _on_file(attributes_name, lambda: attributes.index.astype(
-            table.index.dtype, copy=False))
-        # customers on file without an order join as "registered", with no purchase
-        table = table.join(attributes.drop(columns=table.columns, errors="ignore"), how="outer")
+        work += f", joining {len(attributes):,} customer records"
+    with progress.step(work):
+        table, quality = _on_file(orders_name, lambda: join_sources(
+            orders, events, attributes, columns=mapping, as_of=as_of, time_unit=time_unit,
+            occasion=occasion, invalid=invalid, return_report=True), files)
     pipeline = make_profile_pipeline(
         tags=TagRuleEngine(tags) if tags is not None else "default", time_unit=time_unit,
         random_state=random_state)

@@ -2,11 +2,13 @@
 
 from sklearn.pipeline import FeatureUnion, Pipeline
 
+from .clv import BetaGeoModel, CustomerLifetimeValue, GammaGammaModel
 from .lifecycle import LifecycleStager
 from .personas import PersonaClusterer
 from .rfm import RFMScorer
-from .clv import BetaGeoModel, CustomerLifetimeValue, GammaGammaModel
 from .tags import TagRuleEngine
+
+__all__ = ["make_profile_pipeline"]
 
 
 class _ProfileStep(FeatureUnion):

@@ -10,11 +10,11 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from tests import naive
-from userpersona.customer_table._groups import group_by_customer
 from userpersona._kernels.grouping import flag_same_time_and_amount, group_rows, take
 from userpersona._kernels.occasions import aggregate_orders, summarize_occasions
 from userpersona._kernels.scoring import score_customers
 from userpersona._kernels.sessions import summarize_activity
+from userpersona.customer_table._groups import group_by_customer
 
 TICKS_PER_DAY = 24
 

@@ -24,8 +24,8 @@ from userpersona import (
     summarize_events,
     summarize_transactions,
 )
-from userpersona.personas._names import SEPARATOR, name_personas
 from userpersona.datasets import make_transactions
+from userpersona.personas._names import SEPARATOR, name_personas
 
 FEATURES = ["recency_days", "frequency", "monetary_mean", "tenure_days"]
 # Median level of each planted group, in FEATURES order; far apart on a log scale.

@@ -17,6 +17,7 @@ from tests.scaling.logs import (
 )
 from userpersona import summarize_events, summarize_transactions
 from userpersona.customer_table._log_kinds import EVENTS, ORDERS, summarize_in_parts
+from userpersona.customer_table._options import OrderLogOptions
 
 pytestmark = pytest.mark.filterwarnings("ignore::userpersona.DataQualityWarning")
 
@@ -26,10 +27,10 @@ def _check_parts(kind, summarize, log, params, n_parts, seed):
         whole, whole_report = summarize(log, **params, return_report=True)
     except ValueError as error:  # e.g. nothing on or before as_of
         with pytest.raises(ValueError, match=re.escape(str(error))):
-            summarize_in_parts(kind, [log], **params)
+            summarize_in_parts(kind, [log], kind.options_type.from_mapping(params))
         return
     parts = split_by_customer(log, n_parts, seed)
-    table, report = summarize_in_parts(kind, parts, **params)
+    table, report = summarize_in_parts(kind, parts, kind.options_type.from_mapping(params))
     pd.testing.assert_frame_equal(table, whole, check_exact=False, rtol=1e-9, atol=1e-9)
     assert report == whole_report
 
@@ -54,7 +55,8 @@ def test_a_part_with_nothing_to_summarise_gives_an_empty_table_with_the_columns(
               "order": "order_id", "as_of": "2024-03-01"}
     whole = summarize_transactions(orders, **params)
     late = orders.assign(timestamp=pd.Timestamp("2030-01-01"), customer_id=99)
-    table, report = summarize_in_parts(ORDERS, [orders, late, orders.iloc[:0]], **params)
+    table, report = summarize_in_parts(ORDERS, [orders, late, orders.iloc[:0]],
+                                       OrderLogOptions.from_mapping(params))
     pd.testing.assert_frame_equal(table, whole)
     assert report.dropped == {"after_as_of": len(late)}
 

@@ -366,7 +366,8 @@ def test_the_examples_run():
     finder = doctest.DocTestFinder()
     runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE
                                    | doctest.ELLIPSIS)
-    for test in finder.find(CustomerState, "CustomerState", module=importlib.import_module(CustomerState.__module__), globs={}):
+    home = importlib.import_module(CustomerState.__module__)
+    for test in finder.find(CustomerState, "CustomerState", module=home, globs={}):
         runner.run(test)
     result = runner.summarize(verbose=False)
     assert result.attempted >= 6 and result.failed == 0

@@ -12,15 +12,11 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 from scipy.stats import norm
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
-from sklearn.utils._param_validation import Interval
-from sklearn.utils.validation import (
-    _check_feature_names_in,
-    _check_sample_weight,
-    check_is_fitted,
-)
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
 
 from .._estimator_input import checked_table, column_label, customer_values, first_row
+from .._sklearn_compat import Interval, check_feature_names_in, check_sample_weight, fit_context
 from ._fitting import START_SAMPLE, maximize_likelihood
 
 #: Days in a month, for horizons given in months: a Julian year over twelve.
@@ -47,7 +43,7 @@ class LikelihoodModel(TransformerMixin, BaseEstimator):
         "n_starts": [Interval(Integral, 1, None, closed="left")],
     }
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None, sample_weight=None):
         """Estimate the parameters by maximum likelihood.
 
@@ -107,7 +103,7 @@ class LikelihoodModel(TransformerMixin, BaseEstimator):
             The names of the columns ``transform`` returns.
         """
         check_is_fitted(self)
-        _check_feature_names_in(self, input_features, generate_names=False)
+        check_feature_names_in(self, input_features, generate_names=False)
         return np.asarray(self._output, dtype=object)
 
     def __sklearn_tags__(self):
@@ -124,7 +120,7 @@ class LikelihoodModel(TransformerMixin, BaseEstimator):
         """Read the columns, fit the parameters; sets the fitted attributes."""
         data, rows, n_left_out = self._read(table)
         self._record_fit_data(data, n_left_out)
-        weights = _check_sample_weight(sample_weight, table, ensure_non_negative=True)
+        weights = check_sample_weight(sample_weight, table, ensure_non_negative=True)
         weights = weights[rows].astype(np.float64)
         self._check_identifiable(data)
         total_weight = float(weights.sum())
@@ -215,7 +211,7 @@ class LikelihoodModel(TransformerMixin, BaseEstimator):
 
     def _mean_log_likelihood(self, table, sample_weight):
         data, rows, _ = self._read(table)
-        weights = _check_sample_weight(sample_weight, table)[rows].astype(np.float64)
+        weights = check_sample_weight(sample_weight, table)[rows].astype(np.float64)
         total, _ = self._kernel_log_likelihood(self.params_.to_numpy(), data, weights)
         return total / weights.sum()
 

@@ -6,8 +6,8 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from .._estimator_input import checked_table, column_label, customer_values, first_row
-from .._kernels.gamma_gamma import gamma_gamma_log_likelihood
 from .._estimator_output import as_output
+from .._kernels.gamma_gamma import gamma_gamma_log_likelihood
 from ..customer_table import DataQualityWarning
 from ._base import LikelihoodModel, distinct_values
 

@@ -4,11 +4,11 @@ import warnings
 from numbers import Real
 
 import numpy as np
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .._estimator_input import checked_table
 from .._estimator_output import as_output
+from .._sklearn_compat import Interval, StrOptions
 from ..customer_table import DataQualityWarning
 from ._base import (
     DAYS_PER_MONTH,

@@ -3,12 +3,12 @@
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context, clone
-from sklearn.utils._param_validation import HasMethods, Interval
-from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
+from sklearn.base import BaseEstimator, TransformerMixin, clone
+from sklearn.utils.validation import check_is_fitted
 
 from .._estimator_input import checked_table
 from .._estimator_output import as_output
+from .._sklearn_compat import HasMethods, Interval, check_feature_names_in, fit_context
 from ._beta_geo import BetaGeoModel
 from ._gamma_gamma import GammaGammaModel
 
@@ -97,7 +97,7 @@ class CustomerLifetimeValue(TransformerMixin, BaseEstimator):
         self.horizon = horizon
         self.discount_rate = discount_rate
 
-    @_fit_context(prefer_skip_nested_validation=False)
+    @fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y=None, sample_weight=None):
         """Fit the purchase model and the spend model on the customer table.
 
@@ -167,7 +167,7 @@ class CustomerLifetimeValue(TransformerMixin, BaseEstimator):
             ``p_alive``, ``expected_purchases``, ``expected_spend``, ``clv``.
         """
         check_is_fitted(self)
-        _check_feature_names_in(self, input_features, generate_names=False)
+        check_feature_names_in(self, input_features, generate_names=False)
         return np.asarray(_OUTPUT, dtype=object)
 
     def __sklearn_tags__(self):

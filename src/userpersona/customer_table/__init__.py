@@ -9,6 +9,7 @@ of customers with the same code as pandas logs.
 """
 
 from ._events import summarize_events
+from ._join import join_sources
 from ._orders import summarize_transactions
 from ._quality import DataQualityReport, DataQualityWarning
 from ._state import CustomerState
@@ -17,6 +18,7 @@ __all__ = [
     "CustomerState",
     "DataQualityReport",
     "DataQualityWarning",
+    "join_sources",
     "summarize_events",
     "summarize_transactions",
 ]

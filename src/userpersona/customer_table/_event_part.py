@@ -10,67 +10,56 @@ import numpy as np
 import pandas as pd
 
 from .. import _log_columns as v
-from ._log_rows import read_log_rows
-from ._groups import group_by_customer, index_by_customer
 from .._kernels.sessions import summarize_activity
+from ._groups import group_by_customer, index_by_customer
+from ._log_rows import read_log_rows
 from ._preferences import label_counts, preference_columns
 from ._quality import DataQualityReport
 from ._scope import rows_and_scope, scope_of_part
 
 
-def check_session_gap(session_gap):
-    gap = pd.Timedelta(session_gap)
-    if gap <= pd.Timedelta(0):
-        raise ValueError(f"session_gap must be a positive duration, got {session_gap!r}.")
-    return gap
-
-
-def scan_events(frame, *, customer="customer_id", time="timestamp", event_type="event_type",
-                category=None, device=None, as_of=None, invalid="raise", timezone="UTC", **_):
+def scan_events(frame, options):
     """The :class:`~userpersona.customer_table._scope.LogScope` of one part of a behaviour log.
 
-    Invalid rows are refused (or left out) as the summary would; None for a part
-    without valid rows on or before ``as_of``.
+    Invalid rows are refused (or left out) as the summary with ``options`` (an
+    :class:`~userpersona.customer_table._options.EventLogOptions`) would; None
+    for a part without valid rows on or before ``options.as_of``.
     """
     frame = v.as_pandas(frame, "events")
     if not len(frame):
         return None
-    log = read_log_rows(frame, "events", invalid, timezone, customer=customer, time=time,
-                        event_type=event_type)
-    return scope_of_part(frame, log.ticks, log.bad, log.unit, as_of, timezone,
-                         [c for c in (event_type, category, device) if c is not None])
+    log = _read_rows(frame, options)
+    return scope_of_part(frame, log.ticks, log.bad, log.unit, options.as_of, options.timezone,
+                         options.label_columns)
 
 
-def summarize_events_part(frame, scope, *, customer, time, event_type, category, device,
-                          session_gap, as_of, view, cart, purchase, invalid, timezone,
-                          max_share_columns):
+def summarize_events_part(frame, scope, options):
     """The activity table and data-quality report of ``frame``, without warning.
 
+    ``options`` is an :class:`~userpersona.customer_table._options.EventLogOptions`.
     ``scope`` (a :class:`~userpersona.customer_table._scope.LogScope`, or None to take it from
     ``frame``) holds what the summary shares with the rest of the log when
     ``frame`` is one part of it, split by customer; a part with nothing to
     summarise then gives an empty table with the same columns.
     """
-    gap = check_session_gap(session_gap)
-    parsed = read_log_rows(frame, "events", invalid, timezone, customer=customer, time=time,
-                           event_type=event_type)
+    parsed = _read_rows(frame, options)
     codes, base, ids, ticks, unit = (parsed.codes, parsed.base, parsed.ids, parsed.ticks,
                                      parsed.unit)
     n_converted, bad = parsed.n_converted, parsed.bad
     tpd = v.ticks_per_day(unit)
-    rows, after, scope = rows_and_scope(
-        frame, ticks, bad, unit, scope, as_of, timezone,
-        [c for c in (event_type, category, device) if c is not None], "events")
+    rows, after, scope = rows_and_scope(frame, ticks, bad, unit, scope, options.as_of,
+                                        options.timezone, options.label_columns, "events")
     as_of_day = scope.as_of_day
     if rows is None:
         rows = np.arange(len(frame))
     else:
         codes, ticks = codes[rows], ticks[rows]
-    types, type_names = v.label_codes(frame[event_type].iloc[rows], scope.labels[event_type])
+    types, type_names = v.label_codes(frame[options.event_type].iloc[rows],
+                                      scope.labels[options.event_type])
 
     log = group_by_customer(codes, ticks, len(ids), base=base)
     present = np.diff(log.offsets) > 0
-    session_ticks = int(gap / pd.Timedelta(1, unit=unit))
+    session_ticks = int(options.session_gap / pd.Timedelta(1, unit=unit))
     active_days, sessions = summarize_activity(log.offsets, log.ticks, tpd, session_ticks)
     first_tick = log.ticks[log.offsets[:-1][present]]
     last_tick = log.ticks[log.offsets[1:][present] - 1]
@@ -97,13 +86,13 @@ def summarize_events_part(frame, scope, *, customer, time, event_type, category,
         return type_counts[:, names.index(label)] if label in names else np.zeros(n_customers)
 
     with np.errstate(invalid="ignore", divide="ignore"):
-        views, carts = count_of(view), count_of(cart)
+        views, carts = count_of(options.view), count_of(options.cart)
         columns["view_to_cart_rate"] = np.where(views > 0, carts / views, np.nan)
-        columns["cart_to_purchase_rate"] = np.where(carts > 0, count_of(purchase) / carts,
-                                                    np.nan)
+        columns["cart_to_purchase_rate"] = np.where(
+            carts > 0, count_of(options.purchase) / carts, np.nan)
     for column, top, prefix, max_columns in (
-        (category, "favourite_category", "category", 0),
-        (device, "preferred_device", "device", max_share_columns),
+        (options.category, "favourite_category", "category", 0),
+        (options.device, "preferred_device", "device", options.max_share_columns),
     ):
         if column is not None:
             labels, label_names = v.label_codes(frame[column].iloc[rows], scope.labels[column])
@@ -111,8 +100,8 @@ def summarize_events_part(frame, scope, *, customer, time, event_type, category,
             columns.update(preference_columns(counts, label_names, top=top, prefix=prefix,
                                               max_share_columns=max_columns))
 
-    table = index_by_customer(pd.DataFrame(columns), ids, present, customer)
-    dropped = {f"invalid ({problem.reason})": problem.count for problem in parsed.problems}
+    table = index_by_customer(pd.DataFrame(columns), ids, present, options.customer)
+    dropped = {problem.report_key: problem.count for problem in parsed.problems}
     dropped["after_as_of"] = v.count(after)
     quality = DataQualityReport(
         source="events",
@@ -125,6 +114,13 @@ def summarize_events_part(frame, scope, *, customer, time, event_type, category,
     )
     table.attrs["data_quality"] = quality.to_dict()
     return table, quality
+
+
+def _read_rows(frame, options):
+    """The rows of a behaviour log read with the columns and policies of ``options``."""
+    return read_log_rows(frame, "events", options.invalid, options.timezone,
+                         customer=options.customer, time=options.time,
+                         event_type=options.event_type)
 
 
 def _column_suffix(label):

@@ -1,14 +1,17 @@
 """From a behaviour (event) log to one row of activity per customer.
 
-The public entry point: it checks the options, then summarises a pandas or
-polars log here, or hands a Dask or Spark log to the engines, which run the
-same per-part summary (:mod:`._event_part`) bucket by bucket.
+The public entry point: it gathers the options into one checked object
+(:class:`~userpersona.customer_table._options.EventLogOptions`), then summarises
+a pandas or polars log here, or hands a Dask or Spark log to the engines,
+which run the same per-part summary (:mod:`._event_part`) bucket by bucket.
 """
 
 from .. import _log_columns as v
 from .._frames import engine_of
 from ._engines import summarize_distributed
-from ._event_part import check_session_gap, summarize_events_part
+from ._event_part import summarize_events_part
+from ._log_kinds import EVENTS
+from ._options import EventLogOptions
 
 
 def summarize_events(
@@ -109,17 +112,14 @@ def summarize_events(
     a                   4         2                0.5
     b                   1         1                0.0
     """
-    v.check_option(invalid, "invalid", ("raise", "drop"))
-    check_session_gap(session_gap)
-    roles = {"customer": customer, "time": time, "event_type": event_type,
-             "category": category, "device": device}
-    params = dict(roles, session_gap=session_gap, as_of=as_of, view=view, cart=cart,
-                  purchase=purchase, invalid=invalid, timezone=timezone,
-                  max_share_columns=max_share_columns)
+    options = EventLogOptions(
+        customer=customer, time=time, event_type=event_type, category=category, device=device,
+        session_gap=session_gap, as_of=as_of, view=view, cart=cart, purchase=purchase,
+        invalid=invalid, timezone=timezone, max_share_columns=max_share_columns)
     if engine_of(events) is not None:
-        return summarize_distributed("events", events, params, n_buckets, return_report)
+        return summarize_distributed(EVENTS, events, options, n_buckets, return_report)
     frame = v.as_pandas(events, "events")
-    v.check_columns(frame, "events", roles)
-    table, quality = summarize_events_part(frame, None, **params)
+    v.check_columns(frame, "events", options.roles)
+    table, quality = summarize_events_part(frame, None, options)
     quality.warn_if_dropped()
     return (table, quality) if return_report else table

@@ -4,9 +4,9 @@ The engines that split a log by customer (Dask, Spark, the batches of an
 incremental update) all do the same: scan every part for the facts it shares
 with the whole log (a :class:`~userpersona.customer_table._scope.LogScope`), merge the scans,
 then summarise every part with the merged scope and put the rows together.
-:class:`LogKind` names the three functions of one kind of log; the functions
-here run the recipe on parts held in memory and are the reference the engines
-are tested against.
+:class:`LogKind` names the options and the functions of one kind of log; the
+functions here run the recipe on parts held in memory and are the reference
+the engines are tested against.
 """
 
 from dataclasses import dataclass
@@ -15,9 +15,10 @@ from typing import Callable
 import pandas as pd
 
 from ._event_part import scan_events, summarize_events_part
+from ._options import EventLogOptions, OrderLogOptions
+from ._order_part import scan_orders, summarize_orders_part
 from ._quality import combine_reports
 from ._scope import LogScope, merge_scopes
-from ._order_part import scan_orders, summarize_orders_part
 
 
 @dataclass(frozen=True)
@@ -25,27 +26,28 @@ class LogKind:
     """How to scan and summarise one part of a kind of log."""
 
     name: str
-    scan: Callable  # (frame, **params) -> LogScope or None
-    summarize: Callable  # (frame, scope, **params) -> (table, report)
-    label_params: tuple  # the parameters naming label columns, whose labels are shared
-    column_params: tuple  # all the parameters naming columns
+    options_type: type  # the options of its summary, which every function below takes
+    scan: Callable  # (frame, options) -> LogScope or None
+    summarize: Callable  # (frame, scope, options) -> (table, report)
+    # Exact duplicate orders are rows equal in every column (dropped or counted
+    # whatever the policy), so an order log's summary reads all its columns.
+    reads_every_column: bool
 
-    def label_columns(self, params):
-        """The label columns of a summary with keyword arguments ``params``."""
-        return [params[name] for name in self.label_params if params[name] is not None]
+    def checked(self, options):
+        """``options``, refused unless they are the options of this kind's summary."""
+        if not isinstance(options, self.options_type):
+            raise TypeError(f"The options of a summary of {self.name} must be "
+                            f"{self.options_type.__name__}, got {type(options).__name__}.")
+        return options
 
-    def columns_needed(self, params, columns):
-        """The columns of the log the summary reads, in the log's order.
-
-        Exact duplicate orders are rows equal in every column (dropped or
-        counted whatever the policy), so an order log needs all its columns.
-        """
-        if self.name == "orders":
+    def columns_needed(self, options, columns):
+        """The columns of the log the summary with ``options`` reads, in the log's order."""
+        if self.reads_every_column:
             return list(columns)
-        used = {params[name] for name in self.column_params if params[name] is not None}
+        used = set(options.columns)
         return [column for column in columns if column in used]
 
-    def empty_table(self, frame, params, scope=None):
+    def empty_table(self, frame, options, scope=None):
         """The table of a log with no rows to summarise, with the columns of ``scope``.
 
         ``frame`` is an empty frame with the log's column types (the schema of
@@ -55,16 +57,14 @@ class LogKind:
         """
         if scope is None:
             scope = LogScope(as_of_day=0, has_time_of_day=False, labels={
-                column: pd.Index([]) for column in self.label_columns(params)})
-        return self.summarize(frame.iloc[:0], scope, **params)[0]
+                column: pd.Index([]) for column in options.label_columns})
+        return self.summarize(frame.iloc[:0], scope, options)[0]
 
 
-ORDERS = LogKind("orders", scan_orders, summarize_orders_part,
-                 ("category", "channel", "device"),
-                 ("customer", "time", "amount", "order", "category", "channel", "device"))
-EVENTS = LogKind("events", scan_events, summarize_events_part,
-                 ("event_type", "category", "device"),
-                 ("customer", "time", "event_type", "category", "device"))
+ORDERS = LogKind("orders", OrderLogOptions, scan_orders, summarize_orders_part,
+                 reads_every_column=True)
+EVENTS = LogKind("events", EventLogOptions, scan_events, summarize_events_part,
+                 reads_every_column=False)
 
 
 def whole_log_scope(kind, scopes, as_of):
@@ -87,13 +87,15 @@ def combine_parts(results):
     return table, quality
 
 
-def summarize_in_parts(kind, parts, **params):
+def summarize_in_parts(kind, parts, options):
     """The table and report of a log given as parts split by customer.
 
-    ``params`` are the keyword arguments of ``kind.summarize`` (those of the
-    public summary but ``return_report``). Equal to the summary of the whole log.
+    ``options`` are the options of ``kind``'s summary (an
+    :class:`~userpersona.customer_table._options.OrderLogOptions` or
+    :class:`~userpersona.customer_table._options.EventLogOptions`). Equal to
+    the summary of the whole log.
     """
+    options = kind.checked(options)
     parts = list(parts)
-    scope = whole_log_scope(kind, [kind.scan(part, **params) for part in parts],
-                            params["as_of"])
-    return combine_parts(kind.summarize(part, scope, **params) for part in parts)
+    scope = whole_log_scope(kind, [kind.scan(part, options) for part in parts], options.as_of)
+    return combine_parts(kind.summarize(part, scope, options) for part in parts)

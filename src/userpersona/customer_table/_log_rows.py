@@ -24,10 +24,32 @@ class InvalidRows:
     problem: str  # "missing", "missing or unparsable", ...
     mask: np.ndarray | None
 
+    # The kinds of problem of a log's key columns, worded once: a report made
+    # without the rows at hand (CustomerState's summary) names them alike.
+    @classmethod
+    def missing(cls, column, mask=None):
+        """Rows without a value in ``column``."""
+        return cls(column, "missing", mask)
+
+    @classmethod
+    def bad_time(cls, column, mask=None):
+        """Rows whose timestamp in ``column`` is missing or unparsable."""
+        return cls(column, "missing or unparsable", mask)
+
+    @classmethod
+    def bad_amount(cls, column, mask=None):
+        """Rows whose amount in ``column`` is missing or infinite."""
+        return cls(column, "missing or infinite", mask)
+
     @property
     def reason(self):
         """The reason as the error message and the data-quality report word it."""
         return f"{self.problem} {self.column}"
+
+    @property
+    def report_key(self):
+        """The reason under which the data-quality report counts these rows as dropped."""
+        return f"invalid ({self.reason})"
 
     @property
     def count(self):
@@ -75,19 +97,19 @@ def read_log_rows(frame, name, invalid, timezone, *, customer, time, amount=None
     """
     codes, base, ids, missing_id = v.customer_codes(frame[customer], customer)
     ticks, unit, bad_time, n_converted = v.timestamp_ticks(frame[time], time, timezone)
-    found = {"missing_id": InvalidRows(customer, "missing", missing_id),
-             "bad_time": InvalidRows(time, "missing or unparsable", bad_time)}
+    found = {"missing_id": InvalidRows.missing(customer, missing_id),
+             "bad_time": InvalidRows.bad_time(time, bad_time)}
     spend = order_codes = None
     if amount is not None:
         spend, bad_amount = v.amounts(frame[amount], amount)
-        found["bad_amount"] = InvalidRows(amount, "missing or infinite", bad_amount)
+        found["bad_amount"] = InvalidRows.bad_amount(amount, bad_amount)
     if order is not None:
         # only equal or different matters for order ids: no sorting
         order_codes = pd.factorize(frame[order], use_na_sentinel=True)[0].astype(np.int64)
-        found["missing_order"] = InvalidRows(order, "missing", order_codes < 0)
+        found["missing_order"] = InvalidRows.missing(order, order_codes < 0)
     if event_type is not None:
-        found["missing_event_type"] = InvalidRows(event_type, "missing",
-                                                  frame[event_type].isna().to_numpy())
+        found["missing_event_type"] = InvalidRows.missing(event_type,
+                                                          frame[event_type].isna().to_numpy())
     bad = v.reject_invalid_rows({p.reason: p.mask for p in found.values()}, name, invalid)
     return LogRows(codes=codes, base=base, ids=ids, ticks=ticks, unit=unit,
                    n_converted=n_converted, bad=bad, spend=spend, order_codes=order_codes,

@@ -9,8 +9,6 @@ import numpy as np
 import pandas as pd
 
 from .. import _log_columns as v
-from ._log_rows import read_log_rows
-from ._groups import group_by_customer, index_by_customer
 from .._kernels.grouping import flag_same_time_and_amount
 from .._kernels.occasions import (
     FIRST_DAY,
@@ -25,13 +23,15 @@ from .._kernels.occasions import (
     aggregate_orders,
     summarize_occasions,
 )
+from ._groups import group_by_customer, index_by_customer
+from ._log_rows import read_log_rows
+from ._options import DAYS_PER_UNIT
 from ._preferences import label_counts, preference_columns
 from ._quality import DataQualityReport
 from ._scope import rows_and_scope, scope_of_part
 
 PARTS_OF_DAY = ("night", "morning", "afternoon", "evening")  # 0-6, 6-12, 12-18, 18-24 h
-DAYS_PER_UNIT = {"D": 1, "W": 7}
-# label parameter -> (top label column, share prefix, entropy column, distinct column)
+# label option -> (top label column, share prefix, entropy column, distinct column)
 PREFERENCES = {
     "category": ("top_category", "category", "category_entropy", "n_categories"),
     "channel": ("preferred_channel", "channel", None, None),
@@ -49,75 +49,72 @@ def part_of_day(time_of_day, tpd):
     return (time_of_day * len(PARTS_OF_DAY) // tpd).astype(np.int64)
 
 
-def scan_orders(frame, *, customer="customer_id", time="timestamp", amount="amount",
-                order=None, as_of=None, category=None, channel=None, device=None,
-                invalid="raise", timezone="UTC", **_):
+def scan_orders(frame, options):
     """The :class:`~userpersona.customer_table._scope.LogScope` of one part of an order log.
 
-    Invalid rows are refused (or left out) as the summary would; None for a part
-    without valid rows on or before ``as_of``. Merge the parts' scopes with ``merge_scopes``.
+    Invalid rows are refused (or left out) as the summary with ``options`` (an
+    :class:`~userpersona.customer_table._options.OrderLogOptions`) would; None
+    for a part without valid rows on or before ``options.as_of``. Merge the
+    parts' scopes with ``merge_scopes``.
     """
     frame = v.as_pandas(frame, "orders")
     if not len(frame):
         return None
-    log = read_log_rows(frame, "orders", invalid, timezone, customer=customer, time=time,
-                        amount=amount, order=order)
-    return scope_of_part(frame, log.ticks, log.bad, log.unit, as_of, timezone,
-                         [c for c in (category, channel, device) if c is not None])
+    log = _read_rows(frame, options)
+    return scope_of_part(frame, log.ticks, log.bad, log.unit, options.as_of, options.timezone,
+                         options.label_columns)
 
 
-def summarize_orders_part(frame, scope, *, customer, time, amount, order, occasion, as_of,
-                          time_unit, category, channel, device, habits, refunds,
-                          duplicates, invalid, timezone, max_share_columns):
+def summarize_orders_part(frame, scope, options):
     """The customer table and data-quality report of ``frame``, without warning.
 
+    ``options`` is an :class:`~userpersona.customer_table._options.OrderLogOptions`.
     ``scope`` (a :class:`~userpersona.customer_table._scope.LogScope`, or None to take it from
     ``frame``) holds what the summary shares with the rest of the log when
     ``frame`` is one part of it, split by customer.
     """
-    parsed = read_log_rows(frame, "orders", invalid, timezone, customer=customer, time=time,
-                           amount=amount, order=order)
+    parsed = _read_rows(frame, options)
     codes, base, ids, ticks, unit = (parsed.codes, parsed.base, parsed.ids, parsed.ticks,
                                      parsed.unit)
     spend, order_codes, bad, n_converted = (parsed.spend, parsed.order_codes, parsed.bad,
                                             parsed.n_converted)
     report = {"dropped": {}, "changed": {}, "flagged": {}}
     for problem in parsed.problems:
-        report["dropped"][f"invalid ({problem.reason})"] = problem.count
+        report["dropped"][problem.report_key] = problem.count
     report["changed"]["timezone_converted"] = n_converted
 
     tpd = v.ticks_per_day(unit)
     # a part of a log with nothing left to summarise gives an empty table with
     # the columns of the others
-    rows, after, scope = rows_and_scope(
-        frame, ticks, bad, unit, scope, as_of, timezone,
-        [c for c in (category, channel, device) if c is not None], "orders")
+    rows, after, scope = rows_and_scope(frame, ticks, bad, unit, scope, options.as_of,
+                                        options.timezone, options.label_columns, "orders")
     as_of_day = scope.as_of_day
     report["dropped"]["after_as_of"] = v.count(after)
     if rows is not None:
         codes, ticks, spend = codes[rows], ticks[rows], spend[rows]
-        if order is not None:
+        if options.order is not None:
             order_codes = order_codes[rows]
 
     log = group_by_customer(codes, ticks, len(ids), amount=spend, base=base)
-    is_duplicate = find_duplicates(frame, rows, log, scope.has_time_of_day, duplicates,
-                                    report)
+    is_duplicate = find_duplicates(frame, rows, log, scope.has_time_of_day, options.duplicates,
+                                   report)
     is_refund = spend < 0 if len(spend) and spend.min() < 0 else None
-    if is_refund is not None and refunds == "raise":
+    if is_refund is not None and options.refunds == "raise":
         raise ValueError(
-            f"Column {amount!r} has {v.count(is_refund):,} negative amounts (refunds). Pass "
-            "refunds='net' to net them into the spend or refunds='ignore' to leave them out."
+            f"Column {options.amount!r} has {v.count(is_refund):,} negative amounts (refunds). "
+            "Pass refunds='net' to net them into the spend or refunds='ignore' to leave them "
+            "out."
         )
     remove = v.either(is_duplicate, is_refund)
     if remove is not None:
         log = log.without(remove)
     purchases = log  # purchase rows, grouped by customer
 
-    if occasion == "order":
+    if options.occasion == "order":
         log = _orders_as_occasions(order_codes, codes - base, ticks, spend, purchases.order,
-                                   len(ids), order)
+                                   len(ids), options.order)
     ints, floats = summarize_occasions(log.offsets, log.ticks, log.amount, tpd,
-                                       occasion == "day")
+                                       options.occasion == "day")
     present = ints[N_OCCASIONS] > 0
     if not present.all():
         ints, floats = ints[:, present], floats[:, present]
@@ -128,7 +125,7 @@ def summarize_orders_part(frame, scope, *, customer, time, amount, order, occasi
                                      else is_refund & ~is_duplicate)
         refund_groups = codes[refund_rows] - base
         orphans = int(np.count_nonzero(~present[refund_groups]))
-        if refunds == "net":
+        if options.refunds == "net":
             refund_total = np.bincount(refund_groups, weights=spend[refund_rows],
                                        minlength=len(ids))[present]
             report["changed"]["refund_netted"] = len(refund_rows) - orphans
@@ -136,12 +133,11 @@ def summarize_orders_part(frame, scope, *, customer, time, amount, order, occasi
         else:
             report["dropped"]["refund_ignored"] = len(refund_rows)
 
-    table = standard_columns(ints, floats, refund_total, as_of_day, unit, time_unit)
-    if habits or category or channel or device:
-        extra = _extra_columns(frame, rows, purchases, present, tpd, category, channel,
-                               device, habits, max_share_columns, scope)
+    table = standard_columns(ints, floats, refund_total, as_of_day, unit, options.time_unit)
+    if options.habits or options.label_columns:
+        extra = _extra_columns(frame, rows, purchases, present, tpd, options, scope)
         table = pd.concat([table, pd.DataFrame(extra)], axis=1)
-    table = index_by_customer(table, ids, present, customer)
+    table = index_by_customer(table, ids, present, options.customer)
 
     quality = DataQualityReport(
         source="orders",
@@ -153,6 +149,13 @@ def summarize_orders_part(frame, scope, *, customer, time, amount, order, occasi
     )
     table.attrs["data_quality"] = quality.to_dict()
     return table, quality
+
+
+def _read_rows(frame, options):
+    """The rows of an order log read with the columns and policies of ``options``."""
+    return read_log_rows(frame, "orders", options.invalid, options.timezone,
+                         customer=options.customer, time=options.time, amount=options.amount,
+                         order=options.order)
 
 
 def find_duplicates(frame, rows, log, has_time_of_day, policy, report):
@@ -233,25 +236,25 @@ def standard_columns(ints, floats, refund_total, as_of_day, unit, time_unit):
     return pd.DataFrame(columns, copy=False)
 
 
-def _extra_columns(frame, rows, purchases, present, tpd, category, channel, device,
-                   habits, max_share_columns, scope):
+def _extra_columns(frame, rows, purchases, present, tpd, options, scope):
     """Preference and habit columns, computed over the purchase rows."""
     # customers are the groups with a purchase, renumbered 0 .. n_customers - 1
     groups = (np.cumsum(present) - 1)[purchases.group_of_positions()]
     n_customers = int(present.sum())
     source = purchases.order if rows is None else rows[purchases.order]
     columns = {}
-    for column, (top, prefix, entropy, distinct) in zip(
-            (category, channel, device), PREFERENCES.values(), strict=True):
+    for role, (top, prefix, entropy, distinct) in PREFERENCES.items():
+        column = getattr(options, role)
         if column is None:
             continue
         labels, names = v.label_codes(frame[column].iloc[source], scope.labels[column])
         counts = label_counts(groups, labels, n_customers, len(names))
         columns.update(
             preference_columns(counts, names, top=top, prefix=prefix, entropy=entropy,
-                               distinct=distinct, max_share_columns=max_share_columns)
+                               distinct=distinct,
+                               max_share_columns=options.max_share_columns)
         )
-    if habits:
+    if options.habits:
         day = purchases.ticks // tpd
         weekend = is_weekend(day)
         rows_per_customer = np.bincount(groups, minlength=n_customers)

@@ -1,14 +1,17 @@
 """From an order log to the customer table: one row per customer.
 
-The public entry point: it checks the options, then summarises a pandas or
-polars log here, or hands a Dask or Spark log to the engines, which run the
-same per-part summary (:mod:`._order_part`) bucket by bucket.
+The public entry point: it gathers the options into one checked object
+(:class:`~userpersona.customer_table._options.OrderLogOptions`), then summarises
+a pandas or polars log here, or hands a Dask or Spark log to the engines,
+which run the same per-part summary (:mod:`._order_part`) bucket by bucket.
 """
 
 from .. import _log_columns as v
 from .._frames import engine_of
 from ._engines import summarize_distributed
-from ._order_part import DAYS_PER_UNIT, summarize_orders_part
+from ._log_kinds import ORDERS
+from ._options import OrderLogOptions
+from ._order_part import summarize_orders_part
 
 
 def summarize_transactions(
@@ -184,22 +187,15 @@ def summarize_transactions(
     1                      20          2            35.0  30.0
     2                      26          1             7.5  26.0
     """
-    v.check_option(occasion, "occasion", ("day", "order"))
-    v.check_option(time_unit, "time_unit", tuple(DAYS_PER_UNIT))
-    v.check_option(refunds, "refunds", ("net", "ignore", "raise"))
-    v.check_option(duplicates, "duplicates", ("auto", "drop", "keep", "raise"))
-    v.check_option(invalid, "invalid", ("raise", "drop"))
-    if occasion == "order" and order is None:
-        raise ValueError("occasion='order' needs the order id column: pass order=<column>.")
-    roles = {"customer": customer, "time": time, "amount": amount, "order": order,
-             "category": category, "channel": channel, "device": device}
-    params = dict(roles, occasion=occasion, as_of=as_of, time_unit=time_unit, habits=habits,
-                  refunds=refunds, duplicates=duplicates, invalid=invalid,
-                  timezone=timezone, max_share_columns=max_share_columns)
+    options = OrderLogOptions(
+        customer=customer, time=time, amount=amount, order=order, occasion=occasion,
+        as_of=as_of, time_unit=time_unit, category=category, channel=channel, device=device,
+        habits=habits, refunds=refunds, duplicates=duplicates, invalid=invalid,
+        timezone=timezone, max_share_columns=max_share_columns)
     if engine_of(orders) is not None:
-        return summarize_distributed("orders", orders, params, n_buckets, return_report)
+        return summarize_distributed(ORDERS, orders, options, n_buckets, return_report)
     frame = v.as_pandas(orders, "orders")
-    v.check_columns(frame, "orders", roles)
-    table, quality = summarize_orders_part(frame, None, **params)
+    v.check_columns(frame, "orders", options.roles)
+    table, quality = summarize_orders_part(frame, None, options)
     quality.warn_if_dropped()
     return (table, quality) if return_report else table

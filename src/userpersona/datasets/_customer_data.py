@@ -14,7 +14,8 @@ from sklearn.utils import Bunch
 
 from .. import _log_columns as v
 from ._personas import _DAY, EVENT_TYPES, GENDERS, MEMBER_LEVELS, REGIONS
-from ._synthetic import _check_rng, _member_levels, _stable_order, _take, _timestamps
+from ._shop_draws import _member_levels, _stable_order, _take, _timestamps
+from ._synthetic import _check_rng
 
 #: Music genres, the categories of a record shop such as CDNOW.
 GENRES = ("rock", "pop", "jazz", "classical", "country", "soundtracks", "r&b", "world")

@@ -4,12 +4,12 @@ from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
-from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
 
 from .._estimator_input import checked_table, customer_values
 from .._estimator_output import as_output
+from .._sklearn_compat import Interval, StrOptions, check_feature_names_in, fit_context
 
 #: The stages in lifecycle order; ``lifecycle_stage_code`` is the position here.
 STAGES = ("registered", "new", "active", "mature", "reactivated", "at_risk", "dormant",
@@ -188,7 +188,7 @@ class LifecycleStager(TransformerMixin, BaseEstimator):
         self.p_alive = p_alive
         self.labels = labels
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Learn the thresholds (unless given) from the customers' purchase gaps.
 
@@ -263,7 +263,7 @@ class LifecycleStager(TransformerMixin, BaseEstimator):
             ``lifecycle_stage``, ``lifecycle_stage_code``, ``days_to_worse_stage``.
         """
         check_is_fitted(self)
-        _check_feature_names_in(self, input_features, generate_names=False)
+        check_feature_names_in(self, input_features, generate_names=False)
         return np.asarray(["lifecycle_stage", "lifecycle_stage_code", "days_to_worse_stage"],
                           dtype=object)
 

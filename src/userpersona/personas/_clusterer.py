@@ -5,17 +5,22 @@ from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import linear_sum_assignment
-from sklearn.base import BaseEstimator, ClusterMixin, TransformerMixin, _fit_context
-from sklearn.cluster import KMeans, MiniBatchKMeans
-from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score
+from sklearn.base import BaseEstimator, ClusterMixin, TransformerMixin
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
+from sklearn.utils.validation import check_is_fitted
 
 from .._estimator_input import checked_table
-from .._kernels.silhouette import mean_silhouettes
 from .._estimator_output import as_output
+from .._sklearn_compat import Interval, StrOptions, check_feature_names_in, fit_context
+from ..customer_table import DataQualityWarning
+from ._choice_of_k import CRITERIA, checked_k_range, make_kmeans, score_counts
+from ._description import (
+    ClusteringSpace,
+    description_table,
+    one_time_personas,
+    representatives,
+    term_labels,
+)
 from ._features import (
     categorical_features,
     constant_columns,
@@ -24,17 +29,8 @@ from ._features import (
     resolve_features,
     skewed_columns,
 )
+from ._identity import matched_personas, order_column, persona_of_cluster
 from ._names import distinctions, name_personas
-from ..customer_table import DataQualityWarning
-
-CRITERIA = {
-    # criterion -> (column of k_scores_, whether larger is better)
-    "silhouette": ("silhouette", True),
-    "calinski_harabasz": ("calinski_harabasz", True),
-    "davies_bouldin": ("davies_bouldin", False),
-}
-# Columns that say what a customer is worth, tried in this order to number personas.
-SPEND_COLUMNS = ("monetary_total", "monetary_mean")
 
 
 class PersonaWarning(UserWarning):
@@ -262,7 +258,7 @@ default="silhouette"
         self.distances = distances
         self.random_state = random_state
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Prepare the features, choose the number of personas, cluster and name them.
 
@@ -278,7 +274,7 @@ default="silhouette"
         self : PersonaClusterer
             The fitted model.
         """
-        low, high = self._checked_k_range()
+        low, high = checked_k_range(self.k_range)
         self._check_vocabulary()
         table, index = checked_table(self, X, reset=True)
         n_customers = table.shape[0]
@@ -300,32 +296,36 @@ default="silhouette"
         prepared = np.ascontiguousarray(prepared, dtype=np.float64)
 
         if self.n_clusters == "auto":
-            self.k_scores_ = self._score_counts(prepared, low, high, rng)
+            self.k_scores_ = score_counts(
+                prepared, low, high, rng, sample_size=self.sample_size, n_init=self.n_init,
+                criterion=self.criterion,
+            )
             self.n_clusters_ = int(self.k_scores_.index[self.k_scores_["chosen"]][0])
         else:
             self.k_scores_ = None
             self.n_clusters_ = int(self.n_clusters)
-        self.model_ = self._kmeans(self.n_clusters_, n_customers, rng).fit(prepared)
+        self.model_ = make_kmeans(
+            self.n_clusters_, n_customers, rng, n_init=self.n_init,
+            minibatch_threshold=self.minibatch_threshold,
+        ).fit(prepared)
 
         # Number personas by decreasing spend, so that the ids do not depend on
         # the seed k-means started from.
-        spend = frame["order_by"]
-        raw_labels = self.model_.labels_
-        mean_spend = _group_means(spend, raw_labels, self.n_clusters_)
-        order = np.lexsort((np.arange(self.n_clusters_), -np.nan_to_num(mean_spend, nan=-np.inf)))
-        self._persona_of_cluster = np.empty(self.n_clusters_, np.int64)
-        self._persona_of_cluster[order] = np.arange(self.n_clusters_)
-        self.labels_ = self._persona_of_cluster[raw_labels]
-        self.cluster_centers_ = self.model_.cluster_centers_[order]
-        self.centroids_ = self._centroids_in_units()
+        self._persona_of_cluster = persona_of_cluster(
+            frame["order_by"], self.model_.labels_, self.n_clusters_)
+        self.labels_ = self._persona_of_cluster[self.model_.labels_]
+        cluster_of_persona = np.argsort(self._persona_of_cluster)
+        self.cluster_centers_ = self.model_.cluster_centers_[cluster_of_persona]
+        self.centroids_ = self._space().to_units(self.cluster_centers_)
 
-        terms = self._terms()
+        terms = self._space().terms()
         scores = distinctions(prepared, self.labels_, self.n_clusters_)
-        one_time = self._one_time(frame["numeric"])
+        one_time = one_time_personas(frame["numeric"], self.labels_, self.n_clusters_)
         self.persona_names_ = np.asarray(name_personas(
             scores, terms, one_time, self.language, self.vocabulary, self.n_name_words,
         ), dtype=object)
-        self.representatives_ = self._representatives(prepared, index)
+        self.representatives_ = representatives(
+            prepared, self.cluster_centers_, self.labels_, index, self.n_representatives)
         self._description = self._describe(frame, self.labels_, scores)
         return self
 
@@ -384,7 +384,7 @@ default="silhouette"
             ``persona_id``, then ``persona`` and ``distance_<id>`` as configured.
         """
         check_is_fitted(self)
-        _check_feature_names_in(self, input_features, generate_names=False)
+        check_feature_names_in(self, input_features, generate_names=False)
         names = ["persona_id"] + ["persona"] * bool(self.names)
         if self.distances:
             names += [f"distance_{persona}" for persona in range(self.n_clusters_)]
@@ -491,18 +491,9 @@ default="silhouette"
                 f"({previous.features_} before, {self.features_} now); personas can "
                 "only be matched on the same features."
             )
-        theirs = self._prepare_centroids(previous.centroids_)
-        cost = np.sqrt(((self.cluster_centers_[:, None, :] - theirs[None, :, :]) ** 2).sum(-1))
-        mine, paired = linear_sum_assignment(cost)
-        previous_id = np.full(self.n_clusters_, -1, np.int64)
-        previous_id[mine] = paired
-        distance = np.full(self.n_clusters_, np.nan)
-        distance[mine] = cost[mine, paired]
-        previous_names = np.append(previous.persona_names_, None)
-        return pd.DataFrame(
-            {"persona": self.persona_names_, "previous_id": previous_id,
-             "previous_persona": previous_names[previous_id], "distance": distance},
-            index=pd.RangeIndex(self.n_clusters_, name="persona_id"),
+        return matched_personas(
+            self.cluster_centers_, self.persona_names_,
+            self._space().from_units(previous.centroids_), previous.persona_names_,
         )
 
     def __sklearn_tags__(self):
@@ -521,16 +512,6 @@ default="silhouette"
                     f"vocabulary[{feature!r}] must be two words (above average, below "
                     f"average), got {words!r}."
                 )
-
-    def _checked_k_range(self):
-        k_range = tuple(self.k_range)
-        if (len(k_range) != 2 or not all(isinstance(k, Integral) for k in k_range)
-                or not 2 <= k_range[0] <= k_range[1]):
-            raise ValueError(
-                f"k_range must be two integers (smallest, largest) with "
-                f"2 <= smallest <= largest, got {self.k_range!r}."
-            )
-        return k_range
 
     def _feature_frame(self, table, *, fitting):
         """The features of ``table``, checked; in ``fit``, also decides which to use."""
@@ -576,153 +557,22 @@ default="silhouette"
         frame = pd.concat([numeric, categorical], axis=1)
         frame.index = pd.RangeIndex(len(frame))
         return {"numeric": numeric, "categorical": categorical, "all": frame,
-                "order_by": (numeric_features(table, [self._resolve_order_by(table, keys)])
+                "order_by": (numeric_features(table, [order_column(table, self.order_by, keys)])
                              .iloc[:, 0].to_numpy() if fitting else None)}
 
-    def _resolve_order_by(self, table, keys):
-        if self.order_by != "auto":
-            return self.order_by
-        if isinstance(table, pd.DataFrame):
-            for name in SPEND_COLUMNS:
-                if name in table.columns:
-                    return name
-        if keys:
-            return keys[0]
-        raise ValueError("order_by='auto' needs a numeric feature; pass order_by=<column>.")
-
-    def _score_counts(self, prepared, low, high, rng):
-        """Fit every candidate count on one sample and score each clustering."""
-        n = len(prepared)
-        sample = np.sort(rng.choice(n, self.sample_size, replace=False)) if (
-            n > self.sample_size) else np.arange(n)
-        points = np.ascontiguousarray(prepared[sample])
-        distinct = len(np.unique(points, axis=0))
-        counts = [k for k in range(low, high + 1) if k < min(distinct, len(points))]
-        if not counts:
-            raise ValueError(
-                f"The {len(points)} sampled customers have {distinct} distinct feature "
-                f"vectors, too few to compare {low} or more personas; pass more varied "
-                "customers or a fixed n_clusters."
-            )
-        rows, labelings = [], []
-        for k in counts:
-            model = KMeans(k, n_init=self.n_init, random_state=_seed(rng)).fit(points)
-            labelings.append(model.labels_)
-            rows.append({
-                "n_clusters": k,
-                "calinski_harabasz": calinski_harabasz_score(points, model.labels_),
-                "davies_bouldin": davies_bouldin_score(points, model.labels_),
-                "inertia": model.inertia_,
-            })
-        scores = pd.DataFrame(rows).set_index("n_clusters")
-        silhouettes = mean_silhouettes(
-            points, np.ascontiguousarray(np.column_stack(labelings), dtype=np.int64),
-            np.asarray(counts, dtype=np.int64),
+    def _space(self):
+        """The clustering space of the fitted model, for moving centres in and out of it."""
+        return ClusteringSpace(
+            self.preprocessor_, self.features_, len(self._keys["numeric"]),
+            bool(self._keys["categorical"]), self.categorical_weight,
         )
-        scores.insert(0, "silhouette", silhouettes)
-        column, larger_is_better = CRITERIA[self.criterion]
-        values = scores[column].to_numpy()
-        best = np.argmax(values) if larger_is_better else np.argmin(values)
-        scores["chosen"] = np.arange(len(scores)) == best
-        return scores
-
-    def _kmeans(self, k, n_customers, rng):
-        if n_customers >= self.minibatch_threshold:
-            return MiniBatchKMeans(k, n_init=self.n_init, batch_size=4096,
-                                   random_state=_seed(rng))
-        return KMeans(k, n_init=self.n_init, random_state=_seed(rng))
-
-    def _centroids_in_units(self):
-        """The ordered centres, with the scaling and log undone."""
-        columns = {}
-        n_numeric = len(self._keys["numeric"])
-        transformers = dict(self.preprocessor_.named_transformers_)
-        if n_numeric:
-            numeric = transformers["numeric"]
-            unscaled = numeric.named_steps["scale"].inverse_transform(
-                self.cluster_centers_[:, :n_numeric])
-            values = numeric.named_steps["log"].inverse_transform(unscaled)
-            columns.update(zip(self.features_[:n_numeric], values.T, strict=True))
-        if self._keys["categorical"]:
-            encoder = transformers["categorical"]
-            shares = self.cluster_centers_[:, n_numeric:] / self.categorical_weight
-            columns.update(zip(_level_labels(encoder), shares.T, strict=True))
-        return pd.DataFrame(columns, index=pd.RangeIndex(self.n_clusters_, name="persona_id"))
-
-    def _prepare_centroids(self, centroids):
-        """Centres in the units of ``X`` (another model's) into this clustering space."""
-        n_numeric = len(self._keys["numeric"])
-        parts = []
-        transformers = dict(self.preprocessor_.named_transformers_)
-        if n_numeric:
-            numeric = transformers["numeric"]
-            values = centroids[self.features_[:n_numeric]].to_numpy(dtype=np.float64)
-            logged = numeric.named_steps["log"].transform(values)
-            parts.append(numeric.named_steps["scale"].transform(logged))
-        if self._keys["categorical"]:
-            encoder = transformers["categorical"]
-            levels = _level_labels(encoder)
-            shares = centroids.reindex(columns=levels, fill_value=0.0).to_numpy(np.float64)
-            parts.append(shares * self.categorical_weight)
-        return np.hstack(parts)
-
-    def _terms(self):
-        """What each prepared column is: (feature, None) or (feature, level)."""
-        terms = [(name, None) for name in self.features_[:len(self._keys["numeric"])]]
-        if self._keys["categorical"]:
-            encoder = dict(self.preprocessor_.named_transformers_)["categorical"]
-            for feature, levels in zip(encoder.feature_names_in_, encoder.categories_,
-                                       strict=True):
-                terms += [(feature, level) for level in levels]
-        return terms
-
-    @staticmethod
-    def _term_labels(terms):
-        return [name if level is None else f"{name}={level}" for name, level in terms]
-
-    def _one_time(self, numeric):
-        """Personas whose median member bought exactly once (when frequency is a feature)."""
-        if "frequency" not in numeric.columns:
-            return np.zeros(self.n_clusters_, bool)
-        medians = pd.Series(numeric["frequency"].to_numpy()).groupby(self.labels_).median()
-        return medians.reindex(range(self.n_clusters_)).to_numpy() <= 1
-
-    def _representatives(self, prepared, index):
-        """Index labels of the customers closest to each persona's centre."""
-        distance = ((prepared - self.cluster_centers_[self.labels_]) ** 2).sum(axis=1)
-        labels = np.arange(len(prepared)) if index is None else np.asarray(index)
-        chosen = {}
-        for persona in range(self.n_clusters_):
-            members = np.flatnonzero(self.labels_ == persona)
-            closest = members[np.argsort(distance[members], kind="stable")]
-            chosen[persona] = labels[closest[:self.n_representatives]].tolist()
-        return chosen
 
     def _describe(self, frame, labels, scores):
-        k = self.n_clusters_
-        counts = np.bincount(labels, minlength=k)
-        values = frame["numeric"]
-        if len(frame["categorical"].columns):
-            dummies = pd.get_dummies(frame["categorical"], prefix_sep="=", dtype=float)
-            values = pd.concat([values, dummies], axis=1)
-        means = values.groupby(labels).mean().reindex(range(k))
-        lifts = means / values.mean().replace(0, np.nan)
-        term_labels = self._term_labels(self._terms())
-        top = [
-            ", ".join(f"{term_labels[j]} {score[j]:+.1f}"
-                      for j in np.argsort(-np.abs(score), kind="stable")[:self.n_name_words])
-            for score in scores
-        ]
-        description = pd.DataFrame(
-            {"persona": self.persona_names_, "customers": counts,
-             "share": counts / max(len(labels), 1)},
-            index=pd.RangeIndex(k, name="persona_id"),
+        return description_table(
+            frame, labels, scores, persona_names=self.persona_names_,
+            labels_of_terms=term_labels(self._space().terms()), n_words=self.n_name_words,
+            representatives_of=self.representatives_,
         )
-        means.index = lifts.index = description.index
-        description = pd.concat([description, means, lifts.add_suffix("_lift")], axis=1)
-        description["top_features"] = top
-        description["representatives"] = [self.representatives_[p] for p in range(k)]
-        return description
 
     # -- assigning ------------------------------------------------------------------
 
@@ -735,24 +585,3 @@ default="silhouette"
         prepared = self.preprocessor_.transform(frame["all"])
         distance = self.model_.transform(prepared)[:, np.argsort(self._persona_of_cluster)]
         return np.argmin(distance, axis=1).astype(np.int64), distance, index
-
-
-def _group_means(values, labels, n_groups):
-    """Mean of ``values`` per label, ignoring missing values (NaN for none)."""
-    valid = ~np.isnan(values)
-    sums = np.bincount(labels[valid], values[valid], minlength=n_groups)
-    counts = np.bincount(labels[valid], minlength=n_groups)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return sums / counts
-
-
-def _level_labels(encoder):
-    """``feature=level`` labels of the one-hot columns, in their order."""
-    return [f"{feature}={level}"
-            for feature, levels in zip(encoder.feature_names_in_, encoder.categories_,
-                                       strict=True)
-            for level in levels]
-
-
-def _seed(rng):
-    return int(rng.randint(np.iinfo(np.int32).max))

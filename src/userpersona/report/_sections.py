@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..customer_table import DataQualityReport
-from ..rfm._segments import fm_score
+from ..rfm import fm_score
 from ._charts import bar_chart, heat_map, histogram, lift_chart
 from ._html import (
     card,

@@ -5,14 +5,14 @@ from numbers import Integral
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
-from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
 
-from ._binning import BinningWarning, check_edges, quantile_edges
 from .._estimator_input import checked_table, column_label, customer_values
-from .._kernels.scoring import score_customers
 from .._estimator_output import as_output
+from .._kernels.scoring import score_customers
+from .._sklearn_compat import Interval, StrOptions, check_feature_names_in, fit_context
+from ._binning import BinningWarning, check_edges, quantile_edges
 from ._segments import NAMED_MAPS, SegmentMap
 
 DIMENSIONS = ("recency", "frequency", "monetary")
@@ -146,7 +146,7 @@ default="rfm11"
         self.weights = weights
         self.code = code
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Learn the bin edges (and the segment map's centres) from the customers.
 
@@ -234,7 +234,7 @@ default="rfm11"
             ``rfm_score`` and ``rfm_segment`` as configured.
         """
         check_is_fitted(self)
-        _check_feature_names_in(self, input_features, generate_names=False)
+        check_feature_names_in(self, input_features, generate_names=False)
         names = ["r_score", "f_score", "m_score"]
         names += ["rfm_code"] * bool(self.code) + ["rfm_score"]
         names += ["rfm_segment"] * (self.segment_map_ is not None)

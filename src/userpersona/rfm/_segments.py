@@ -124,7 +124,29 @@ def five_point(scores, n_bins):
 
 
 def fm_score(f, m):
-    """FM = (F + M) / 2 rounded half up."""
+    """The FM score: the mean of a customer's F and M scores, rounded half up.
+
+    :class:`RFM11` places each customer on a grid of R by FM, and the rules of
+    :class:`SegmentRules` may test ``FM``; both read this number. It lets a
+    grid of one's own (such as the report's R x FM heat map) be built from a
+    profile's ``f_score`` and ``m_score`` columns the same way.
+
+    Parameters
+    ----------
+    f, m : array-like of int
+        The F and M scores, one per customer.
+
+    Returns
+    -------
+    fm : ndarray of int
+        ``(F + M) / 2`` rounded half up: F = 4 and M = 5 give FM = 5.
+
+    Examples
+    --------
+    >>> from userpersona.rfm import fm_score
+    >>> fm_score([1, 4, 5], [2, 5, 5])
+    array([2, 5, 5])
+    """
     return (np.asarray(f, dtype=np.intp) + m + 1) // 2
 
 

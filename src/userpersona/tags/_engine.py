@@ -7,12 +7,12 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
-from sklearn.utils._param_validation import StrOptions
-from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
 
 from .._estimator_input import checked_table
 from .._estimator_output import as_output
+from .._sklearn_compat import StrOptions, check_feature_names_in, fit_context
 from ._program import (
     BOOL,
     NUMBER,
@@ -131,7 +131,7 @@ class TagRuleEngine(TransformerMixin, BaseEstimator):
         self.as_of = as_of
         self.missing_columns = missing_columns
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Check the rules against the columns and learn the cut-offs.
 
@@ -216,7 +216,7 @@ class TagRuleEngine(TransformerMixin, BaseEstimator):
             sparse output.
         """
         check_is_fitted(self)
-        _check_feature_names_in(self, input_features, generate_names=False)
+        check_feature_names_in(self, input_features, generate_names=False)
         if self.output == "lists":
             return np.asarray(["tags"], dtype=object)
         if self.output == "sparse":

@@ -9,24 +9,23 @@ path. Only the modules of the engine in use are imported.
 
 from ... import _log_columns as v
 from ..._frames import engine_of
-from .._log_kinds import EVENTS, ORDERS
 
 
-def summarize_distributed(kind_name, frame, params, n_buckets, return_report):
+def summarize_distributed(kind, frame, options, n_buckets, return_report):
     """Summarise a Dask or Spark ``frame`` as the pandas path would the whole log.
 
-    ``params`` are the keyword arguments of the kind's part summary; the
-    columns they name are checked first.
+    ``kind`` is a :class:`~userpersona.customer_table._log_kinds.LogKind` and
+    ``options`` the options of its summary; the columns they name are checked
+    first.
     """
-    kind = {"orders": ORDERS, "events": EVENTS}[kind_name]
-    roles = {name: params[name] for name in kind.column_params}
-    v.check_columns(frame, kind.name, roles, allow_empty=True)
+    options = kind.checked(options)
+    v.check_columns(frame, kind.name, options.roles, allow_empty=True)
     if n_buckets is not None and (not isinstance(n_buckets, int) or n_buckets < 1):
         raise ValueError(f"n_buckets must be a positive integer, got {n_buckets!r}.")
     if engine_of(frame) == "dask":
         from .dask import summarize_dask
 
-        return summarize_dask(kind, frame, params, n_buckets, return_report)
+        return summarize_dask(kind, frame, options, n_buckets, return_report)
     from .spark import summarize_spark
 
-    return summarize_spark(kind, frame, params, n_buckets, return_report)
+    return summarize_spark(kind, frame, options, n_buckets, return_report)

@@ -7,7 +7,7 @@ from .._log_kinds import whole_log_scope
 from .._quality import DataQualityReport, combine_reports
 
 
-def summarize_dask(kind, frame, params, n_buckets, return_report):
+def summarize_dask(kind, frame, options, n_buckets, return_report):
     """The lazy customer table of a Dask DataFrame (and a lazy report).
 
     Two passes over the input: the scan, computed here because the table's
@@ -18,15 +18,15 @@ def summarize_dask(kind, frame, params, n_buckets, return_report):
     """
     if not isinstance(frame, dd.DataFrame):
         raise TypeError(f"{kind.name} must be a Dask DataFrame, got {type(frame).__name__}.")
-    frame = frame[kind.columns_needed(params, list(frame.columns))]
+    frame = frame[kind.columns_needed(options, list(frame.columns))]
     schema = frame._meta
-    kind.empty_table(schema, params)  # refuses wrong column types before any work
-    scans = [dask.delayed(kind.scan)(part, **params) for part in frame.to_delayed()]
-    scope = whole_log_scope(kind, dask.compute(*scans), params["as_of"])
+    kind.empty_table(schema, options)  # refuses wrong column types before any work
+    scans = [dask.delayed(kind.scan)(part, options) for part in frame.to_delayed()]
+    scope = whole_log_scope(kind, dask.compute(*scans), options.as_of)
 
-    buckets = frame.shuffle(on=params["customer"], npartitions=n_buckets or frame.npartitions)
-    table = buckets.map_partitions(_summarize_bucket, kind, scope, params,
-                                   meta=kind.empty_table(schema, params, scope),
+    buckets = frame.shuffle(on=options.customer, npartitions=n_buckets or frame.npartitions)
+    table = buckets.map_partitions(_summarize_bucket, kind, scope, options,
+                                   meta=kind.empty_table(schema, options, scope),
                                    enforce_metadata=False, align_dataframes=False)
     if not return_report:
         return table
@@ -37,8 +37,8 @@ def summarize_dask(kind, frame, params, n_buckets, return_report):
     return table, report
 
 
-def _summarize_bucket(part, kind, scope, params):
-    table, report = kind.summarize(part, scope, **params)
+def _summarize_bucket(part, kind, scope, options):
+    table, report = kind.summarize(part, scope, options)
     table.attrs["data_quality"] = report.to_dict()
     return table
 

@@ -20,9 +20,9 @@ import pickle
 
 import pandas as pd
 
+from ..._spark_frames import column, quiet, spark_rows, spark_schema
 from .._log_kinds import whole_log_scope
 from .._quality import combine_reports
-from ..._spark_frames import column, quiet, spark_rows, spark_schema
 
 with quiet():
     from pyspark.sql import DataFrame
@@ -40,7 +40,7 @@ _PANDAS_DTYPES = {  # what a Python worker gives pandas for a Spark type
 }
 
 
-def summarize_spark(kind, frame, params, n_buckets, return_report):
+def summarize_spark(kind, frame, options, n_buckets, return_report):
     """The customer table of a Spark DataFrame, as a Spark DataFrame.
 
     The table is lazy but for the scan, which runs here because the table's
@@ -55,8 +55,8 @@ def summarize_spark(kind, frame, params, n_buckets, return_report):
         The kind of log (orders or events).
     frame : pyspark.sql.DataFrame
         The log.
-    params : dict
-        The keyword arguments of ``kind.summarize``.
+    options : OrderLogOptions or EventLogOptions
+        The options of ``kind``'s summary.
     n_buckets : int or None
         The number of buckets customers are hashed into.
     return_report : bool
@@ -89,27 +89,26 @@ def summarize_spark(kind, frame, params, n_buckets, return_report):
     """
     if not isinstance(frame, DataFrame):
         raise TypeError(f"{kind.name} must be a Spark DataFrame, got {type(frame).__name__}.")
-    frame = frame.select(*[column(c) for c in kind.columns_needed(params, frame.columns)])
+    frame = frame.select(*[column(c) for c in kind.columns_needed(options, frame.columns)])
     schema = _schema_frame(frame.schema)
-    kind.empty_table(schema, params)  # refuses wrong column types before any job
+    kind.empty_table(schema, options)  # refuses wrong column types before any job
     frame, names, instants = _portable(frame)
 
-    scope = whole_log_scope(kind, _scan(kind, frame, names, instants, params), params["as_of"])
+    scope = whole_log_scope(kind, _scan(kind, frame, names, instants, options), options.as_of)
     n_buckets = n_buckets or int(frame.sparkSession.conf.get("spark.sql.shuffle.partitions"))
-    customer = params["customer"]
-    buckets = frame.withColumn(_BUCKET, F.pmod(F.xxhash64(frame[names.index(customer)]),
-                                               F.lit(n_buckets)))
-    empty = kind.empty_table(schema, params, scope)
+    customer = frame[names.index(options.customer)]
+    buckets = frame.withColumn(_BUCKET, F.pmod(F.xxhash64(customer), F.lit(n_buckets)))
+    empty = kind.empty_table(schema, options, scope)
 
     def summarize(part):
         part = _restored(part.drop(columns=_BUCKET), names, instants)
-        return spark_rows(kind.summarize(part, scope, **params)[0])
+        return spark_rows(kind.summarize(part, scope, options)[0])
 
     with quiet():
         table = buckets.groupBy(_BUCKET).applyInPandas(summarize, spark_schema(spark_rows(empty)))
     if not return_report:
         return table
-    return table, _report(kind, buckets, names, instants, scope, params)
+    return table, _report(kind, buckets, names, instants, scope, options)
 
 
 def _schema_frame(schema):
@@ -152,23 +151,23 @@ def _restored(part, names, instants):
     return part
 
 
-def _scan(kind, frame, names, instants, params):
+def _scan(kind, frame, names, instants, options):
     """The scopes of the input's Arrow batches (scopes of any rows merge)."""
 
     def scan(batches):
         for batch in batches:
-            yield _payload(kind.scan, _restored(batch, names, instants), **params)
+            yield _payload(kind.scan, _restored(batch, names, instants), options)
 
     with quiet():
         rows = frame.mapInPandas(scan, _payload_schema()).collect()
     return [_unpickled(row[_PAYLOAD]) for row in rows]
 
 
-def _report(kind, buckets, names, instants, scope, params):
+def _report(kind, buckets, names, instants, scope, options):
     """The report of the whole log: the buckets' reports added up (a second pass)."""
 
     def report_of(part):
-        return kind.summarize(part, scope, **params)[1]
+        return kind.summarize(part, scope, options)[1]
 
     def report(part):
         return _payload(report_of, _restored(part.drop(columns=_BUCKET), names, instants))

@@ -1,0 +1,267 @@
+"""The customer table of a profile: the summaries of the logs and the customer
+attributes joined on the customer id.
+
+The ``userpersona profile`` command and a Python user build the table the same
+way here: the order summary, the activity of the behaviour log beside it, and
+the attributes of every customer on file, including those without an order.
+One ``columns`` mapping names the columns of all three tables, as the command's
+``--columns`` option does.
+"""
+
+import difflib
+import warnings
+
+from .. import _log_columns as v
+from .._frames import engine_of
+from .._log_columns import STANDARD_LOG_COLUMNS
+from ._events import summarize_events
+from ._options import EventLogOptions, OrderLogOptions
+from ._orders import summarize_transactions
+
+# Standard name -> the summary's parameter reading that column, per log.
+ORDER_ROLES = {"customer_id": "customer", "timestamp": "time", "amount": "amount",
+               "order_id": "order", "category": "category", "channel": "channel",
+               "device": "device"}
+EVENT_ROLES = {"customer_id": "customer", "timestamp": "time", "event_type": "event_type",
+               "category": "category", "device": "device"}
+# Read when a log has them under their standard name; the others are required.
+OPTIONAL = ("order_id", "category", "channel", "device")
+# The behaviour log's category and device describe browsing: its columns that
+# share a name with the purchase ones get this suffix.
+EVENTS_SUFFIX = "_events"
+
+
+def join_sources(orders, events=None, customers=None, *, columns=None, as_of=None,
+                 time_unit="D", occasion="day", invalid="raise", return_report=False):
+    """Build the customer table from an order log, a behaviour log and customer attributes.
+
+    The table the ``userpersona profile`` command profiles: one row per customer,
+    the input of :func:`~userpersona.make_profile_pipeline`. It joins, on the
+    customer id,
+
+    1. the summary of ``orders`` (:func:`~userpersona.summarize_transactions`),
+       with the category, channel and device preferences when the log has those
+       columns;
+    2. the activity of ``events`` (:func:`~userpersona.summarize_events`) of the
+       customers with an order; its columns named like purchase ones (such as
+       ``preferred_device``) end in ``_events``, since they describe browsing;
+    3. the attributes in ``customers``, of every customer on file: a customer
+       without an order joins as registered, with no purchase (NaN).
+
+    Parameters
+    ----------
+    orders : pandas.DataFrame or polars.DataFrame
+        The order log: one row per order or order line, with the customer id,
+        the time and the amount; ``order_id``, ``category``, ``channel`` and
+        ``device`` are read when present.
+    events : pandas.DataFrame or polars.DataFrame, optional
+        The behaviour log: one row per event, with the customer id, the time and
+        the event type; ``category`` and ``device`` are read when present.
+    customers : pandas.DataFrame or polars.DataFrame, optional
+        The customer attributes (age, region, registration date, ...): one row
+        per customer, the id in a column or the index named like the customer id
+        of the logs. Columns named like a column of the table are left out.
+    columns : dict, optional
+        Your column names by standard name, for all three tables, such as
+        ``{"customer_id": "user", "amount": "price"}``. The standard names:
+        ``customer_id``, ``timestamp``, ``amount``, ``order_id``, ``category``,
+        ``channel``, ``device`` and ``event_type``; unmapped ones are expected
+        under their standard name.
+    as_of : date-like, optional
+        The date of the summaries; default: the latest date of each log.
+    time_unit : {"D", "W"}, default="D"
+        Unit of ``repeat_recency`` and ``T``: days or weeks.
+    occasion : {"day", "order"}, default="day"
+        A purchase occasion is a day with purchases, or an order (which needs
+        the order id column).
+    invalid : {"raise", "drop"}, default="raise"
+        Raise on invalid rows of a log, or leave them out and count them.
+    return_report : bool, default=False
+        Also return what the summaries read, dropped and changed.
+
+    Returns
+    -------
+    table : pandas.DataFrame
+        One row per customer, indexed by customer id: the order summary's
+        columns, then the activity, then the attributes.
+    reports : list of DataQualityReport
+        Only with ``return_report=True``: the report of the order summary, and
+        of the behaviour summary when ``events`` is given.
+
+    Raises
+    ------
+    ValueError
+        Before any work, for an unknown standard name in ``columns``, a column
+        missing from a log, ``customers`` without the customer id,
+        ``occasion="order"`` without the order id or an unknown option; then for
+        what the summaries raise (invalid rows, ...), or customer ids in
+        ``customers`` of another type than in ``orders``. A message about a
+        table starts with its name.
+    TypeError
+        For a table that is not a pandas or polars DataFrame, ``columns`` that is
+        not a dict, or a column of the wrong type.
+
+    See Also
+    --------
+    summarize_transactions, summarize_events : The two summaries joined here.
+    make_profile_pipeline : The profile of the table.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from userpersona import join_sources
+    >>> orders = pd.DataFrame({
+    ...     "user": [1, 1, 2],
+    ...     "timestamp": pd.to_datetime(["2024-01-02", "2024-01-20", "2024-01-15"]),
+    ...     "amount": [30.0, 20.0, 12.5],
+    ...     "device": ["mobile", "mobile", "desktop"],
+    ... })
+    >>> events = pd.DataFrame({
+    ...     "user": [1, 1, 2],
+    ...     "timestamp": pd.to_datetime(["2024-01-02 10:00", "2024-01-02 10:05",
+    ...                                  "2024-01-14 09:00"]),
+    ...     "event_type": ["view", "add_to_cart", "view"],
+    ...     "device": ["desktop", "desktop", "mobile"],
+    ... })
+    >>> customers = pd.DataFrame({"user": [1, 2, 3], "region": ["north", "south", "east"]})
+    >>> table = join_sources(orders, events, customers, columns={"customer_id": "user"},
+    ...                      as_of="2024-01-31")
+    >>> table[["frequency", "preferred_device", "sessions", "preferred_device_events",
+    ...        "region"]]
+          frequency preferred_device  sessions preferred_device_events region
+    user
+    1           2.0           mobile       1.0                 desktop  north
+    2           1.0          desktop       1.0                  mobile  south
+    3           NaN              NaN       NaN                     NaN   east
+    """
+    columns = _checked_columns(columns)
+    orders = _in_memory(orders, "orders")
+    order_settings = dict(_column_settings(orders, "orders", columns, ORDER_ROLES), as_of=as_of,
+                          time_unit=time_unit, occasion=occasion, invalid=invalid)
+    if occasion == "order" and "order" not in order_settings:
+        raise ValueError(
+            "orders has no column 'order_id' (the order id), which occasion='order' needs; "
+            "name yours with columns={'order_id': NAME}, or use occasion='day'.")
+    OrderLogOptions(**order_settings)  # the summary's own checks, before any work
+    if events is not None:
+        events = _in_memory(events, "events")
+        event_settings = dict(_column_settings(events, "events", columns, EVENT_ROLES),
+                              as_of=as_of, invalid=invalid)
+        EventLogOptions(**event_settings)
+    if as_of is not None:
+        v.parse_timestamp(as_of, "as_of")
+    key = columns.get("customer_id", "customer_id")
+    attributes = None if customers is None else _attributes(customers, key, columns)
+
+    table, report = _summary(summarize_transactions, orders, "orders", order_settings)
+    reports = [report]
+    if events is not None:
+        activity, report = _summary(summarize_events, events, "events", event_settings)
+        reports.append(report)
+        table = table.join(activity, how="left", suffixes=("", EVENTS_SUFFIX))
+    if attributes is not None:
+        table = _with_attributes(table, attributes, key)
+    return (table, reports) if return_report else table
+
+
+def _checked_columns(columns):
+    """``columns`` as a dict, every key a standard name."""
+    if columns is None:
+        return {}
+    if not isinstance(columns, dict):
+        raise TypeError("columns must be a dict of standard name -> your column name, such "
+                        f"as {{'customer_id': 'user'}}; got {type(columns).__name__}.")
+    for standard in columns:
+        if standard not in STANDARD_LOG_COLUMNS:
+            raise ValueError(f"columns: unknown standard column {standard!r}; known: "
+                             f"{', '.join(sorted(STANDARD_LOG_COLUMNS))}.")
+    return dict(columns)
+
+
+def _in_memory(frame, name):
+    """``frame`` as pandas; a Dask or Spark frame is refused, since the join is in memory."""
+    engine = engine_of(frame)
+    if engine is not None:
+        raise TypeError(
+            f"{name} is a {engine.capitalize()} DataFrame, and join_sources joins in memory. "
+            "Summarise a distributed log with summarize_transactions or summarize_events, "
+            "or pass a pandas or polars DataFrame.")
+    return v.as_pandas(frame, name)
+
+
+def _column_settings(frame, name, columns, roles):
+    """The column parameters of a log's summary: the mapped names, and the optional
+    columns the log has under their standard names.
+
+    Raises for a mapped or required column missing from the log, in the words of
+    ``columns``.
+    """
+    settings = {}
+    for standard, parameter in roles.items():
+        column = columns.get(standard, standard)
+        if column in frame.columns:
+            settings[parameter] = column
+        elif standard in columns or standard not in OPTIONAL:
+            raise _no_column(frame, name, standard, columns)
+    return settings
+
+
+def _attributes(customers, key, columns):
+    """The customer attributes indexed by customer id, from the id column or index."""
+    customers = _in_memory(customers, "customers")
+    if key in customers.columns:
+        return customers.set_index(key)
+    if customers.index.name == key:
+        return customers
+    raise _no_column(customers, "customers", "customer_id", columns, "column or index")
+
+
+def _no_column(frame, name, standard, columns, what="column"):
+    """The error for a ``frame`` without the column of ``standard``, and the fix."""
+    column = columns.get(standard, standard)
+    present = [str(c) for c in frame.columns]
+    close = difflib.get_close_matches(str(column), present, n=1, cutoff=0.6)
+    hint = f" Did you mean {close[0]!r}?" if close else ""
+    if standard in columns:
+        problem = (f"(given as {STANDARD_LOG_COLUMNS[standard]} in "
+                   f"columns={{{standard!r}: {column!r}}})")
+    else:
+        problem = (f"({STANDARD_LOG_COLUMNS[standard]}); name yours with "
+                   f"columns={{{standard!r}: NAME}}")
+    return ValueError(f"{name} has no {what} {column!r} {problem}.{hint} "
+                      f"Its columns are: {present}.")
+
+
+def _summary(summarize, frame, name, settings):
+    """The summary and report of a log.
+
+    An error that does not name the log gets its name in front, so that every
+    error says which table is at fault; a warning (rows dropped) is issued again
+    at the line that called join_sources, where the user can find it.
+    """
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            summary = summarize(frame, **settings, return_report=True)
+    except (ValueError, TypeError) as error:
+        if str(error).startswith(f"{name} "):
+            raise
+        kind = TypeError if isinstance(error, TypeError) else ValueError
+        raise kind(f"{name}: {error}") from error
+    for warning in caught:
+        warnings.warn(warning.message, warning.category, stacklevel=3)
+    return summary
+
+
+def _with_attributes(table, attributes, key):
+    """``table`` outer-joined with the attributes, their ids cast to the table's."""
+    try:
+        ids = attributes.index.astype(table.index.dtype, copy=False)
+    except (ValueError, TypeError) as error:
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise ValueError(
+            f"customers has customer ids that cannot be read as those of orders, of type "
+            f"{table.index.dtype} ({reason}); give {key!r} the same type in both.") from error
+    attributes = attributes.set_axis(ids)
+    # customers on file without an order join as registered, with no purchase
+    return table.join(attributes.drop(columns=table.columns, errors="ignore"), how="outer")

@@ -1,0 +1,144 @@
+"""What a fitted persona model tells about its personas, in the units of the customer table.
+
+The personas are found in the clustering space (logged, scaled, one-hot
+features); people read them in the units of ``X``. :class:`ClusteringSpace`
+translates centres between the two, and the functions below build what
+``describe`` shows: which personas are one-time buyers, the customers closest
+to each centre, and the table of sizes, means, lifts and top features.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class ClusteringSpace:
+    """The prepared columns of a fitted persona model: numeric features, then one-hot levels.
+
+    ``preprocessor`` is the fitted ColumnTransformer, ``features`` the features
+    clustered on (the ``n_numeric`` numeric ones first), ``has_categorical``
+    whether one-hot columns follow them, and ``categorical_weight`` their weight.
+    """
+
+    preprocessor: object
+    features: list
+    n_numeric: int
+    has_categorical: bool
+    categorical_weight: float
+
+    def _transformers(self):
+        return dict(self.preprocessor.named_transformers_)
+
+    def terms(self):
+        """What each prepared column is: (feature, None) or (feature, level)."""
+        terms = [(name, None) for name in self.features[:self.n_numeric]]
+        if self.has_categorical:
+            encoder = self._transformers()["categorical"]
+            for feature, levels in zip(encoder.feature_names_in_, encoder.categories_,
+                                       strict=True):
+                terms += [(feature, level) for level in levels]
+        return terms
+
+    def to_units(self, centres):
+        """Centres in this space as a frame in the units of ``X`` (scaling and log undone)."""
+        columns = {}
+        transformers = self._transformers()
+        if self.n_numeric:
+            numeric = transformers["numeric"]
+            unscaled = numeric.named_steps["scale"].inverse_transform(
+                centres[:, :self.n_numeric])
+            values = numeric.named_steps["log"].inverse_transform(unscaled)
+            columns.update(zip(self.features[:self.n_numeric], values.T, strict=True))
+        if self.has_categorical:
+            encoder = transformers["categorical"]
+            shares = centres[:, self.n_numeric:] / self.categorical_weight
+            columns.update(zip(level_labels(encoder), shares.T, strict=True))
+        return pd.DataFrame(columns, index=pd.RangeIndex(len(centres), name="persona_id"))
+
+    def from_units(self, centroids):
+        """Centres in the units of ``X`` (a frame, as :meth:`to_units` gives) into this space."""
+        parts = []
+        transformers = self._transformers()
+        if self.n_numeric:
+            numeric = transformers["numeric"]
+            values = centroids[self.features[:self.n_numeric]].to_numpy(dtype=np.float64)
+            logged = numeric.named_steps["log"].transform(values)
+            parts.append(numeric.named_steps["scale"].transform(logged))
+        if self.has_categorical:
+            encoder = transformers["categorical"]
+            levels = level_labels(encoder)
+            shares = centroids.reindex(columns=levels, fill_value=0.0).to_numpy(np.float64)
+            parts.append(shares * self.categorical_weight)
+        return np.hstack(parts)
+
+
+def level_labels(encoder):
+    """``feature=level`` labels of the one-hot columns, in their order."""
+    return [f"{feature}={level}"
+            for feature, levels in zip(encoder.feature_names_in_, encoder.categories_,
+                                       strict=True)
+            for level in levels]
+
+
+def term_labels(terms):
+    """A label per term: the feature, or ``feature=level`` for a one-hot column."""
+    return [name if level is None else f"{name}={level}" for name, level in terms]
+
+
+def one_time_personas(numeric, labels, n_personas):
+    """Personas whose median member bought exactly once (when frequency is a feature)."""
+    if "frequency" not in numeric.columns:
+        return np.zeros(n_personas, bool)
+    medians = pd.Series(numeric["frequency"].to_numpy()).groupby(labels).median()
+    return medians.reindex(range(n_personas)).to_numpy() <= 1
+
+
+def representatives(prepared, centres, labels, index, n_representatives):
+    """Per persona, the index labels of the ``n_representatives`` customers closest to its centre.
+
+    ``index`` is the index of the customer table (None for arrays: row positions).
+    """
+    distance = ((prepared - centres[labels]) ** 2).sum(axis=1)
+    names = np.arange(len(prepared)) if index is None else np.asarray(index)
+    chosen = {}
+    for persona in range(len(centres)):
+        members = np.flatnonzero(labels == persona)
+        closest = members[np.argsort(distance[members], kind="stable")]
+        chosen[persona] = names[closest[:n_representatives]].tolist()
+    return chosen
+
+
+def description_table(frame, labels, scores, *, persona_names, labels_of_terms, n_words,
+                      representatives_of):
+    """One row per persona: size, share, feature means and lifts, top features, representatives.
+
+    ``frame`` holds the customers' ``numeric`` and ``categorical`` features,
+    ``labels`` their persona ids and ``scores`` the personas' distinctions on
+    each prepared column (labelled by ``labels_of_terms``); ``n_words``
+    distinctions are listed per persona.
+    """
+    k = len(persona_names)
+    counts = np.bincount(labels, minlength=k)
+    values = frame["numeric"]
+    if len(frame["categorical"].columns):
+        dummies = pd.get_dummies(frame["categorical"], prefix_sep="=", dtype=float)
+        values = pd.concat([values, dummies], axis=1)
+    means = values.groupby(labels).mean().reindex(range(k))
+    lifts = means / values.mean().replace(0, np.nan)
+    top = [
+        ", ".join(f"{labels_of_terms[j]} {score[j]:+.1f}"
+                  for j in np.argsort(-np.abs(score), kind="stable")[:n_words])
+        for score in scores
+    ]
+    description = pd.DataFrame(
+        {"persona": persona_names, "customers": counts,
+         "share": counts / max(len(labels), 1)},
+        index=pd.RangeIndex(k, name="persona_id"),
+    )
+    means.index = lifts.index = description.index
+    description = pd.concat([description, means, lifts.add_suffix("_lift")], axis=1)
+    description["top_features"] = top
+    description["representatives"] = [representatives_of[p] for p in range(k)]
+    return description
