@@ -170,3 +170,69 @@ def test_tags_validate(tmp_path, capsys):
     assert "no problems" in capsys.readouterr().out
     assert main(["tags", "validate", str(bad)]) == 1
     assert "tag 'big'" in capsys.readouterr().out
+
+
+# Dates that are not ISO 8601.
+
+
+def _day_first_log(path, times):
+    pd.DataFrame({"customer_id": [1, 1, 2], "timestamp": times,
+                  "amount": [1.0, 2.0, 3.0]}).to_csv(path, index=False)
+
+
+def test_summarize_reads_a_day_first_file_day_first(tmp_path):
+    _day_first_log(tmp_path / "log.csv", ["07/01/2011 10:00", "25/01/2011 11:00",
+                                          "03/02/2011 12:00"])
+    assert main(["summarize", "--input", str(tmp_path / "log.csv"),
+                 "--output", str(tmp_path / "out.csv")]) == 0
+    table = pd.read_csv(tmp_path / "out.csv", index_col="customer_id")
+    assert table.loc[1, "first_purchase"] == "2011-01-07 10:00:00"
+    assert table.loc[2, "first_purchase"] == "2011-02-03 12:00:00"
+
+
+def test_an_ambiguous_file_asks_for_date_format(tmp_path, capsys):
+    log = tmp_path / "log.csv"
+    _day_first_log(log, ["07/01/2011 10:00", "05/01/2011 11:00", "03/02/2011 12:00"])
+    for command in (["summarize", "--input", str(log), "--output", str(tmp_path / "o.csv")],
+                    ["profile", str(log), "--out", str(tmp_path / "p.csv")]):
+        assert main(command) == 2
+        err = capsys.readouterr().err.strip().splitlines()[-1]
+        assert err.startswith(f"userpersona: error: {log}: Column 'timestamp'")
+        assert "--date-format '%d/%m/%Y %H:%M'" in err and "date_format=" not in err
+    out = tmp_path / "o.csv"
+    assert main(["summarize", "--input", str(log), "--output", str(out),
+                 "--date-format", "%m/%d/%Y %H:%M", "--as-of", "12/31/2011"]) == 0
+    table = pd.read_csv(out, index_col="customer_id")
+    assert table.loc[1, "first_purchase"] == "2011-05-01 11:00:00"
+    assert table.loc[2, "recency_days"] == (pd.Timestamp("2011-12-31")
+                                            - pd.Timestamp("2011-03-02")).days
+
+
+@pytest.mark.parametrize("arguments, message", [
+    (["--as-of", "31/12/2011"], "--as-of: '31/12/2011' is not a date (use YYYY-MM-DD)."),
+    (["--as-of", "12/31/2011", "--date-format", "%d/%m/%Y"],
+     "--as-of: '12/31/2011' is not a date (use YYYY-MM-DD or the --date-format '%d/%m/%Y')"),
+    (["--date-format", "dd/mm/yyyy"], "--date-format: 'dd/mm/yyyy' is not a date format"),
+])
+def test_as_of_takes_iso_or_the_given_format_only(tmp_path, capsys, arguments, message):
+    _day_first_log(tmp_path / "log.csv", ["2011-01-07", "2011-01-25", "2011-02-03"])
+    for command in (["summarize", "--input", str(tmp_path / "log.csv")],
+                    ["profile", str(tmp_path / "log.csv"), "--out", str(tmp_path / "p.csv")]):
+        assert main(command + arguments) == 2
+        assert message in capsys.readouterr().err
+    assert main(["summarize", "--input", str(tmp_path / "log.csv"), "--output",
+                 str(tmp_path / "o.csv"), "--as-of", "2011-12-31T12:00"]) == 0
+
+
+def test_profile_with_a_date_format(shop_files, tmp_path):
+    orders = pd.read_csv(shop_files / "orders.csv")
+    iso = pd.to_datetime(orders["timestamp"])
+    orders.assign(timestamp=iso.dt.strftime("%m.%d.%Y %H:%M:%S")).to_csv(
+        tmp_path / "orders.csv", index=False)
+    assert main(["profile", str(tmp_path / "orders.csv"), "--out", str(tmp_path / "p.csv"),
+                 "--date-format", "%m.%d.%Y %H:%M:%S", "--as-of", "12.31.2099", "--quiet"]) == 0
+    assert main(["profile", str(shop_files / "orders.csv"), "--out", str(tmp_path / "q.csv"),
+                 "--as-of", "2099-12-31", "--quiet"]) == 0
+    got = pd.read_csv(tmp_path / "p.csv", index_col="customer_id")
+    expected = pd.read_csv(tmp_path / "q.csv", index_col="customer_id")
+    pd.testing.assert_series_equal(got["recency_days"], expected["recency_days"])

@@ -6,11 +6,16 @@ unparsable timestamp, a missing amount) are returned as masks so that the caller
 raise or drop and count them, as the user asked.
 """
 
+import datetime as dt
+import decimal
 import difflib
+import numbers
 import re
 
 import numpy as np
 import pandas as pd
+
+from ._date_formats import infer_and_parse
 
 #: The standard column names of the logs and the customer file, and what each holds:
 #: the names a log is read by unless the caller maps its own onto them.
@@ -63,6 +68,10 @@ def check_columns(frame, name, roles, allow_empty=False):
 def customer_codes(values, column):
     """Code customer ids as integers ``0 .. n_groups - 1``.
 
+    An id is taken as it is: ``"00123"`` and ``"123"`` are two customers, and
+    integer ids come back with their value (unsigned 64-bit ids as ``uint64``,
+    ids beyond 64 bits as Python ints). Empty or blank text ids are missing ids.
+
     Returns
     -------
     codes : int64 ndarray
@@ -72,7 +81,7 @@ def customer_codes(values, column):
     ids : pandas.Index
         The id of every code.
     missing : bool ndarray or None
-        Rows whose id is missing; None when there are none.
+        Rows whose id is missing, empty or blank; None when there are none.
     """
     missing = None
     # numpy integers cannot be missing; nullable Int64 (also of kind "i") can
@@ -81,6 +90,9 @@ def customer_codes(values, column):
         missing = values.isna().to_numpy()
     if isinstance(values.dtype, pd.CategoricalDtype):
         codes = values.cat.codes.to_numpy().astype(np.int64)
+        blank = blank_text(values.cat.categories)
+        if blank is not None:  # their customers get no rows, and so no row in the table
+            missing = either(missing, np.append(blank, False)[codes])
         return np.maximum(codes, 0), 0, values.cat.categories, missing
     if pd.api.types.is_bool_dtype(values):
         raise TypeError(
@@ -89,18 +101,14 @@ def customer_codes(values, column):
     if not len(values):  # an empty part of a log: no codes, ids of the right type
         return np.empty(0, np.int64), 0, _no_ids(values), None
     if pd.api.types.is_float_dtype(values):
-        present = values.dropna()
-        fractional = present[np.mod(present.to_numpy(), 1) != 0]
-        if len(fractional):
-            raise TypeError(
-                f"Column {column!r} holds non-integer numbers (for example "
-                f"{fractional.iloc[0]!r}); customer ids must be integers or strings."
-            )
-        values = values.astype("Int64")  # missing ids are filled once, below
+        values = _float_ids(values, column)
     elif values.dtype == object:
         kind = pd.api.types.infer_dtype(values, skipna=True)
         if kind == "integer":
-            values = values.astype("Int64")
+            try:
+                values = values.astype("Int64")
+            except OverflowError:
+                pass  # ids beyond 64 bits stay Python ints, hashed exactly below
         elif kind not in ("string", "empty"):
             raise TypeError(
                 f"Column {column!r} mixes value types ({kind}); give customer ids one "
@@ -109,28 +117,78 @@ def customer_codes(values, column):
     if pd.api.types.is_integer_dtype(values):
         if missing is not None:  # nullable integers: fill with a present id
             values = values.fillna(values.min() if values.notna().any() else 0)
-        ids = values.to_numpy(dtype=np.int64)
-        low, high = int(ids.min()), int(ids.max())
-        if high - low < max(len(ids), 1 << 16):
-            # Dense integer ids are their own codes: no hashing, and the groups
-            # come out sorted by id. Empty codes are dropped after grouping.
-            return ids, low, pd.RangeIndex(low, high + 1), missing
+        # Unsigned 64-bit ids stay uint64, so that the parts of a log concatenate
+        # exactly; those beyond the int64 range are hashed: as int64 they would wrap.
+        unsigned = values.dtype.kind == "u" and values.dtype.itemsize == 8
+        values = values.to_numpy(dtype=np.uint64 if unsigned else np.int64)
+        if not unsigned or values.max() <= np.iinfo(np.int64).max:
+            ids = values.astype(np.int64, copy=False)
+            low, high = int(ids.min()), int(ids.max())
+            if high - low < max(len(ids), 1 << 16):
+                # Dense integer ids are their own codes: no hashing, and the groups
+                # come out sorted by id. Empty codes are dropped after grouping.
+                index = pd.RangeIndex(low, high + 1)
+                return ids, low, index.astype(np.uint64) if unsigned else index, missing
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    return np.maximum(codes, 0).astype(np.int64), 0, pd.Index(uniques), missing
+    uniques = pd.Index(uniques)
+    blank = blank_text(uniques)
+    if blank is not None:
+        # renumber the other ids; a blank id's rows join the missing ones (code -1)
+        renumber = np.append(np.cumsum(~blank) - 1, -1)
+        renumber[np.flatnonzero(blank)] = -1
+        codes, uniques = renumber[codes], uniques[~blank]
+        missing = codes < 0
+    return np.maximum(codes, 0).astype(np.int64), 0, uniques, missing
+
+
+def _float_ids(values, column):
+    """Float ids as nullable integers; refused when not whole or beyond exact floats."""
+    present = values.dropna()
+    fractional = present[np.mod(present.to_numpy(), 1) != 0]
+    if len(fractional):
+        raise TypeError(
+            f"Column {column!r} holds non-integer numbers (for example "
+            f"{fractional.iloc[0]!r}); customer ids must be integers or strings."
+        )
+    # above 2**53 a float cannot tell neighbouring integers apart: distinct ids
+    # may already have become one
+    inexact = present[np.abs(present.to_numpy()) > 2 ** 53]
+    if len(inexact):
+        raise TypeError(
+            f"Column {column!r} holds ids as floats as large as {inexact.iloc[0]:.17g}, "
+            "beyond the integers a float holds exactly, so distinct ids may have become "
+            "equal. Give the ids as integers or as text, for example by reading a CSV "
+            f"with pd.read_csv(..., dtype={{{column!r}: str}})."
+        )
+    return values.astype("Int64")  # missing ids are filled by the caller
+
+
+def blank_text(ids):
+    """Which of the text ``ids`` are empty or blank, such as ``""`` or ``" "`` (missing
+    ids, to the summaries); None when none is, or the ids are not text."""
+    if not pd.api.types.is_string_dtype(ids):
+        return None
+    blank = np.asarray(ids.str.strip() == "", dtype=bool)
+    return blank if blank.any() else None
 
 
 def _no_ids(values):
     """An empty index of the type ``customer_codes`` gives the ids of ``values``."""
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
-        return pd.Index([], dtype=np.int64)
+        unsigned = values.dtype.kind == "u" and values.dtype.itemsize == 8
+        return pd.Index([], dtype=np.uint64 if unsigned else np.int64)
     return pd.Index(values.iloc[:0])
 
 
-def timestamp_ticks(values, column, timezone):
+def timestamp_ticks(values, column, timezone, date_format=None, infer=True):
     """Convert timestamps to integer ticks of local wall-clock time.
 
     Timezone-aware timestamps are converted to ``timezone`` first, so that calendar
     days are the days of that timezone; naive timestamps are taken as local time.
+    Text is read as ISO 8601, else with ``date_format``, else with the one format
+    that fits the whole column (see ``_date_formats``); with ``infer`` False (a
+    part of a log, whose format could differ from another part's) text that is
+    not ISO 8601 needs ``date_format``.
 
     Returns
     -------
@@ -149,7 +207,7 @@ def timestamp_ticks(values, column, timezone):
             f"for example with pd.to_datetime(orders[{column!r}], unit='s')."
         )
     if not pd.api.types.is_datetime64_any_dtype(values):
-        values = _parse_timestamps(values, column)
+        values = _parse_timestamps(values, column, date_format, infer)
     if isinstance(values.dtype, pd.DatetimeTZDtype):
         n_converted = int(values.notna().sum())
         values = values.dt.tz_convert(timezone).dt.tz_localize(None)
@@ -164,20 +222,46 @@ def timestamp_ticks(values, column, timezone):
     return ticks, unit, np.isnat(array) if has_nat else None, n_converted
 
 
-def _parse_timestamps(values, column):
-    original_missing = values.isna()
-    try:
-        parsed = pd.to_datetime(values, errors="coerce", format="ISO8601")
-    except ValueError as error:
-        if "Mixed timezones" not in str(error) and "mixed" not in str(error).lower():
-            raise
-        _reject_naive_and_aware(values, column)
-        parsed = pd.to_datetime(values, errors="coerce", format="ISO8601", utc=True)
-    failed = parsed.isna() & ~original_missing
-    if failed.all() and len(values):
-        # not ISO 8601 at all: let pandas infer the format
-        parsed = pd.to_datetime(values, errors="coerce", format="mixed")
+def _parse_timestamps(values, column, date_format, infer):
+    missing = values.isna()
+    if date_format is not None:
+        return _parse_aware(values, column, date_format)
+    parsed = _parse_aware(values, column, "ISO8601")
+    n_failed = int((parsed.isna() & ~missing).sum())
+    if n_failed and n_failed == len(values) - int(missing.sum()):
+        # not ISO 8601 at all: one format for the whole column
+        if not infer:
+            raise ValueError(
+                f"Column {column!r} holds text timestamps that are not ISO 8601 (for "
+                f"example {values[~missing].iloc[0]!r}); a log summarised in parts or "
+                "batches needs their format, the same for every part: give it, for example "
+                "date_format='%d/%m/%Y %H:%M'.")
+        parsed = infer_and_parse(values, column)
     return parsed
+
+
+def _parse_aware(values, column, date_format):
+    """``values`` parsed with ``date_format``; timestamps in different timezones come
+    back in UTC, and a mix of naive and aware timestamps is refused."""
+    try:
+        parsed = pd.to_datetime(values, errors="coerce", format=date_format)
+    except ValueError as error:  # text with different offsets
+        if "mixed" not in str(error).lower():
+            raise
+    else:
+        if values.dtype != object or not _other_zones_missed(values, parsed):
+            return parsed
+    _reject_naive_and_aware(values, column)
+    return pd.to_datetime(values, errors="coerce", format=date_format, utc=True)
+
+
+def _other_zones_missed(values, parsed):
+    """Whether pandas read as missing timestamp objects of another timezone than the
+    first one (or naive among aware): it does not refuse them. Only failed rows can be."""
+    failed = values[parsed.isna()].dropna()
+    stamps = [value for value in failed if isinstance(value, dt.datetime)]
+    return any(stamp.tzinfo is not None for stamp in stamps) or (
+        bool(stamps) and isinstance(parsed.dtype, pd.DatetimeTZDtype))
 
 
 def _reject_naive_and_aware(values, column):
@@ -202,19 +286,74 @@ def ticks_per_day(unit):
     return _TICKS_PER_DAY[unit]
 
 
-def amounts(values, column):
-    """Return amounts as float64 and the rows whose amount is missing or infinite.
+#: The largest magnitude an amount may have; beyond it an amount is invalid, like
+#: a missing one. A thousand trillion is far above any real order in any currency
+#: (even in dong or rupiah it is tens of billions of dollars), and so low that no
+#: sum can overflow: 2**63 rows of it add up to about 1e34, against float64's 1.8e308.
+MAX_AMOUNT = 1e15
 
-    The mask is None when every amount is finite.
+
+def amounts(values, column):
+    """Return amounts as float64 and the rows whose amount is missing, infinite or
+    out of range (magnitude over ``MAX_AMOUNT``).
+
+    Numbers of any dtype are accepted, decimals included (an object column of
+    ``decimal.Decimal``, or an Arrow decimal column as read from Parquet). The
+    mask is None when every amount is valid.
     """
-    if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+    array = _as_floats(values, column)
+    # Two reductions and no mask when every amount is in range: a NaN fails both tests.
+    if not len(array) or (array.min() >= -MAX_AMOUNT and array.max() <= MAX_AMOUNT):
+        return array, None
+    return array, ~(np.abs(array) <= MAX_AMOUNT)
+
+
+def _as_floats(values, column):
+    """A column of numbers as float64 (NaN for missing); a TypeError for anything else."""
+    if pd.api.types.is_bool_dtype(values):
+        text = np.zeros(len(values), bool)  # no value to show: the type is wrong
+    elif pd.api.types.is_numeric_dtype(values):
+        text = None
+    elif values.dtype == object:
+        # an object column is numeric when its values are numbers: decimals, as a
+        # database or a Parquet file gives them, possibly mixed with ints and floats
+        text = values.map(_not_a_number).to_numpy(bool)
+    else:  # text, categories, dates
+        text = values.notna().to_numpy(bool)
+    if text is not None and (values.dtype != object or text.any()):
+        example = ""
+        if text.any():
+            # show a value that does not read as a number, if any: the one to fix
+            positions = np.flatnonzero(text)
+            unreadable = [p for p in positions[:1000] if not _reads_as_number(values.iloc[p])]
+            position = int((unreadable or positions)[0])
+            example = f": {values.iloc[position]!r} at position {position} is not a number"
         raise TypeError(
-            f"Column {column!r} is not numeric (dtype {values.dtype}); convert it, "
-            f"for example with pd.to_numeric(orders[{column!r}])."
-        )
-    array = values.to_numpy(dtype=np.float64, na_value=np.nan)
-    # A NaN or an infinity makes the sum non-finite: one reduction, no mask.
-    return array, None if np.isfinite(array.sum()) else ~np.isfinite(array)
+            f"Column {column!r} is not numeric (dtype {values.dtype}){example}. Amounts "
+            "must be numbers, written with a decimal point and without currency signs or "
+            "thousands separators; fix those values.")
+    try:
+        return values.to_numpy(dtype=np.float64, na_value=np.nan)
+    except OverflowError:  # a Python int too large for a float: out of range anyway
+        return np.array([np.nan if value is None or value is pd.NA or value != value
+                         else (np.inf if value > 0 else -np.inf) if abs(value) > MAX_AMOUNT
+                         else float(value) for value in values], dtype=np.float64)
+
+
+def _not_a_number(value):
+    """Whether an object column's ``value`` is neither a number nor missing."""
+    if value is None or value is pd.NA:
+        return False
+    return isinstance(value, (bool, np.bool_)) or not isinstance(
+        value, (numbers.Real, decimal.Decimal))
+
+
+def _reads_as_number(text):
+    try:
+        float(text)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def label_codes(values, labels=None):

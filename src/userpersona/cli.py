@@ -30,7 +30,11 @@ DEFAULT_OUTPUT = "userpersona-customers.csv"
 DEMO_PROFILE, DEMO_REPORT = "userpersona-profile.csv", "userpersona-report.html"
 # The library's messages name its keyword arguments; the command's name its options.
 _MAPPING_WORDS = re.compile(r"columns=\{'(\w+)': '?([^'}]*)'?\}")
-_KEYWORD_WORDS = re.compile(r"\b(pass )?(invalid|occasion|time_unit)='([^']*)'")
+_KEYWORD_WORDS = re.compile(r"\b(pass )?(invalid|occasion|time_unit|date_format)='([^']*)'")
+
+
+_DATE_FORMAT_HELP = ("format of timestamps that are not ISO 8601, such as '%%d/%%m/%%Y %%H:%%M' "
+                     "(default: ISO 8601, else the one format that fits the whole column)")
 
 
 class InputError(Exception):
@@ -43,14 +47,19 @@ def _require_file(path, role):
         raise InputError(f"{path}: no such file ({role}).")
 
 
-def _read_table(path, role):
-    """A CSV or Parquet file as a DataFrame; errors name the file."""
+def _read_table(path, role, id_column):
+    """A CSV or Parquet file as a DataFrame; errors name the file.
+
+    A CSV has no schema: its customer ids (``id_column``) are read as text, so
+    that ``00123`` and ``123`` stay two customers and ``00123`` is written back as
+    it was. A Parquet file's ids keep the type of its schema.
+    """
     _require_file(path, role)
     path = Path(path)
     try:
         if path.suffix.lower() == ".parquet":
             return pd.read_parquet(path)
-        return _parse_dates(pd.read_csv(path))
+        return _parse_dates(pd.read_csv(path, dtype={id_column: str}), id_column)
     except Exception as error:  # the readers raise many kinds; all mean "unreadable"
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise InputError(f"{path}: cannot be read as "
@@ -58,12 +67,13 @@ def _read_table(path, role):
                          f"({reason}).") from error
 
 
-def _parse_dates(frame):
+def _parse_dates(frame, id_column):
     """CSV has no dates: text columns named like dates (``registration_date``,
-    ``signup_time``) become timestamps when every value parses as ISO 8601."""
+    ``signup_time``) become timestamps when every value parses as ISO 8601; the
+    customer ids (``id_column``, as ``update_id``) stay text."""
     for name in frame.columns:
         lowered = str(name).lower()
-        if ("date" in lowered or "time" in lowered) and not (
+        if ("date" in lowered or "time" in lowered) and name != id_column and not (
                 pd.api.types.is_numeric_dtype(frame[name])
                 or pd.api.types.is_datetime64_any_dtype(frame[name])):
             try:
@@ -103,13 +113,28 @@ def _column_mapping(text):
     return mapping
 
 
-def _as_of(text):
+def _date_format(text):
+    if text is not None and "%" not in text:
+        raise InputError(f"--date-format: {text!r} is not a date format; write one with "
+                         "%d (day), %m (month), %Y (year), %H:%M (time), for example "
+                         "'%d/%m/%Y %H:%M'.")
+    return text
+
+
+def _as_of(text, date_format=None):
+    """The ``--as-of`` date: ISO 8601 (YYYY-MM-DD, optionally with a time) or
+    ``--date-format`` (or its date alone), never a guess between day-first and
+    month-first."""
     if text is None:
         return None
-    try:
-        return pd.Timestamp(text)
-    except (ValueError, TypeError) as error:
-        raise InputError(f"--as-of: {text!r} is not a date (use YYYY-MM-DD).") from error
+    formats = ["ISO8601"] + ([date_format, date_format.split(" ")[0]] if date_format else [])
+    for accepted in formats:
+        try:
+            return pd.to_datetime(text, format=accepted)
+        except (ValueError, TypeError):
+            continue
+    given = f" or the --date-format {date_format!r}" if date_format else ""
+    raise InputError(f"--as-of: {text!r} is not a date (use YYYY-MM-DD{given}).")
 
 
 class _Progress:
@@ -156,26 +181,33 @@ def _in_option_words(message):
     message = _MAPPING_WORDS.sub(r"--columns \1=\2", message)
     message = re.sub(r"^columns:", "--columns:", message)
     return _KEYWORD_WORDS.sub(lambda found: ("give " if found[1] else "")
-                              + f"--{found[2].replace('_', '-')} {found[3]}", message)
+                              + f"--{found[2].replace('_', '-')} {_shell_word(found[3])}",
+                              message)
+
+
+def _shell_word(value):
+    """``value`` as one word of a command line: quoted when it holds a space or ``%``."""
+    return value if re.fullmatch(r"[\w.-]*", value) else f"'{value}'"
 
 
 # -- commands -------------------------------------------------------------------------
 
 def _summarize(args):
     started = time.perf_counter()
-    as_of = _as_of(args.as_of)
+    date_format = _date_format(args.date_format)
+    as_of = _as_of(args.as_of, date_format)
     if args.input is None:
         from .datasets import load_cdnow
 
         orders = load_cdnow()
         source = "bundled CDNOW purchase log (23,570 customers, 1997-01 .. 1998-06)"
     else:
-        orders = _read_table(args.input, "order log")
+        orders = _read_table(args.input, "order log", args.customer)
         source = args.input
     table, report = _on_file(args.input or "CDNOW", lambda: summarize_transactions(
         orders, customer=args.customer, time=args.time, amount=args.amount,
         as_of=as_of, time_unit=args.time_unit, invalid=args.invalid,
-        return_report=True,
+        date_format=date_format, return_report=True,
     ))
     _write_table(table, args.output)
     elapsed = time.perf_counter() - started
@@ -203,7 +235,8 @@ def _profile(args):
             _require_file(path, role)
     _check_outputs(args.out, args.report)
     mapping = _column_mapping(args.columns or "")
-    as_of = _as_of(args.as_of)
+    date_format = _date_format(args.date_format)
+    as_of = _as_of(args.as_of, date_format)
     if args.tags is not None:
         problems = validate_tags(args.tags)
         if problems:
@@ -211,19 +244,21 @@ def _profile(args):
                              + (f" (and {len(problems) - 1} more problem(s); run "
                                 "'userpersona tags validate')" if len(problems) > 1 else ""))
     progress = _Progress(args.quiet)
+    key = mapping.get("customer_id", "customer_id")  # the id column of every file
     with progress.step(f"reading {args.orders}"):
-        orders = _read_table(args.orders, "order log")
+        orders = _read_table(args.orders, "order log", key)
     events = attributes = None
     if args.events is not None:
         with progress.step(f"reading {args.events}"):
-            events = _read_table(args.events, "behaviour log")
+            events = _read_table(args.events, "behaviour log", key)
     if args.customers is not None:
         with progress.step(f"reading {args.customers}"):
-            attributes = _read_table(args.customers, "customer file")
+            attributes = _read_table(args.customers, "customer file", key)
     profile, pipeline, quality = _build_profile(
         progress, (args.orders, orders), (args.events, events), (args.customers, attributes),
         mapping=mapping, as_of=as_of, tags=args.tags, time_unit=args.time_unit,
-        occasion=args.occasion, invalid=args.invalid, random_state=args.random_state)
+        occasion=args.occasion, invalid=args.invalid, random_state=args.random_state,
+        date_format=date_format)
     _write_outputs(progress, profile, pipeline, quality, args.out, args.report,
                    hide_ids=args.hide_ids, title="Customer profile")
     print(f"Wrote the profile of {len(profile):,} customers ({profile.shape[1]} columns) to "
@@ -277,7 +312,7 @@ def _check_outputs(out, report):
 
 
 def _build_profile(progress, orders, events, attributes, *, mapping, as_of, tags, time_unit,
-                   occasion, invalid, random_state):
+                   occasion, invalid, random_state, date_format=None):
     """The profile of the order log, joined with the behaviour and customer tables.
 
     ``orders``, ``events`` and ``attributes`` are (name, frame) pairs, the name
@@ -302,7 +337,8 @@ def _build_profile(progress, orders, events, attributes, *, mapping, as_of, tags
     with progress.step(work):
         table, quality = _on_file(orders_name, lambda: join_sources(
             orders, events, attributes, columns=mapping, as_of=as_of, time_unit=time_unit,
-            occasion=occasion, invalid=invalid, return_report=True), files)
+            occasion=occasion, invalid=invalid, date_format=date_format,
+            return_report=True), files)
     pipeline = make_profile_pipeline(
         tags=TagRuleEngine(tags) if tags is not None else "default", time_unit=time_unit,
         random_state=random_state)
@@ -377,7 +413,10 @@ def build_parser():
     summarize.add_argument("--customer", default="customer_id", help="customer id column")
     summarize.add_argument("--time", default="timestamp", help="timestamp column")
     summarize.add_argument("--amount", default="amount", help="amount column")
-    summarize.add_argument("--as-of", default=None, help="summary date (default: last date)")
+    summarize.add_argument("--as-of", default=None,
+                           help="summary date, YYYY-MM-DD or in --date-format "
+                                "(default: last date)")
+    summarize.add_argument("--date-format", metavar="FORMAT", help=_DATE_FORMAT_HELP)
     summarize.add_argument("--time-unit", default="D", choices=["D", "W"],
                            help="unit of repeat_recency and T: days or weeks")
     summarize.add_argument("--invalid", default="raise", choices=["raise", "drop"],
@@ -401,7 +440,9 @@ def build_parser():
     profile.add_argument("--report", help="also write the HTML persona report here")
     profile.add_argument("--hide-ids", action="store_true",
                          help="pseudonymise customer ids in the report")
-    profile.add_argument("--as-of", help="profile date, YYYY-MM-DD (default: the last date)")
+    profile.add_argument("--as-of", help="profile date, YYYY-MM-DD or in --date-format "
+                                         "(default: the last date)")
+    profile.add_argument("--date-format", metavar="FORMAT", help=_DATE_FORMAT_HELP)
     profile.add_argument("--tags", help="tag file (.yaml or .json); default: the built-in "
                                         "taxonomy")
     profile.add_argument("--columns", metavar="MAPPING",

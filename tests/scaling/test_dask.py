@@ -96,7 +96,8 @@ def test_invalid_rows_raise_the_pandas_message(dask_client):
     orders = order_log(5, 60, 6)
     orders.loc[7, "amount"] = np.nan
     frame = dd.from_pandas(orders, npartitions=3)
-    with pytest.raises(ValueError, match="invalid rows: 1 rows with missing or infinite"):
+    with pytest.raises(ValueError,
+                       match="invalid rows: 1 rows with missing, infinite or out-of-range"):
         summarize_transactions(frame)
 
 

@@ -173,8 +173,8 @@ def test_missing_column_and_bad_n_buckets_are_named(spark):
 def test_invalid_rows_raise_the_pandas_message(spark):
     orders = order_log(6, 60, 6)
     orders.loc[7, "amount"] = np.nan
-    with pytest.raises(ValueError, match="orders has invalid rows: 1 rows with missing or "
-                                         "infinite amount"):
+    with pytest.raises(ValueError, match="orders has invalid rows: 1 rows with missing, "
+                                         "infinite or out-of-range amount"):
         summarize_transactions(_spark_frame(spark, orders, 3))
     events = event_log(6, 60, 6).astype({"customer_id": "Int64"})
     events.loc[3, "customer_id"] = pd.NA

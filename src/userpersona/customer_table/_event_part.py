@@ -28,7 +28,7 @@ def scan_events(frame, options):
     frame = v.as_pandas(frame, "events")
     if not len(frame):
         return None
-    log = _read_rows(frame, options)
+    log = _read_rows(frame, options, infer=False)
     return scope_of_part(frame, log.ticks, log.bad, log.unit, options.as_of, options.timezone,
                          options.label_columns)
 
@@ -42,7 +42,7 @@ def summarize_events_part(frame, scope, options):
     ``frame`` is one part of it, split by customer; a part with nothing to
     summarise then gives an empty table with the same columns.
     """
-    parsed = _read_rows(frame, options)
+    parsed = _read_rows(frame, options, infer=scope is None)
     codes, base, ids, ticks, unit = (parsed.codes, parsed.base, parsed.ids, parsed.ticks,
                                      parsed.unit)
     n_converted, bad = parsed.n_converted, parsed.bad
@@ -116,11 +116,13 @@ def summarize_events_part(frame, scope, options):
     return table, quality
 
 
-def _read_rows(frame, options):
-    """The rows of a behaviour log read with the columns and policies of ``options``."""
+def _read_rows(frame, options, infer):
+    """The rows of a behaviour log read with the columns and policies of ``options``;
+    ``infer`` the format of text timestamps (a whole log, not a part)."""
     return read_log_rows(frame, "events", options.invalid, options.timezone,
                          customer=options.customer, time=options.time,
-                         event_type=options.event_type)
+                         event_type=options.event_type, date_format=options.date_format,
+                         infer=infer)
 
 
 def _column_suffix(label):

@@ -30,6 +30,7 @@ def summarize_events(
     invalid="raise",
     timezone="UTC",
     max_share_columns=20,
+    date_format=None,
     n_buckets=None,
     return_report=False,
 ):
@@ -58,12 +59,16 @@ def summarize_events(
         The event types that count as a product view, an add-to-cart and a
         purchase, for the conversion rates.
     invalid : {"raise", "drop"}, default="raise"
-        What to do with rows whose customer id or timestamp is missing or
-        unparsable: raise a ValueError, or leave them out and count them.
+        What to do with rows whose customer id is missing, empty or blank, or
+        whose timestamp is missing or unparsable: raise a ValueError, or leave
+        them out and count them.
     timezone : str, default="UTC"
         Timezone-aware timestamps are converted to this timezone first.
     max_share_columns : int, default=20
         Device share columns are written only for at most this many devices.
+    date_format : str, optional
+        The format of text timestamps that are not ISO 8601, for example
+        ``"%d/%m/%Y %H:%M"``, read as in :func:`summarize_transactions`.
     n_buckets : int, optional
         Dask and Spark only: the number of buckets the customers are hashed into.
     return_report : bool, default=False
@@ -91,6 +96,12 @@ def summarize_events(
     report : DataQualityReport
         Only with ``return_report=True``.
 
+    Raises
+    ------
+    ValueError
+        For a missing column, invalid rows under ``invalid="raise"``, or text
+        timestamps that read both day-first and month-first without ``date_format``.
+
     See Also
     --------
     summarize_transactions : The customer table from an order log.
@@ -115,7 +126,8 @@ def summarize_events(
     options = EventLogOptions(
         customer=customer, time=time, event_type=event_type, category=category, device=device,
         session_gap=session_gap, as_of=as_of, view=view, cart=cart, purchase=purchase,
-        invalid=invalid, timezone=timezone, max_share_columns=max_share_columns)
+        invalid=invalid, timezone=timezone, max_share_columns=max_share_columns,
+        date_format=date_format)
     if engine_of(events) is not None:
         return summarize_distributed(EVENTS, events, options, n_buckets, return_report)
     frame = v.as_pandas(events, "events")

@@ -11,6 +11,9 @@ One ``columns`` mapping names the columns of all three tables, as the command's
 import difflib
 import warnings
 
+import numpy as np
+import pandas as pd
+
 from .. import _log_columns as v
 from .._frames import engine_of
 from .._log_columns import STANDARD_LOG_COLUMNS
@@ -32,7 +35,8 @@ EVENTS_SUFFIX = "_events"
 
 
 def join_sources(orders, events=None, customers=None, *, columns=None, as_of=None,
-                 time_unit="D", occasion="day", invalid="raise", return_report=False):
+                 time_unit="D", occasion="day", invalid="raise", date_format=None,
+                 return_report=False):
     """Build the customer table from an order log, a behaviour log and customer attributes.
 
     The table the ``userpersona profile`` command profiles: one row per customer,
@@ -76,6 +80,9 @@ def join_sources(orders, events=None, customers=None, *, columns=None, as_of=Non
         the order id column).
     invalid : {"raise", "drop"}, default="raise"
         Raise on invalid rows of a log, or leave them out and count them.
+    date_format : str, optional
+        The format of text timestamps that are not ISO 8601 in both logs, for
+        example ``"%d/%m/%Y %H:%M"`` (see :func:`~userpersona.summarize_transactions`).
     return_report : bool, default=False
         Also return what the summaries read, dropped and changed.
 
@@ -93,10 +100,12 @@ def join_sources(orders, events=None, customers=None, *, columns=None, as_of=Non
     ValueError
         Before any work, for an unknown standard name in ``columns``, a column
         missing from a log, ``customers`` without the customer id,
-        ``occasion="order"`` without the order id or an unknown option; then for
-        what the summaries raise (invalid rows, ...), or customer ids in
-        ``customers`` of another type than in ``orders``. A message about a
-        table starts with its name.
+        ``occasion="order"`` without the order id, an unknown option, or rows of
+        ``customers`` without a customer id (missing, empty or blank) or sharing
+        one; then for what the summaries raise (invalid rows, ...), or customer
+        ids in ``events`` or ``customers`` that cannot be read as those of
+        ``orders`` without changing (``"00123"`` as the integer 123, ``-1`` as an
+        unsigned id). A message about a table starts with its name.
     TypeError
         For a table that is not a pandas or polars DataFrame, ``columns`` that is
         not a dict, or a column of the wrong type.
@@ -137,7 +146,8 @@ def join_sources(orders, events=None, customers=None, *, columns=None, as_of=Non
     columns = _checked_columns(columns)
     orders = _in_memory(orders, "orders")
     order_settings = dict(_column_settings(orders, "orders", columns, ORDER_ROLES), as_of=as_of,
-                          time_unit=time_unit, occasion=occasion, invalid=invalid)
+                          time_unit=time_unit, occasion=occasion, invalid=invalid,
+                          date_format=date_format)
     if occasion == "order" and "order" not in order_settings:
         raise ValueError(
             "orders has no column 'order_id' (the order id), which occasion='order' needs; "
@@ -146,7 +156,7 @@ def join_sources(orders, events=None, customers=None, *, columns=None, as_of=Non
     if events is not None:
         events = _in_memory(events, "events")
         event_settings = dict(_column_settings(events, "events", columns, EVENT_ROLES),
-                              as_of=as_of, invalid=invalid)
+                              as_of=as_of, invalid=invalid, date_format=date_format)
         EventLogOptions(**event_settings)
     if as_of is not None:
         v.parse_timestamp(as_of, "as_of")
@@ -158,6 +168,7 @@ def join_sources(orders, events=None, customers=None, *, columns=None, as_of=Non
     if events is not None:
         activity, report = _summary(summarize_events, events, "events", event_settings)
         reports.append(report)
+        activity = _ids_like(activity, table, "events", key)
         table = table.join(activity, how="left", suffixes=("", EVENTS_SUFFIX))
     if attributes is not None:
         table = _with_attributes(table, attributes, key)
@@ -210,10 +221,29 @@ def _attributes(customers, key, columns):
     """The customer attributes indexed by customer id, from the id column or index."""
     customers = _in_memory(customers, "customers")
     if key in customers.columns:
-        return customers.set_index(key)
-    if customers.index.name == key:
-        return customers
-    raise _no_column(customers, "customers", "customer_id", columns, "column or index")
+        customers = customers.set_index(key)
+    elif customers.index.name != key:
+        raise _no_column(customers, "customers", "customer_id", columns, "column or index")
+    _check_attribute_ids(customers.index, key)
+    return customers
+
+
+def _check_attribute_ids(ids, key):
+    """Refuse rows of ``customers`` without an id, which would join as a customer of
+    their own, and ids on two rows, which would make their customer two rows."""
+    missing = np.asarray(ids.isna())
+    blank = v.blank_text(ids)
+    if blank is not None:
+        missing = missing | blank
+    if missing.any():
+        raise ValueError(
+            f"customers has {int(missing.sum()):,} rows without a customer id in {key!r} "
+            f"(missing, empty or blank; first at position {int(np.argmax(missing))}): "
+            "fill them in or leave those rows out.")
+    if ids.has_duplicates:
+        raise ValueError(
+            f"customers has the customer id {ids[ids.duplicated()][0]!r} in {key!r} on "
+            "more than one row: give every customer one row.")
 
 
 def _no_column(frame, name, standard, columns, what="column"):
@@ -255,13 +285,36 @@ def _summary(summarize, frame, name, settings):
 
 def _with_attributes(table, attributes, key):
     """``table`` outer-joined with the attributes, their ids cast to the table's."""
-    try:
-        ids = attributes.index.astype(table.index.dtype, copy=False)
-    except (ValueError, TypeError) as error:
-        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise ValueError(
-            f"customers has customer ids that cannot be read as those of orders, of type "
-            f"{table.index.dtype} ({reason}); give {key!r} the same type in both.") from error
-    attributes = attributes.set_axis(ids)
+    attributes = _ids_like(attributes, table, "customers", key)
     # customers on file without an order join as registered, with no purchase
     return table.join(attributes.drop(columns=table.columns, errors="ignore"), how="outer")
+
+
+def _ids_like(frame, table, name, key):
+    """``frame`` (called ``name``) with its customer ids cast to the type of ``table``'s.
+
+    A file without a schema (a CSV read as text) can then join one with a schema;
+    the cast is refused when it would change an id.
+    """
+    ids, dtype = frame.index, table.index.dtype
+    try:
+        cast = ids.astype(dtype, copy=False)
+    except (ValueError, TypeError, OverflowError) as error:
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise ValueError(
+            f"{name} has customer ids that cannot be read as those of orders, of type "
+            f"{dtype} ({reason}); give {key!r} the same type in both.") from error
+    # a cast may wrap (-1 as uint64), cut (1.5 as int) or drop zeros ("00123" as
+    # int, making it customer 123): every id must keep its value, as text when
+    # either side is text, else as an exact number
+    text = pd.api.types.is_string_dtype(ids) or pd.api.types.is_string_dtype(cast)
+    kind = str if text else object
+    changed = np.flatnonzero(np.asarray(ids.astype(kind) != cast.astype(kind)))
+    if len(changed):
+        # as plain Python values, which read best
+        (before,), (after,) = ids[changed[:1]].tolist(), cast[changed[:1]].tolist()
+        raise ValueError(
+            f"{name} has customer ids that change when read as those of orders, of type "
+            f"{dtype}: {before!r} would become {after!r}; give {key!r} the same type in "
+            "both.")
+    return frame.set_axis(cast)

@@ -38,8 +38,9 @@ class InvalidRows:
 
     @classmethod
     def bad_amount(cls, column, mask=None):
-        """Rows whose amount in ``column`` is missing or infinite."""
-        return cls(column, "missing or infinite", mask)
+        """Rows whose amount in ``column`` is missing, infinite or out of range
+        (magnitude over :data:`~userpersona._log_columns.MAX_AMOUNT`)."""
+        return cls(column, "missing, infinite or out-of-range", mask)
 
     @property
     def reason(self):
@@ -90,13 +91,16 @@ class LogRows:
 
 
 def read_log_rows(frame, name, invalid, timezone, *, customer, time, amount=None, order=None,
-                  event_type=None):
+                  event_type=None, date_format=None, infer=True):
     """The :class:`LogRows` of ``frame`` (called ``name`` in errors).
 
     Invalid rows are refused under ``invalid="raise"``, naming every problem.
+    Text timestamps are read as in :func:`~userpersona._log_columns.timestamp_ticks`
+    with ``date_format`` and ``infer`` (False for one part of a log).
     """
     codes, base, ids, missing_id = v.customer_codes(frame[customer], customer)
-    ticks, unit, bad_time, n_converted = v.timestamp_ticks(frame[time], time, timezone)
+    ticks, unit, bad_time, n_converted = v.timestamp_ticks(frame[time], time, timezone,
+                                                          date_format, infer)
     found = {"missing_id": InvalidRows.missing(customer, missing_id),
              "bad_time": InvalidRows.bad_time(time, bad_time)}
     spend = order_codes = None

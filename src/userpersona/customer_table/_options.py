@@ -17,6 +17,7 @@ from typing import ClassVar
 import pandas as pd
 
 from .. import _log_columns as v
+from .._date_formats import check_date_format
 
 DAYS_PER_UNIT = {"D": 1, "W": 7}  # time_unit -> days
 OCCASIONS = ("day", "order")
@@ -114,8 +115,10 @@ class OrderLogOptions(_LogOptions):
     invalid: str = "raise"
     timezone: str = "UTC"
     max_share_columns: int = 20
+    date_format: str | None = None
 
     def __post_init__(self):
+        check_date_format(self.date_format)
         v.check_option(self.occasion, "occasion", OCCASIONS)
         v.check_option(self.time_unit, "time_unit", tuple(DAYS_PER_UNIT))
         v.check_option(self.refunds, "refunds", REFUNDS)
@@ -169,8 +172,10 @@ class EventLogOptions(_LogOptions):
     invalid: str = "raise"
     timezone: str = "UTC"
     max_share_columns: int = 20
+    date_format: str | None = None
 
     def __post_init__(self):
+        check_date_format(self.date_format)
         v.check_option(self.invalid, "invalid", INVALID)
         gap = pd.Timedelta(self.session_gap)
         if gap <= pd.Timedelta(0):

@@ -60,7 +60,7 @@ def scan_orders(frame, options):
     frame = v.as_pandas(frame, "orders")
     if not len(frame):
         return None
-    log = _read_rows(frame, options)
+    log = _read_rows(frame, options, infer=False)
     return scope_of_part(frame, log.ticks, log.bad, log.unit, options.as_of, options.timezone,
                          options.label_columns)
 
@@ -73,7 +73,7 @@ def summarize_orders_part(frame, scope, options):
     ``frame``) holds what the summary shares with the rest of the log when
     ``frame`` is one part of it, split by customer.
     """
-    parsed = _read_rows(frame, options)
+    parsed = _read_rows(frame, options, infer=scope is None)
     codes, base, ids, ticks, unit = (parsed.codes, parsed.base, parsed.ids, parsed.ticks,
                                      parsed.unit)
     spend, order_codes, bad, n_converted = (parsed.spend, parsed.order_codes, parsed.bad,
@@ -134,6 +134,8 @@ def summarize_orders_part(frame, scope, options):
             report["dropped"]["refund_ignored"] = len(refund_rows)
 
     table = standard_columns(ints, floats, refund_total, as_of_day, unit, options.time_unit)
+    report["flagged"]["refunds_exceed_purchases"] = refunds_exceed_purchases(
+        floats[TOTAL], refund_total)
     if options.habits or options.label_columns:
         extra = _extra_columns(frame, rows, purchases, present, tpd, options, scope)
         table = pd.concat([table, pd.DataFrame(extra)], axis=1)
@@ -151,11 +153,12 @@ def summarize_orders_part(frame, scope, options):
     return table, quality
 
 
-def _read_rows(frame, options):
-    """The rows of an order log read with the columns and policies of ``options``."""
+def _read_rows(frame, options, infer):
+    """The rows of an order log read with the columns and policies of ``options``;
+    ``infer`` the format of text timestamps (a whole log, not a part)."""
     return read_log_rows(frame, "orders", options.invalid, options.timezone,
                          customer=options.customer, time=options.time, amount=options.amount,
-                         order=options.order)
+                         order=options.order, date_format=options.date_format, infer=infer)
 
 
 def find_duplicates(frame, rows, log, has_time_of_day, policy, report):
@@ -202,6 +205,19 @@ def _orders_as_occasions(order_codes, codes, ticks, spend, lines, n_groups, orde
             "(each order must have one customer)."
         )
     return group_by_customer(customer, first_tick, n_groups, amount=total)
+
+
+def refunds_exceed_purchases(gross, refund_total):
+    """Customers whose netted refunds exceed their purchases (a negative total).
+
+    ``gross`` are the customers' purchase totals and ``refund_total`` their
+    (negative) refund totals, or None without refunds netted. A refund equal
+    to the purchases may leave a rounding error of either sign, which
+    is not counted: only a deficit beyond a billionth of the purchases is.
+    """
+    if refund_total is None:
+        return 0
+    return int(np.count_nonzero(gross + refund_total < -1e-9 * gross))
 
 
 def standard_columns(ints, floats, refund_total, as_of_day, unit, time_unit):

@@ -33,6 +33,7 @@ def summarize_transactions(
     invalid="raise",
     timezone="UTC",
     max_share_columns=20,
+    date_format=None,
     n_buckets=None,
     return_report=False,
 ):
@@ -51,9 +52,11 @@ def summarize_transactions(
         summarised on its cluster, bucket by bucket of customers (see
         :doc:`/scaling`), with the same result as the whole log in pandas.
     customer, time, amount : str, default="customer_id", "timestamp", "amount"
-        Columns holding the customer id (integers or strings), the purchase time
-        (datetimes, or strings in ISO 8601 or another format pandas can parse)
-        and the spend (numbers; negative values are refunds, see ``refunds``).
+        Columns holding the customer id (integers or strings, taken as they
+        are: ``"00123"`` and ``"123"`` are two customers), the purchase time
+        (datetimes, or strings in ISO 8601 or another format, see ``date_format``)
+        and the spend (numbers, decimals included; negative values are refunds,
+        see ``refunds``).
     order : str, optional
         Column holding the order id; needed for ``occasion="order"``.
     occasion : {"day", "order"}, default="day"
@@ -77,7 +80,9 @@ def summarize_transactions(
         occasions, but their amount is subtracted from the customer's
         ``monetary_total`` (and so ``monetary_mean``); refunds of customers without
         any purchase are left out. ``"ignore"``: leave them out. ``"raise"``: raise
-        a ValueError. Counted in the report either way.
+        a ValueError. Counted in the report either way; under ``"net"`` the
+        customers whose refunds exceed their purchases (a negative
+        ``monetary_total``) are flagged as ``"refunds_exceed_purchases"``.
     duplicates : {"auto", "drop", "keep", "raise"}, default="auto"
         Treatment of exact duplicate rows (equal in every column of ``orders``).
         ``"auto"`` drops them when the timestamps carry a time of day, where an
@@ -85,9 +90,11 @@ def summarize_transactions(
         log has dates only, where identical rows can be repeat purchases of one
         day (as in CDNOW). Counted in the report either way.
     invalid : {"raise", "drop"}, default="raise"
-        What to do with rows whose customer id is missing, whose timestamp is
-        missing or unparsable, whose amount is missing or infinite, or whose order
-        id is missing: raise a ValueError naming them, or leave them out and count
+        What to do with rows whose customer id is missing, empty or blank
+        (``""``, ``" "``), whose timestamp is missing or unparsable, whose amount
+        is missing, infinite or out of range (larger than 1e15 in magnitude, far
+        above any real order, so that no total can overflow), or whose order id
+        is missing: raise a ValueError naming them, or leave them out and count
         them in the report.
     timezone : str, default="UTC"
         Timezone-aware timestamps are converted to this timezone, and their dates
@@ -95,6 +102,15 @@ def summarize_transactions(
     max_share_columns : int, default=20
         Per-label share columns are written only for label columns with at most
         this many distinct labels.
+    date_format : str, optional
+        The format of text timestamps that are not ISO 8601, in strftime codes,
+        for example ``"%d/%m/%Y %H:%M"``; every value is read with exactly this
+        format, and values it does not read are invalid rows. Default: ISO 8601,
+        else the one format that reads the whole column, among day-first,
+        month-first and year-first dates with ``/``, ``-`` or ``.`` and an optional
+        ``%H:%M`` or ``%H:%M:%S`` (never a format per value). Needed when both
+        day-first and month-first read every value, and for text that is not ISO
+        8601 in a Dask or Spark frame (whose parts could infer different formats).
     n_buckets : int, optional
         Dask and Spark only: the number of buckets the customers are hashed
         into, each summarised in one piece by one worker. Default: the number
@@ -146,12 +162,14 @@ def summarize_transactions(
     ------
     ValueError
         For a missing column (with the closest name), an empty log, mixed naive
-        and timezone-aware timestamps, invalid rows under ``invalid="raise"``,
+        and timezone-aware timestamps, text timestamps that read both day-first
+        and month-first without ``date_format``, invalid rows under ``invalid="raise"``,
         refunds under ``refunds="raise"``, duplicates under ``duplicates="raise"``,
         an order id shared by two customers, or no purchase on or before ``as_of``.
     TypeError
-        For a customer id column of mixed types, a non-numeric amount column or
-        a numeric timestamp column.
+        For a customer id column of mixed types or of floats beyond ``2**53``
+        (which cannot hold every id exactly), an amount column that is not
+        numbers (text, or true/false values) or a numeric timestamp column.
 
     Warns
     -----
@@ -191,7 +209,7 @@ def summarize_transactions(
         customer=customer, time=time, amount=amount, order=order, occasion=occasion,
         as_of=as_of, time_unit=time_unit, category=category, channel=channel, device=device,
         habits=habits, refunds=refunds, duplicates=duplicates, invalid=invalid,
-        timezone=timezone, max_share_columns=max_share_columns)
+        timezone=timezone, max_share_columns=max_share_columns, date_format=date_format)
     if engine_of(orders) is not None:
         return summarize_distributed(ORDERS, orders, options, n_buckets, return_report)
     frame = v.as_pandas(orders, "orders")

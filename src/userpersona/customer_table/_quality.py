@@ -5,6 +5,9 @@ from dataclasses import dataclass, field, fields
 
 import pandas as pd
 
+#: The reasons that count customers rather than rows.
+CUSTOMER_COUNTS = frozenset({"refunds_exceed_purchases"})
+
 
 class DataQualityWarning(UserWarning):
     """Warning issued when cleaning drops input rows.
@@ -48,7 +51,10 @@ class DataQualityReport:
         Rows kept with a value changed or treated specially, such as
         ``"refund_netted"`` or ``"timezone_converted"``.
     flagged : dict of str to int
-        Rows kept unchanged that deserve a look, such as ``"exact_duplicate_kept"``.
+        Rows kept unchanged that deserve a look, such as ``"exact_duplicate_kept"``;
+        ``"refunds_exceed_purchases"`` counts customers instead: those whose
+        refunds, netted under ``refunds="net"``, exceed their purchases (a
+        negative ``monetary_total``).
 
     Examples
     --------
@@ -174,8 +180,14 @@ class DataQualityReport:
             f"{self.customers:,} customers, as of {as_of}"
         ]
         for action, reason, rows in self.to_frame().itertuples(index=False):
-            lines.append(f"  {action} {rows:,} rows: {reason}")
+            lines.append(f"  {action} {rows:,} {self.counted_in(reason)}: {reason}")
         return "\n".join(lines)
+
+    @staticmethod
+    def counted_in(reason):
+        """What the count of ``reason`` counts: ``"rows"``, or ``"customers"`` for the
+        reasons about whole customers (``"refunds_exceed_purchases"``)."""
+        return "customers" if reason in CUSTOMER_COUNTS else "rows"
 
     def warn_if_dropped(self, stacklevel=3):
         """Issue a :class:`DataQualityWarning` if cleaning dropped any row.

@@ -99,12 +99,12 @@ def make_customer_data(orders, *, customer="customer_id", time="timestamp",
 
     start = stamps.min().floor("D")
     period = int((stamps.max().floor("D") - start).total_seconds()) + _DAY - 1
+    spend, invalid = v.amounts(table[amount], amount)
     days = pd.DataFrame({
         "customer": table[customer].to_numpy(),
         "day": ((stamps.dt.floor("D") - start).dt.total_seconds() // _DAY).astype(np.int64),
-        # missing or infinite amounts count as no spend for the member level
-        "amount": np.nan_to_num(v.amounts(table[amount], amount)[0], nan=0.0, posinf=0.0,
-                                neginf=0.0),
+        # missing, infinite or out-of-range amounts count as no spend for the member level
+        "amount": spend if invalid is None else np.where(invalid, 0.0, spend),
     })
     by_customer = days.groupby("customer", sort=True)
     ids = by_customer.size().index.to_numpy()

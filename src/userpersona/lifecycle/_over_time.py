@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _log_columns as v
+from .._date_formats import check_date_format
 from ..customer_table import DataQualityReport
 
 _DAYS_TO_MONDAY = 3  # 1970-01-01 was a Thursday: day + 3 counts weeks from Monday
@@ -19,6 +20,7 @@ def lifecycle_over_time(
     as_of=None,
     invalid="raise",
     timezone="UTC",
+    date_format=None,
     return_report=False,
 ):
     """Count new, current, resurrected and dormant customers in every period.
@@ -49,10 +51,14 @@ def lifecycle_over_time(
         Last date counted; later orders are left out (and counted). Default: the
         date of the latest order.
     invalid : {"raise", "drop"}, default="raise"
-        What to do with rows whose customer id or timestamp is missing or
-        unparsable: raise, or leave them out and count them.
+        What to do with rows whose customer id is missing, empty or blank, or
+        whose timestamp is missing or unparsable: raise, or leave them out and
+        count them.
     timezone : str, default="UTC"
         Timezone-aware timestamps are converted to this timezone first.
+    date_format : str, optional
+        The format of text timestamps that are not ISO 8601, for example
+        ``"%d/%m/%Y %H:%M"``, read as in :func:`summarize_transactions`.
     return_report : bool, default=False
         Also return the :class:`DataQualityReport`.
 
@@ -88,10 +94,12 @@ def lifecycle_over_time(
     """
     v.check_option(freq, "freq", FREQUENCIES)
     v.check_option(invalid, "invalid", ("raise", "drop"))
+    check_date_format(date_format)
     frame = v.as_pandas(orders, "orders")
     v.check_columns(frame, "orders", {"customer": customer, "time": time})
     codes, base, ids, missing_id = v.customer_codes(frame[customer], customer)
-    ticks, unit, bad_time, n_converted = v.timestamp_ticks(frame[time], time, timezone)
+    ticks, unit, bad_time, n_converted = v.timestamp_ticks(frame[time], time, timezone,
+                                                          date_format)
     invalid_masks = {f"missing {customer}": missing_id,
                      f"missing or unparsable {time}": bad_time}
     bad = v.reject_invalid_rows(invalid_masks, "orders", invalid)

@@ -380,8 +380,9 @@ def quality(ctx):
                         ["Log", "Rows in", "Rows used", "Customers", "As of"],
                         numeric=(1, 2, 3))
         counts = report.to_frame()
-        details = (table([(a, r, fmt_int(n)) for a, r, n in counts.itertuples(index=False)],
-                         ["Action", "Reason", "Rows"], numeric=(2,))
+        details = (table([(a, r, f"{fmt_int(n)} {report.counted_in(r)}")
+                          for a, r, n in counts.itertuples(index=False)],
+                         ["Action", "Reason", "Count"], numeric=(2,))
                    if len(counts) else note("Nothing dropped, changed or flagged."))
         cards.append(card(f"<h3>{esc(report.source)}</h3>{summary}{details}", css="wide"))
     return '<div class="grid">' + "".join(cards) + "</div>"

@@ -96,7 +96,7 @@ class Aggregates:
         self.unit = batch.unit
         if batch.aware is not None:
             self.aware = batch.aware
-        self.ids.append(batch.new_ids, batch.numeric_ids, batch.object_ids)
+        self.ids.append(batch.new_ids, batch.numeric_ids, batch.object_ids, batch.unsigned_ids)
         self._add_customers(len(batch.new_ids))
 
         # gather the batch's customers, merge field by field, scatter back

@@ -55,6 +55,8 @@ class Batch:
         Whether the customer ids are numbers; None without a customer.
     object_ids : bool
         Whether string ids came in an object column rather than a str one.
+    unsigned_ids : bool
+        Whether integer ids came in an unsigned 64-bit column.
     new_labels : list of pandas.Index
         The labels of each label column not held yet, in order of first
         appearance (their codes follow the held ones).
@@ -83,6 +85,7 @@ class Batch:
     aware: bool | None
     numeric_ids: bool | None
     object_ids: bool
+    unsigned_ids: bool
     new_labels: list
     label_counts: tuple | None
     without_id: RowsWithoutId
@@ -139,8 +142,10 @@ def read_batch(frame, options, held):
     _check_columns(frame, options, held.columns)
     if not len(frame):
         return None
+    # a batch never infers the format of text timestamps: another batch could infer another
     log = read_log_rows(frame, "orders", options.invalid, options.timezone,
-                        customer=options.customer, time=options.time, amount=options.amount)
+                        customer=options.customer, time=options.time, amount=options.amount,
+                        date_format=options.date_format, infer=False)
     customers = _number_customers(log)
     _check_id_type(customers, held.ids.numeric, options.customer)
     aware = _timezone_awareness(log, held.aware, options.time)
@@ -161,6 +166,7 @@ def read_batch(frame, options, held):
         floats=floats, unit=unit, aware=aware,
         numeric_ids=customers.numeric if len(customers.ids) else None,
         object_ids=not customers.numeric and customers.ids.dtype == object,
+        unsigned_ids=log.ids.dtype.kind == "u" and log.ids.dtype.itemsize == 8,
         new_labels=new_labels, label_counts=label_counts,
         without_id=_rows_without_id(customers, log, aware),
         n_customers=int(np.count_nonzero(np.diff(by_customer.offsets))),
@@ -192,11 +198,26 @@ def _number_customers(log):
     number[touched] = np.arange(len(touched))
     ids = log.ids[touched]
     numeric = pd.api.types.is_numeric_dtype(ids.dtype)
+    _check_id_range(ids, numeric, log.missing_id.column)
     if numeric:
         ids = pd.Index(np.asarray(ids, dtype=np.int64))
     # (rows without an id carry some code, 0 when no row has an id)
     return _Customers(of_row=number[log.codes - log.base], has_id=has_id, ids=ids,
                       rows_in=rows_in[touched], numeric=numeric)
+
+
+def _check_id_range(ids, numeric, column):
+    """Refuse integer ids the state cannot hold exactly: it holds them as int64, in
+    which an unsigned id above 2**63 - 1 would wrap to a negative one."""
+    if numeric:
+        large = ids[ids > np.iinfo(np.int64).max] if ids.dtype.kind == "u" else ids[:0]
+    else:  # ids beyond 64 bits stay Python ints, in an object column
+        large = ids if pd.api.types.infer_dtype(ids) == "integer" else ids[:0]
+    if len(large):
+        raise TypeError(
+            f"Column {column!r} holds customer ids beyond the int64 range (such as "
+            f"{large.tolist()[0]}), which CustomerState cannot hold exactly: give them as "
+            f"text in every batch, for example with new_orders[{column!r}].astype(str).")
 
 
 def _check_id_type(customers, held_numeric, column):

@@ -21,13 +21,17 @@ class CustomerIds:
     object_ids : bool, default=False
         Whether string ids came in an object column rather than a str one,
         which decides the type of the summary's index.
+    unsigned : bool, default=False
+        Whether integer ids came in unsigned 64-bit columns (in every batch),
+        which makes the summary's index uint64; they are held as int64.
     """
 
-    def __init__(self, main=None, numeric=None, object_ids=False):
+    def __init__(self, main=None, numeric=None, object_ids=False, unsigned=False):
         self.main = main
         self.recent = None if main is None else main[:0]
         self.numeric = numeric
         self.object_ids = object_ids
+        self.unsigned = unsigned
 
     def all(self):
         """Every id held, by position; None before the first customer."""
@@ -41,7 +45,7 @@ class CustomerIds:
         """The ids held, with the index type the whole log's column would give."""
         ids = self.all()
         if self.numeric:
-            return ids
+            return ids.astype(np.uint64) if self.unsigned else ids
         # a column concatenated from str and object batches is an object column
         return ids.astype(object if self.object_ids else "str")
 
@@ -57,13 +61,15 @@ class CustomerIds:
                 positions[missing] = np.where(recent >= 0, recent + len(self.main), -1)
         return positions
 
-    def append(self, ids, numeric, object_ids):
+    def append(self, ids, numeric, object_ids, unsigned=False):
         """Hold the new ``ids`` at the next positions.
 
-        ``numeric`` (None: no customer in the batch) and ``object_ids`` are the
-        batch's, as for the parameters of the class.
+        ``numeric`` (None: no customer in the batch), ``object_ids`` and
+        ``unsigned`` are the batch's, as for the parameters of the class.
         """
         if numeric is not None:
+            # the whole log's column would be uint64 only if every batch's were
+            self.unsigned = unsigned and (self.numeric is None or self.unsigned)
             self.numeric = numeric
         self.object_ids |= object_ids
         if not len(ids):

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, fields
 
 from ... import _log_columns as v
+from ..._date_formats import check_date_format
 from .._options import DAYS_PER_UNIT, DUPLICATES, INVALID, REFUNDS
 from .._order_part import PREFERENCES
 
@@ -21,7 +22,8 @@ class StateOptions:
     ------
     ValueError
         For a value of ``time_unit``, ``refunds``, ``duplicates``, ``invalid``
-        or ``late`` outside its choices, naming them.
+        or ``late`` outside its choices, naming them, or a ``date_format`` that
+        is not a format.
     """
 
     customer: str
@@ -38,8 +40,10 @@ class StateOptions:
     timezone: str
     max_share_columns: int
     late: str
+    date_format: str | None = None  # after the parameters every saved state has
 
     def __post_init__(self):
+        check_date_format(self.date_format)
         for name, choices in _CHOICES.items():
             v.check_option(getattr(self, name), name, choices)
 

@@ -41,12 +41,14 @@ def batch_report(batch, options, held):
         customers=batch.n_customers, as_of=held.newest_timestamp(), **report)
 
 
-def summary_report(ints, present, purchase_rows, refund_rows, scope, options, without_id):
+def summary_report(ints, present, purchase_rows, refund_rows, scope, options, without_id,
+                   refunds_over):
     """The report of the summary, from the fields ``ints`` of the customers held.
 
     ``present`` marks the customers in the summary, ``purchase_rows`` and
-    ``refund_rows`` are each customer's rows as the summary counts them, and
-    ``without_id`` the :class:`~.fields.RowsWithoutId`.
+    ``refund_rows`` are each customer's rows as the summary counts them,
+    ``without_id`` the :class:`~.fields.RowsWithoutId`, and ``refunds_over``
+    the customers whose refunds exceed their purchases.
     """
 
     def total(name):
@@ -73,6 +75,7 @@ def summary_report(ints, present, purchase_rows, refund_rows, scope, options, wi
                                                + without_id.converted_rows)
     if kept:
         report["flagged"]["exact_duplicate_kept"] = duplicates
+    report["flagged"]["refunds_exceed_purchases"] = refunds_over
     return DataQualityReport(
         source="orders", rows_in=total("rows_in") + without_id.rows_in,
         rows_used=int(purchase_rows.sum()) + netted, customers=int(present.sum()),

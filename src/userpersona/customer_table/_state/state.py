@@ -48,8 +48,9 @@ class CustomerState:
         Duplicates are looked for within a batch; a repeat of a row of an
         earlier batch is a late row (see ``late``).
     invalid : {"raise", "drop"}, default="raise"
-        Treatment of rows with a missing id, a missing or unparsable timestamp
-        or a missing or infinite amount.
+        Treatment of rows with a missing, empty or blank id, a missing or
+        unparsable timestamp or a missing, infinite or out-of-range amount
+        (larger than 1e15 in magnitude), as in :func:`summarize_transactions`.
     timezone : str, default="UTC"
         Timezone-aware timestamps are converted to this timezone first.
     max_share_columns : int, default=20
@@ -60,6 +61,11 @@ class CustomerState:
         Notes). ``"raise"``: refuse the batch with a ValueError, leaving the
         state unchanged; ``"drop"``: leave them out and count them in the
         batch's report (``"late_row"``).
+    date_format : str, optional
+        The format of text timestamps that are not ISO 8601, for example
+        ``"%d/%m/%Y %H:%M"``, read as in :func:`summarize_transactions`. Needed
+        for such text: batches do not infer it, since two batches could infer
+        two different formats.
 
     Attributes
     ----------
@@ -142,7 +148,7 @@ class CustomerState:
     def __init__(self, customer="customer_id", time="timestamp", amount="amount", *,
                  time_unit="D", category=None, channel=None, device=None, habits=True,
                  refunds="net", duplicates="auto", invalid="raise", timezone="UTC",
-                 max_share_columns=20, late="raise"):
+                 max_share_columns=20, late="raise", date_format=None):
         self.customer = customer
         self.time = time
         self.amount = amount
@@ -157,6 +163,7 @@ class CustomerState:
         self.timezone = timezone
         self.max_share_columns = max_share_columns
         self.late = late
+        self.date_format = date_format
         self._held = Aggregates(len(self._label_columns()))
         self.n_batches_ = 0
         self.batch_report_ = None
@@ -190,11 +197,13 @@ class CustomerState:
             :func:`summarize_transactions` refuses (invalid rows, refunds or
             duplicates under ``"raise"``, a missing column), and for columns
             other than those of the earlier batches or timestamps with a
-            timezone after batches without one (or the reverse). The state is
-            left unchanged.
+            timezone after batches without one (or the reverse), or text
+            timestamps that are not ISO 8601 without ``date_format``. The state
+            is left unchanged.
         TypeError
-            For customer ids of another type than those held, and for the
-            column types :func:`summarize_transactions` refuses.
+            For customer ids of another type than those held, integer ids
+            beyond the int64 range (give them as text), and for the column
+            types :func:`summarize_transactions` refuses.
 
         Warns
         -----

@@ -48,6 +48,7 @@ def save_state(path, held, params, n_batches, label_columns):
         "format": FORMAT, "version": VERSION, "params": params,
         "unit": held.unit, "aware": held.aware, "columns": held.columns,
         "id_numeric": held.ids.numeric, "id_object": held.ids.object_ids,
+        "id_unsigned": held.ids.unsigned,
         "no_id": asdict(held.without_id),
         "n_batches": n_batches,
     }
@@ -116,7 +117,8 @@ class SavedState:
         values = np.stack([column["seen"], column["purchases"], column["duplicates"]], axis=1)
         return Aggregates.restored(
             ints=ints, floats=floats,
-            ids=CustomerIds(main, numeric=meta["id_numeric"], object_ids=meta["id_object"]),
+            ids=CustomerIds(main, numeric=meta["id_numeric"], object_ids=meta["id_object"],
+                            unsigned=meta.get("id_unsigned", False)),
             labels=labels, counts=LabelCounts(keys, values),
             without_id=RowsWithoutId(**meta["no_id"]), unit=meta["unit"],
             aware=meta["aware"], columns=meta["columns"])

@@ -7,7 +7,12 @@ from scipy import sparse
 from ... import _log_columns as v
 from ..._kernels.occasions import FIRST_OCCASION_TOTAL, N_OCCASIONS, TOTAL
 from .._groups import index_by_customer
-from .._order_part import PREFERENCES, preferred_part_of_day, standard_columns
+from .._order_part import (
+    PREFERENCES,
+    preferred_part_of_day,
+    refunds_exceed_purchases,
+    standard_columns,
+)
 from .._preferences import preference_columns
 from .._scope import LogScope
 from .fields import FLOAT_ROW, INT_ROW, N_OCCASION_FLOATS, N_OCCASION_INTS, NO_DAY, PART_ROWS
@@ -46,11 +51,11 @@ def summarize_aggregates(held, options, as_of=None):
 
     present = ints[N_OCCASIONS] > 0
     net_refunds = refund_rows.any() and options.refunds == "net"
+    refund_total = refund_total[present] if net_refunds else None
     # the occasion fields only: the counts are read below, where needed
     table = standard_columns(
         ints[:N_OCCASION_INTS, present], floats[:N_OCCASION_FLOATS, present],
-        refund_total[present] if net_refunds else None, scope.as_of_day, held.unit,
-        options.time_unit)
+        refund_total, scope.as_of_day, held.unit, options.time_unit)
     extra = _preference_columns(held, options, scope, present, with_duplicates)
     if options.habits:
         extra.update(_habit_columns(ints, present, purchase_rows, weekend_rows, scope))
@@ -58,7 +63,8 @@ def summarize_aggregates(held, options, as_of=None):
         table = pd.concat([table, pd.DataFrame(extra)], axis=1)
     table = index_by_customer(table, held.ids.for_summary(), present, options.customer)
     quality = summary_report(ints, present, purchase_rows, refund_rows, scope, options,
-                             held.without_id)
+                             held.without_id,
+                             refunds_exceed_purchases(floats[TOTAL, present], refund_total))
     table.attrs["data_quality"] = quality.to_dict()
     return table
 
