@@ -6,16 +6,15 @@ unparsable timestamp, a missing amount) are returned as masks so that the caller
 raise or drop and count them, as the user asked.
 """
 
-import datetime as dt
 import decimal
 import difflib
 import numbers
-import re
 
 import numpy as np
 import pandas as pd
 
-from ._date_formats import infer_and_parse
+# timestamp_ticks is read as part of this module by the summaries
+from ._timestamps import ticks_per_day, timestamp_ticks  # noqa: F401
 
 #: The standard column names of the logs and the customer file, and what each holds:
 #: the names a log is read by unless the caller maps its own onto them.
@@ -30,8 +29,6 @@ STANDARD_LOG_COLUMNS = {
     "event_type": "the event type",
 }
 
-_TICKS_PER_DAY = {"s": 86_400, "ms": 86_400_000, "us": 86_400_000_000, "ns": 86_400_000_000_000}
-_UTC_OFFSET = re.compile(r"(Z|[+-]\d\d(:?\d\d)?)$")
 
 
 def as_pandas(frame, name):
@@ -180,112 +177,6 @@ def _no_ids(values):
     return pd.Index(values.iloc[:0])
 
 
-def timestamp_ticks(values, column, timezone, date_format=None, infer=True):
-    """Convert timestamps to integer ticks of local wall-clock time.
-
-    Timezone-aware timestamps are converted to ``timezone`` first, so that calendar
-    days are the days of that timezone; naive timestamps are taken as local time.
-    Text is read as ISO 8601, else with ``date_format``, else with the one format
-    that fits the whole column (see ``_date_formats``); with ``infer`` False (a
-    part of a log, whose format could differ from another part's) text that is
-    not ISO 8601 needs ``date_format``.
-
-    Returns
-    -------
-    ticks : int64 ndarray
-    unit : str
-        The tick unit, one of ``"s"``, ``"ms"``, ``"us"``, ``"ns"``.
-    bad : bool ndarray or None
-        Rows whose timestamp is missing or could not be parsed; None if none.
-    n_converted : int
-        Rows converted from another timezone.
-    """
-    n_converted = 0
-    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
-        raise TypeError(
-            f"Column {column!r} holds numbers, not timestamps; convert it first, "
-            f"for example with pd.to_datetime(orders[{column!r}], unit='s')."
-        )
-    if not pd.api.types.is_datetime64_any_dtype(values):
-        values = _parse_timestamps(values, column, date_format, infer)
-    if isinstance(values.dtype, pd.DatetimeTZDtype):
-        n_converted = int(values.notna().sum())
-        values = values.dt.tz_convert(timezone).dt.tz_localize(None)
-    array = values.to_numpy()
-    unit, _ = np.datetime_data(array.dtype)
-    if unit not in _TICKS_PER_DAY:
-        array = array.astype("datetime64[s]")
-        unit = "s"
-    ticks = array.view(np.int64)
-    # NaT is the smallest int64, so the minimum tells whether there is any.
-    has_nat = len(ticks) and ticks.min() == np.iinfo(np.int64).min
-    return ticks, unit, np.isnat(array) if has_nat else None, n_converted
-
-
-def _parse_timestamps(values, column, date_format, infer):
-    missing = values.isna()
-    if date_format is not None:
-        return _parse_aware(values, column, date_format)
-    parsed = _parse_aware(values, column, "ISO8601")
-    n_failed = int((parsed.isna() & ~missing).sum())
-    if n_failed and n_failed == len(values) - int(missing.sum()):
-        # not ISO 8601 at all: one format for the whole column
-        if not infer:
-            raise ValueError(
-                f"Column {column!r} holds text timestamps that are not ISO 8601 (for "
-                f"example {values[~missing].iloc[0]!r}); a log summarised in parts or "
-                "batches needs their format, the same for every part: give it, for example "
-                "date_format='%d/%m/%Y %H:%M'.")
-        parsed = infer_and_parse(values, column)
-    return parsed
-
-
-def _parse_aware(values, column, date_format):
-    """``values`` parsed with ``date_format``; timestamps in different timezones come
-    back in UTC, and a mix of naive and aware timestamps is refused."""
-    try:
-        parsed = pd.to_datetime(values, errors="coerce", format=date_format)
-    except ValueError as error:  # text with different offsets
-        if "mixed" not in str(error).lower():
-            raise
-    else:
-        if values.dtype != object or not _other_zones_missed(values, parsed):
-            return parsed
-    _reject_naive_and_aware(values, column)
-    return pd.to_datetime(values, errors="coerce", format=date_format, utc=True)
-
-
-def _other_zones_missed(values, parsed):
-    """Whether pandas read as missing timestamp objects of another timezone than the
-    first one (or naive among aware): it does not refuse them. Only failed rows can be."""
-    failed = values[parsed.isna()].dropna()
-    stamps = [value for value in failed if isinstance(value, dt.datetime)]
-    return any(stamp.tzinfo is not None for stamp in stamps) or (
-        bool(stamps) and isinstance(parsed.dtype, pd.DatetimeTZDtype))
-
-
-def _reject_naive_and_aware(values, column):
-    def has_offset(value):
-        if isinstance(value, str):
-            return _UTC_OFFSET.search(value.strip()) is not None
-        return getattr(value, "tzinfo", None) is not None
-
-    present = values.dropna()
-    aware = present.map(has_offset).astype(bool)
-    if aware.any() and not aware.all():
-        example = present[~aware].iloc[0]
-        raise ValueError(
-            f"Column {column!r} mixes timestamps with and without a timezone "
-            f"(for example {example!r} has none), so the naive ones are ambiguous. "
-            "Localize them first, for example with pd.to_datetime(...).dt.tz_localize(...)."
-        )
-
-
-def ticks_per_day(unit):
-    """Ticks of ``unit`` in one day."""
-    return _TICKS_PER_DAY[unit]
-
-
 #: The largest magnitude an amount may have; beyond it an amount is invalid, like
 #: a missing one. A thousand trillion is far above any real order in any currency
 #: (even in dong or rupiah it is tens of billions of dollars), and so low that no
@@ -400,6 +291,9 @@ def parse_timestamp(value, name):
         raise ValueError(f"{name} must be a date or datetime, got {value!r}.") from error
     if stamp is pd.NaT:
         raise ValueError(f"{name} must be a date or datetime, got {value!r}.")
+    if not 1 <= stamp.year <= 9999:  # as timestamps are (see _timestamps)
+        raise ValueError(f"{name} must be a date in the years 1 to 9999, got the year "
+                         f"{stamp.year}.")
     return stamp
 
 
@@ -495,12 +389,14 @@ def rows_in_scope(ticks, bad, as_of, timezone, unit, name):
 
 
 def summary_day(ticks, bad, as_of, timezone, tpd):
-    """Day number of ``as_of``, or of the latest valid row when it is None; None
-    when no row is valid."""
+    """Day number of ``as_of``, or when it is None of the latest valid row that is
+    not far after the rest (see :func:`day_of_the_rest`); None when no row is valid."""
     valid_ticks = ticks if bad is None else ticks[~bad]
     if not len(valid_ticks):
         return None
-    return int(valid_ticks.max()) // tpd if as_of is None else day_number(as_of, timezone)
+    if as_of is not None:
+        return day_number(as_of, timezone)
+    return day_of_the_rest(latest_days(valid_ticks, tpd))
 
 
 def rows_up_to(ticks, bad, as_of_day, tpd):
@@ -516,3 +412,77 @@ def rows_up_to(ticks, bad, as_of_day, tpd):
     if leave_out is None:
         return None, after
     return np.flatnonzero(~leave_out), after
+
+
+#: Days of a log are *far after the rest* when more than ``FAR_GAP_DAYS`` (a
+#: year, leap day included) separate them from the log's earlier days; see
+#: :func:`day_of_the_rest`.
+FAR_GAP_DAYS = 366
+#: The most distinct days a block far after the rest can span: a month of a
+#: clock set wrong, or a few mistyped years. A later block of more days is the
+#: log going on after a pause, not a mistake.
+MAX_FAR_DAYS = 31
+#: How many of a log's latest distinct days decide its summary date.
+N_LATEST_DAYS = 2 * MAX_FAR_DAYS + 1
+
+
+def latest_days(ticks, tpd, n=N_LATEST_DAYS):
+    """The ``n`` latest distinct day numbers of ``ticks`` (all valid), latest first.
+
+    Reads the window of the ``n`` days up to the latest tick, then, while it
+    found fewer than ``n`` days, the window up to the latest tick before it:
+    on a log with rows most days that is one window, and one more for each
+    lone far row, never a sort of the log.
+    """
+    found = []
+    left = ticks
+    while len(left):
+        first = int(left.max()) // tpd - (n - len(found)) + 1
+        recent = left >= first * tpd
+        days = left[recent] // tpd - first
+        found.extend(np.flatnonzero(np.bincount(days))[::-1] + first)
+        if len(found) >= n or recent.all():
+            break
+        left = left[~recent]
+    return tuple(int(day) for day in found[:n])
+
+
+def day_of_the_rest(days):
+    """The default summary date: the latest day of a log that is not far after the rest.
+
+    ``days`` are the log's latest distinct days, latest first (at least the
+    :data:`N_LATEST_DAYS` latest, or all). Its last ``k`` days are *far after
+    the rest* when more than :data:`FAR_GAP_DAYS` days separate the ``k``-th
+    from the next, ``k`` is at most :data:`MAX_FAR_DAYS`, and the rest of the
+    log has more distinct days than ``k``; of several such blocks the largest
+    is taken. Rows on those days (a mistyped year 2300, a clock set years
+    ahead) would otherwise become the summary date and shift every recency.
+
+    The rule reads the latest days only, so the latest days of the parts of
+    a log, put together, decide it exactly as those of the whole log do.
+    """
+    days = sorted(set(days), reverse=True)[:N_LATEST_DAYS]
+    for k in range(min(MAX_FAR_DAYS, (len(days) - 1) // 2), 0, -1):
+        if days[k - 1] - days[k] > FAR_GAP_DAYS:
+            return days[k]
+    return days[0]
+
+
+def after_reason(as_of):
+    """The reason the report gives for valid rows after the summary date: left out
+    as asked (``as_of`` given), or far after the rest (the default date)."""
+    return "date_far_after_the_rest" if as_of is None else "after_as_of"
+
+
+#: Day number of the earliest date a log is taken to hold, 1970-01-01. Earlier
+#: dates in a customer log are placeholders (0001-01-01, 1900-01-01, the
+#: 1899-12-30 of spreadsheets) or a two-digit year read in the wrong century.
+EARLIEST_DAY = 0
+
+
+def before_earliest_day(ticks, tpd):
+    """Rows dated before :data:`EARLIEST_DAY` (NaT included); None if none."""
+    first = EARLIEST_DAY * tpd
+    if not len(ticks) or int(ticks.min()) >= first:
+        return None
+    return ticks < first

@@ -208,3 +208,17 @@ def test_dropped_rows_warn_at_the_caller():
     with pytest.warns(DataQualityWarning, match="events: 4 rows in, 3 used") as caught:
         join_sources(_orders(), events, invalid="drop")
     assert caught[0].filename == __file__
+
+
+def test_timezone_and_event_names_reach_both_summaries():
+    orders = pd.DataFrame({"customer_id": [1, 2], "amount": [5.0, 3.0],
+                           "timestamp": pd.to_datetime(["2024-01-01 23:30", "2024-01-03 10:00"],
+                                                       utc=True)})
+    events = pd.DataFrame({"customer_id": [1, 1, 2], "event_type": ["pv", "cart", "pv"],
+                           "timestamp": pd.to_datetime(["2024-01-01 23:00", "2024-01-01 23:10",
+                                                        "2024-01-03 09:00"], utc=True)})
+    table = join_sources(orders, events, as_of="2024-01-10", timezone="Asia/Shanghai",
+                         view="pv", cart="cart", purchase="buy")
+    # 23:30 UTC is the next morning in Shanghai
+    assert table.loc[1, "recency_days"] == 8
+    assert table.loc[1, "view_to_cart_rate"] == 1.0 and table.loc[2, "view_to_cart_rate"] == 0

@@ -2,6 +2,7 @@
 
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -47,6 +48,34 @@ def test_order_summary_in_parts_equals_the_whole(case, n_parts, seed):
 def test_event_summary_in_parts_equals_the_whole(case, n_parts, seed):
     events, params = case
     _check_parts(EVENTS, summarize_events, events, params, n_parts, seed)
+
+
+def _with_far_rows(log, offsets, time_of_day):
+    """``log`` with rows ``offsets`` days after 2024-01-01, of a label no other row has,
+    of its first customer and of a new one, and with or without a time of day."""
+    ids = log["customer_id"]
+    new_id = 99 if pd.api.types.is_integer_dtype(ids) else "c99"
+    stamps = (pd.Timestamp("2024-01-01") + pd.to_timedelta(offsets, unit="D")
+              + pd.Timedelta(hours=10 if time_of_day else 0))
+    extra = pd.DataFrame({
+        "customer_id": [ids.iloc[0] if k % 2 and len(ids) else new_id
+                        for k in range(len(offsets))],
+        "timestamp": stamps.astype("datetime64[us]"), "amount": 5.0,
+        "order_id": 10**9 + np.arange(len(offsets)), "category": "far", "channel": "far"})
+    log = log.astype({"timestamp": "datetime64[us]"})
+    return pd.concat([log, extra], ignore_index=True)
+
+
+@settings(max_examples=40, deadline=None)
+@given(case=order_cases(), n_parts=st.integers(1, 5), seed=st.integers(0, 2**31),
+       offsets=st.lists(st.sampled_from([70, 300, 430, 431, 800, 5000, 100_000]),
+                        min_size=1, max_size=6),
+       time_of_day=st.booleans())
+def test_rows_far_after_the_rest_in_parts_as_in_the_whole(case, n_parts, seed, offsets,
+                                                          time_of_day):
+    orders, params = case
+    _check_parts(ORDERS, summarize_transactions, _with_far_rows(orders, offsets, time_of_day),
+                 params, n_parts, seed)
 
 
 def test_a_part_with_nothing_to_summarise_gives_an_empty_table_with_the_columns():

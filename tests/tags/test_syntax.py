@@ -283,6 +283,9 @@ def test_non_strings_are_type_errors():
 @pytest.mark.parametrize("rule, position, words", [
     ("x = 1", 2, ["use =="]),
     ("消费金额 = 1", 5, ["use =="]),
+    ("x => 1", 2, ["use >= to compare"]),
+    ("x =< 1", 2, ["use <= to compare"]),
+    ("x =", 2, ["use == to compare"]),
     ("x >", 3, ["expected a value", "end of the rule"]),
     ("foo(1)", 0, ["unknown function 'foo'"] + sorted(FUNCTIONS)),
     ("x > 1 and Foo(x)", 10, ["unknown function 'Foo'"]),

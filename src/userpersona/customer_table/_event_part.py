@@ -102,7 +102,7 @@ def summarize_events_part(frame, scope, options):
 
     table = index_by_customer(pd.DataFrame(columns), ids, present, options.customer)
     dropped = {problem.report_key: problem.count for problem in parsed.problems}
-    dropped["after_as_of"] = v.count(after)
+    dropped[v.after_reason(options.as_of)] = v.count(after)
     quality = DataQualityReport(
         source="events",
         rows_in=len(frame),

@@ -54,14 +54,15 @@ def summarize_events(
         next event starts a new session (the usual web-analytics definition).
     as_of : date-like, optional
         The date of the summary; events on later dates are left out and counted.
-        Default: the date of the latest event.
+        Default: the date of the latest event, unless far after the rest of the
+        log, as in :func:`summarize_transactions`.
     view, cart, purchase : str, default="view", "add_to_cart", "purchase"
         The event types that count as a product view, an add-to-cart and a
         purchase, for the conversion rates.
     invalid : {"raise", "drop"}, default="raise"
         What to do with rows whose customer id is missing, empty or blank, or
-        whose timestamp is missing or unparsable: raise a ValueError, or leave
-        them out and count them.
+        whose timestamp is missing, unparsable or before 1970-01-01: raise a
+        ValueError, or leave them out and count them.
     timezone : str, default="UTC"
         Timezone-aware timestamps are converted to this timezone first.
     max_share_columns : int, default=20

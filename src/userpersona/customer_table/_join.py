@@ -36,6 +36,7 @@ EVENTS_SUFFIX = "_events"
 
 def join_sources(orders, events=None, customers=None, *, columns=None, as_of=None,
                  time_unit="D", occasion="day", invalid="raise", date_format=None,
+                 timezone="UTC", view="view", cart="add_to_cart", purchase="purchase",
                  return_report=False):
     """Build the customer table from an order log, a behaviour log and customer attributes.
 
@@ -83,6 +84,12 @@ def join_sources(orders, events=None, customers=None, *, columns=None, as_of=Non
     date_format : str, optional
         The format of text timestamps that are not ISO 8601 in both logs, for
         example ``"%d/%m/%Y %H:%M"`` (see :func:`~userpersona.summarize_transactions`).
+    timezone : str, default="UTC"
+        The timezone of both summaries: timezone-aware timestamps are converted
+        to it, and their calendar days are counted there.
+    view, cart, purchase : str, default="view", "add_to_cart", "purchase"
+        The names of the behaviour log's product-view, add-to-cart and purchase
+        events, for its conversion rates (see :func:`~userpersona.summarize_events`).
     return_report : bool, default=False
         Also return what the summaries read, dropped and changed.
 
@@ -147,7 +154,7 @@ def join_sources(orders, events=None, customers=None, *, columns=None, as_of=Non
     orders = _in_memory(orders, "orders")
     order_settings = dict(_column_settings(orders, "orders", columns, ORDER_ROLES), as_of=as_of,
                           time_unit=time_unit, occasion=occasion, invalid=invalid,
-                          date_format=date_format)
+                          date_format=date_format, timezone=timezone)
     if occasion == "order" and "order" not in order_settings:
         raise ValueError(
             "orders has no column 'order_id' (the order id), which occasion='order' needs; "
@@ -156,7 +163,8 @@ def join_sources(orders, events=None, customers=None, *, columns=None, as_of=Non
     if events is not None:
         events = _in_memory(events, "events")
         event_settings = dict(_column_settings(events, "events", columns, EVENT_ROLES),
-                              as_of=as_of, invalid=invalid, date_format=date_format)
+                              as_of=as_of, invalid=invalid, date_format=date_format,
+                              timezone=timezone, view=view, cart=cart, purchase=purchase)
         EventLogOptions(**event_settings)
     if as_of is not None:
         v.parse_timestamp(as_of, "as_of")

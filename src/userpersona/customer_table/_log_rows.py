@@ -33,7 +33,8 @@ class InvalidRows:
 
     @classmethod
     def bad_time(cls, column, mask=None):
-        """Rows whose timestamp in ``column`` is missing or unparsable."""
+        """Rows whose timestamp in ``column`` is missing or unparsable, or dated
+        before 1970-01-01 (:data:`~userpersona._log_columns.EARLIEST_DAY`)."""
         return cls(column, "missing or unparsable", mask)
 
     @classmethod
@@ -101,6 +102,7 @@ def read_log_rows(frame, name, invalid, timezone, *, customer, time, amount=None
     codes, base, ids, missing_id = v.customer_codes(frame[customer], customer)
     ticks, unit, bad_time, n_converted = v.timestamp_ticks(frame[time], time, timezone,
                                                           date_format, infer)
+    bad_time = v.either(bad_time, v.before_earliest_day(ticks, v.ticks_per_day(unit)))
     found = {"missing_id": InvalidRows.missing(customer, missing_id),
              "bad_time": InvalidRows.bad_time(time, bad_time)}
     spend = order_codes = None

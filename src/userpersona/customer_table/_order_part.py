@@ -89,7 +89,7 @@ def summarize_orders_part(frame, scope, options):
     rows, after, scope = rows_and_scope(frame, ticks, bad, unit, scope, options.as_of,
                                         options.timezone, options.label_columns, "orders")
     as_of_day = scope.as_of_day
-    report["dropped"]["after_as_of"] = v.count(after)
+    report["dropped"][v.after_reason(options.as_of)] = v.count(after)
     if rows is not None:
         codes, ticks, spend = codes[rows], ticks[rows], spend[rows]
         if options.order is not None:

@@ -66,7 +66,12 @@ def summarize_transactions(
     as_of : date-like, optional
         The date the summary is made on. Only its date is used; rows on later
         dates are left out and counted in the report. Default: the date of the
-        latest row.
+        latest row, unless it is *far after the rest* of the log: rows on the
+        log's last few days (at most 31) after a gap of more than 366 days
+        without any row, when the rest of the log has more days, are left out,
+        counted (``"date_far_after_the_rest"``) and warned about, so that a
+        mistyped year (2300 for 2024) cannot become the summary date. Pass
+        ``as_of`` to keep them.
     time_unit : {"D", "W"}, default="D"
         Unit of ``repeat_recency`` and ``T``: days, or weeks (days / 7).
     category, channel, device : str, optional
@@ -91,7 +96,8 @@ def summarize_transactions(
         day (as in CDNOW). Counted in the report either way.
     invalid : {"raise", "drop"}, default="raise"
         What to do with rows whose customer id is missing, empty or blank
-        (``""``, ``" "``), whose timestamp is missing or unparsable, whose amount
+        (``""``, ``" "``), whose timestamp is missing, unparsable or before
+        1970-01-01 (a placeholder such as 1900-01-01, not a real order), whose amount
         is missing, infinite or out of range (larger than 1e15 in magnitude, far
         above any real order, so that no total can overflow), or whose order id
         is missing: raise a ValueError naming them, or leave them out and count

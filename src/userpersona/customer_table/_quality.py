@@ -46,7 +46,8 @@ class DataQualityReport:
     as_of : pandas.Timestamp or None
         The date up to which (inclusive) rows were counted.
     dropped : dict of str to int
-        Rows left out, by reason, such as ``"after_as_of"`` or ``"exact_duplicate"``.
+        Rows left out, by reason, such as ``"after_as_of"``, ``"exact_duplicate"``
+        or ``"date_far_after_the_rest"`` (see :func:`summarize_transactions`).
     changed : dict of str to int
         Rows kept with a value changed or treated specially, such as
         ``"refund_netted"`` or ``"timezone_converted"``.

@@ -3,10 +3,11 @@
 A log split by customer (into the buckets of a Dask or Spark shuffle, or into the
 daily batches of an incremental update) is summarised part by part. Almost every
 column depends on one customer's rows only; a few facts belong to the whole log:
-the summary date (by default the last date in the log), the labels of the label
-columns (each label gets a share column, and ties go to the first label), and
-whether the timestamps have a time of day at all (it decides how exact
-duplicates are treated and whether there is a part-of-day column). A part
+the summary date (by default the last date of the log, unless far after the rest
+of it), the labels of the label columns (each label gets a share column, and
+ties go to the first label), and whether the timestamps have a time of day at
+all (it decides how exact duplicates are treated and whether there is a
+part-of-day column). A part
 summarised with the scope of the whole log gives exactly the rows the whole log
 would.
 """
@@ -31,11 +32,22 @@ class LogScope:
         Whether any valid row on or before the summary date has a time of day.
     labels : dict of str to pandas.Index
         The sorted labels of each label column, over the same rows.
+    latest_days : tuple of int
+        Only in the scan of a part under the default summary date: its
+        :data:`~userpersona._log_columns.N_LATEST_DAYS` latest distinct days,
+        latest first, from which :func:`merge_scopes` finds the whole log's date.
+    latest : tuple of LogScope
+        Only there too: the facts of the rows of each of its
+        :data:`~userpersona._log_columns.MAX_FAR_DAYS` latest days apart (each
+        with ``as_of_day`` that day), which the other fields leave out: the
+        whole log may find those days far after the rest.
     """
 
     as_of_day: int
     has_time_of_day: bool
     labels: dict = field(default_factory=dict)
+    latest_days: tuple = ()
+    latest: tuple = ()
 
     @property
     def as_of(self):
@@ -76,35 +88,64 @@ def scope_of_part(frame, ticks, bad, unit, as_of, timezone, label_columns):
     """The scope of one part of a log, or None if none of its rows is summarised.
 
     ``ticks`` are the times of the rows in ``unit``, ``bad`` the invalid rows
-    (None: none), ``as_of`` the summary date asked for (None: each part's own
-    last date, and the whole log's is the latest).
+    (None: none), ``as_of`` the summary date asked for. Under the default
+    (None) the whole log's date is not known yet, as its latest days could be
+    far after the rest in the whole log: the part's latest days, and the facts
+    of the rows of each, are kept apart for :func:`merge_scopes`.
     """
     tpd = v.ticks_per_day(unit)
-    as_of_day = v.summary_day(ticks, bad, as_of, timezone, tpd)
-    if as_of_day is None:
+    if as_of is not None:
+        as_of_day = v.summary_day(ticks, bad, as_of, timezone, tpd)
+        if as_of_day is None:
+            return None
+        rows, _ = v.rows_up_to(ticks, bad, as_of_day, tpd)
+        if rows is not None and not len(rows):
+            return None
+        return scope_of_rows(frame, rows, ticks, tpd, as_of_day, label_columns)
+    valid = np.ones(len(ticks), bool) if bad is None else ~bad
+    latest_days = v.latest_days(ticks[valid], tpd)
+    if not latest_days:
         return None
-    rows, _ = v.rows_up_to(ticks, bad, as_of_day, tpd)
-    if rows is not None and not len(rows):
-        return None
-    return scope_of_rows(frame, rows, ticks, tpd, as_of_day, label_columns)
+    # a day outside the part's latest few is outside the whole log's, so never far
+    # after the rest: those rows are summarised whatever the whole log's date
+    days = ticks // tpd
+    recent = valid & (days >= latest_days[:v.MAX_FAR_DAYS][-1])
+    earlier = scope_of_rows(frame, np.flatnonzero(valid & ~recent), ticks, tpd,
+                            latest_days[0], label_columns)
+    positions = np.flatnonzero(recent)
+    positions = positions[np.argsort(days[positions], kind="stable")]
+    new_day = np.flatnonzero(np.diff(days[positions])) + 1
+    latest = tuple(
+        scope_of_rows(frame, rows, ticks, tpd, days[rows[0]], label_columns)
+        for rows in np.split(positions, new_day))
+    return LogScope(as_of_day=latest_days[0], has_time_of_day=earlier.has_time_of_day,
+                    labels=earlier.labels, latest_days=latest_days, latest=latest)
 
 
 def merge_scopes(scopes, as_of=None):
     """The scope of a whole log from the scopes of its parts (None for an empty part).
 
-    With ``as_of`` None each part's summary date is its own last date and the
-    whole log's is the latest; otherwise all parts share the given date.
+    With ``as_of`` None the whole log's summary date is found from the latest
+    days of all the parts, as :func:`~userpersona._log_columns.day_of_the_rest`
+    finds it from the whole log's: the same date, whatever the split. Otherwise
+    all parts share the given date.
     """
     scopes = [scope for scope in scopes if scope is not None]
     if not scopes:
         return None
+    as_of_day = scopes[0].as_of_day
+    if as_of is None:
+        as_of_day = v.day_of_the_rest([day for s in scopes for day in s.latest_days])
+        # the rows of the parts' latest days count up to the whole log's date only
+        scopes = scopes + [day for s in scopes for day in s.latest
+                           if day.as_of_day <= as_of_day]
     labels = {}
     for column in scopes[0].labels:
         labels[column] = v.sorted_labels(
             pd.Index(np.concatenate([np.asarray(s.labels[column], dtype=object)
                                      for s in scopes])))
     return LogScope(
-        as_of_day=max(s.as_of_day for s in scopes) if as_of is None else scopes[0].as_of_day,
+        as_of_day=as_of_day,
         has_time_of_day=any(s.has_time_of_day for s in scopes),
         labels=labels,
     )

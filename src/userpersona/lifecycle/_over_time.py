@@ -49,11 +49,12 @@ def lifecycle_over_time(
         Columns holding the customer id and the order time.
     as_of : date-like, optional
         Last date counted; later orders are left out (and counted). Default: the
-        date of the latest order.
+        date of the latest order, unless far after the rest of the log, as in
+        :func:`summarize_transactions`.
     invalid : {"raise", "drop"}, default="raise"
         What to do with rows whose customer id is missing, empty or blank, or
-        whose timestamp is missing or unparsable: raise, or leave them out and
-        count them.
+        whose timestamp is missing, unparsable or before 1970-01-01: raise, or
+        leave them out and count them.
     timezone : str, default="UTC"
         Timezone-aware timestamps are converted to this timezone first.
     date_format : str, optional
@@ -100,6 +101,7 @@ def lifecycle_over_time(
     codes, base, ids, missing_id = v.customer_codes(frame[customer], customer)
     ticks, unit, bad_time, n_converted = v.timestamp_ticks(frame[time], time, timezone,
                                                           date_format)
+    bad_time = v.either(bad_time, v.before_earliest_day(ticks, v.ticks_per_day(unit)))
     invalid_masks = {f"missing {customer}": missing_id,
                      f"missing or unparsable {time}": bad_time}
     bad = v.reject_invalid_rows(invalid_masks, "orders", invalid)
@@ -117,7 +119,7 @@ def lifecycle_over_time(
     gone = table["dormant"].where(table["dormant"] > 0)
     table["pulse"] = (table["new"] + table["resurrected"]) / gone
     dropped = {f"invalid ({reason})": v.count(mask) for reason, mask in invalid_masks.items()}
-    dropped["after_as_of"] = v.count(after)
+    dropped[v.after_reason(as_of)] = v.count(after)
     quality = DataQualityReport(
         source="orders", rows_in=len(frame), rows_used=len(codes),
         customers=int(np.count_nonzero(np.bincount(codes - base))),

@@ -1,6 +1,8 @@
 """Tag specifications: reading them from dicts, YAML or JSON, checking them, ordering them."""
 
 import json
+import re
+import reprlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +13,16 @@ KINDS = ("bool", "enum", "score")
 FAMILIES = ("basic", "behaviour", "interest", "consumption", "social", "risk")
 _FIELDS = {"name", "kind", "rule", "cases", "default", "expression", "taxonomy",
            "description", "owner", "version"}
+#: How deeply tag specifications may nest lists and dicts. Tags need five levels (the
+#: tags, a tag's fields, its cases, a case, a case's fields); deeper data is refused
+#: before it is read, as reading it would exhaust Python's stack.
+MAX_NESTING = 20
+# Values shown in messages are cut short: YAML aliases can make a small file hold a
+# list of a billion items.
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = _SHORT.maxother = 80
+_SHORT.maxlevel, _SHORT.maxlist, _SHORT.maxdict = 2, 4, 4
+_JSON_NESTING = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')  # a string, or a bracket
 
 
 class TagSpecError(ValueError):
@@ -106,8 +118,10 @@ def read_tags(spec):
     Raises
     ------
     TagSpecError
-        Listing every problem: missing or unknown fields, a wrong kind, rules
-        that do not parse, duplicate names, cycles between tags.
+        Listing every problem: a file that is not valid YAML or JSON, lists or
+        dicts nested more than ``MAX_NESTING`` (20) levels deep, missing or unknown
+        fields, a list or dict where text is expected, a wrong kind, rules that do
+        not parse, duplicate names, cycles between tags.
 
     See Also
     --------
@@ -121,7 +135,11 @@ def read_tags(spec):
     >>> [tag.name for tag in tags]
     ['recent', 'recent_big']
     """
-    entries = _entries(_load(spec))
+    data = _load(spec)
+    if _too_deep(data):  # such as a YAML alias inside itself
+        raise TagSpecError([_nesting_problem(Path(spec).name if isinstance(spec, (str, Path))
+                                             else "the tag specification")])
+    entries = _entries(data)
     problems, tags = [], []
     for entry in entries:
         try:
@@ -183,6 +201,7 @@ def _load(spec):
         path = Path(spec)
         text = path.read_text(encoding="utf-8")
         if path.suffix.lower() == ".json":
+            _check_json_nesting(text, path.name)
             try:
                 return json.loads(text)
             except json.JSONDecodeError as error:
@@ -190,11 +209,66 @@ def _load(spec):
         import yaml  # only needed for YAML files
 
         try:
+            _check_yaml_nesting(yaml, text, path.name)
             # safe_load builds only plain data (dicts, lists, strings, numbers)
             return yaml.safe_load(text)
         except yaml.YAMLError as error:
             raise TagSpecError([f"{path.name} is not a valid YAML tag file: {error}"]) from None
     return spec
+
+
+# The loaders and the checks after them recurse once per level of nesting: a
+# file nested thousands of levels deep is refused from its text first.
+
+
+def _check_yaml_nesting(yaml, text, name):
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):  # events: no recursion
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_NESTING:
+                raise TagSpecError([_nesting_problem(name, event.start_mark.line + 1)])
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _check_json_nesting(text, name):
+    depth = 0
+    for match in _JSON_NESTING.finditer(text):
+        bracket = match.group()
+        if bracket in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                raise TagSpecError([_nesting_problem(name, text.count("\n", 0,
+                                                                     match.start()) + 1)])
+        elif bracket in "]}":
+            depth -= 1
+
+
+def _nesting_problem(what, line=None):
+    where = "" if line is None else f" (at line {line})"
+    return (f"{what} is nested too deeply: lists or mappings more than {MAX_NESTING} "
+            f"levels deep{where}, where tags need five at most (the tags, a tag's fields, "
+            "its cases, a case and the case's fields)")
+
+
+def _too_deep(spec):
+    """Whether ``spec`` nests lists and dicts more than ``MAX_NESTING`` levels deep
+    (as a list holding itself does), found without recursion."""
+    todo, deepest_seen = [(spec, 1)], {}
+    while todo:
+        item, depth = todo.pop()
+        if not isinstance(item, (dict, list, tuple)):
+            continue
+        if depth > MAX_NESTING:
+            return True
+        # data shared by YAML aliases is walked again only when met deeper
+        if deepest_seen.get(id(item), 0) >= depth:
+            continue
+        deepest_seen[id(item)] = depth
+        children = item.values() if isinstance(item, dict) else item
+        todo.extend((child, depth + 1) for child in children)
+    return False
 
 
 def _entries(spec):
@@ -213,10 +287,10 @@ def _entries(spec):
 
 def _tag(entry):
     if not isinstance(entry, dict):
-        raise ValueError(f"a tag must be a dict of fields, got {entry!r}")
+        raise ValueError(f"a tag must be a dict of fields, got {_SHORT.repr(entry)}")
     name = entry.get("name")
     if not isinstance(name, str) or not name:
-        raise ValueError(f"a tag needs a name: {entry!r}")
+        raise ValueError(f"a tag needs a name: {_SHORT.repr(entry)}")
     if "_bad" in entry:
         raise ValueError(f"tag {name!r} must be a rule or a dict of fields")
     unknown = set(entry) - _FIELDS
@@ -226,9 +300,10 @@ def _tag(entry):
     kind = entry.get("kind") or ("enum" if "cases" in entry else
                                  "score" if "expression" in entry else "bool")
     if kind not in KINDS:
-        raise ValueError(f"tag {name!r} has kind {kind!r}; the kinds are {list(KINDS)}")
+        raise ValueError(f"tag {name!r} has kind {_SHORT.repr(kind)}; the kinds are "
+                         f"{list(KINDS)}")
     fields = {"name": name, "kind": kind, "taxonomy": _path(entry.get("taxonomy"), name),
-              **{key: str(entry.get(key, default)) for key, default in
+              **{key: _scalar(entry.get(key, default), name, key) for key, default in
                  (("description", ""), ("owner", ""), ("version", "1"))}}
     if kind == "bool":
         return Tag(rule=_text(entry, "rule", name), **fields)
@@ -244,12 +319,12 @@ def _tag(entry):
         if not (isinstance(case, (list, tuple)) and len(case) == 2
                 and isinstance(case[0], str)):
             raise ValueError(f"enum tag {name!r}: a case is [condition, value] or "
-                             f"{{when: condition, value: value}}, got {case!r}")
-        pairs.append((case[0], str(case[1])))
+                             f"{{when: condition, value: value}}, got {_SHORT.repr(case)}")
+        pairs.append((case[0], _scalar(case[1], name, "a case's value")))
     default = entry.get("default")
     if default is None:
         raise ValueError(f"enum tag {name!r} needs a default value")
-    return Tag(cases=tuple(pairs), default=str(default), **fields)
+    return Tag(cases=tuple(pairs), default=_scalar(default, name, "default"), **fields)
 
 
 def _text(entry, key, name, also=None):
@@ -265,7 +340,17 @@ def _path(taxonomy, name):
     levels = taxonomy.split("/") if isinstance(taxonomy, str) else taxonomy
     if not isinstance(levels, (list, tuple)):
         raise ValueError(f"tag {name!r}: taxonomy must be 'level / level' or a list")
-    return tuple(str(level).strip() for level in levels if str(level).strip())
+    levels = [_scalar(level, name, "a taxonomy level").strip() for level in levels]
+    return tuple(level for level in levels if level)
+
+
+def _scalar(value, name, field):
+    """``value`` as text: a list or dict is refused (as text, one made of YAML
+    aliases could be billions of characters long)."""
+    if isinstance(value, (list, tuple, dict)):
+        raise ValueError(f"tag {name!r}: {field} must be text or a number, got a "
+                         f"{type(value).__name__}")
+    return str(value)
 
 
 def _names(tree):

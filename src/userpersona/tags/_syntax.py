@@ -262,12 +262,21 @@ def tokenize(rule):
         else:
             operator = next((op for op in _OPERATORS if rule.startswith(op, i)), None)
             if operator is None:
-                hint = " (use == to compare)" if char == "=" else ""
-                raise RuleSyntaxError(f"unexpected character {char!r}{hint}", rule, i)
+                raise RuleSyntaxError(f"unexpected character {char!r}{_hint(rule, i)}", rule,
+                                      i)
             tokens.append(Token("op", operator, operator, i))
             i += len(operator)
     tokens.append(Token("end", "", None, n))
     return tokens
+
+
+def _hint(rule, i):
+    """The operator probably meant by an unexpected ``=`` at ``rule[i]``: ``=>`` and
+    ``=<`` are ``>=`` and ``<=`` written backwards; a lone ``=`` is ``==``."""
+    if rule[i] != "=":
+        return ""
+    meant = {">": ">=", "<": "<="}.get(rule[i + 1:i + 2], "==")
+    return f" (use {meant} to compare)"
 
 
 def _number(rule, i, tokens):

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ... import _log_columns as v
-from ..._kernels.occasions import FIRST_DAY, summarize_occasions
+from ..._kernels.occasions import FIRST_DAY, FIRST_TICK, LAST_TICK, N_OCCASIONS, summarize_occasions
 from .._groups import group_by_customer
 from .._log_rows import read_log_rows
 from .._order_part import PARTS_OF_DAY, find_duplicates, is_weekend, part_of_day
@@ -150,8 +150,10 @@ def read_batch(frame, options, held):
     _check_id_type(customers, held.ids.numeric, options.customer)
     aware = _timezone_awareness(log, held.aware, options.time)
     unit = log.unit if held.unit is None else _finer_unit(log.unit, held.unit)
+    _check_unit_holds(log, held, unit, options.time)
     positions, new = _positions(customers.ids, held)
     rows = _rows_after_held_days(log, customers, positions, new, unit, held, options.late)
+    _refuse_far_after_held(rows, held)
     by_customer = group_by_customer(rows.customer, rows.ticks, len(customers.ids),
                                     amount=rows.spend)
     kinds = _row_kinds(frame, rows, by_customer, options)
@@ -248,6 +250,28 @@ def _finer_unit(unit, other):
     return _UNITS[max(_UNITS.index(unit), _UNITS.index(other))]
 
 
+def _check_unit_holds(log, held, unit, column):
+    """Refuse a batch when the state's ``unit``, the finer of the batch's and the held
+    one, cannot hold the batch's times or the held ones: scaled beyond int64 they
+    would wrap into wrong dates (nanoseconds hold the years 1677 to 2262 only)."""
+    times = [(log.unit, log.ticks if log.bad is None else log.ticks[~log.bad], "new_orders")]
+    if held.unit is not None:
+        with_rows = held.ints[N_OCCASIONS, :held.n] > 0
+        times.append((held.unit, held.ints[[FIRST_TICK, LAST_TICK], :held.n][:, with_rows],
+                      "the earlier batches"))
+    for tick_unit, ticks, where in times:
+        scale = v.ticks_per_day(unit) // v.ticks_per_day(tick_unit)
+        if scale > 1 and ticks.size and np.abs(ticks).max() > np.iinfo(np.int64).max // scale:
+            fix = ("build the state again from batches in microseconds" if where == "new_orders"
+                   else "give new_orders microseconds")
+            raise ValueError(
+                f"Column {column!r} holds times in {held.unit!r} units in the earlier "
+                f"batches and in {log.unit!r} units in new_orders; the times of {where} "
+                f"do not fit in {unit!r} units, which hold the years 1677 to 2262 only: "
+                f"{fix}, for example with orders[{column!r}].astype('datetime64[us]'). "
+                "The state is unchanged.")
+
+
 def _positions(ids, held):
     """The state's position of each of the batch's customers, and which are new."""
     positions = held.ids.positions(ids)
@@ -279,6 +303,49 @@ def _rows_after_held_days(log, customers, positions, new, unit, held, late):
         rows, customer, ticks, day = rows[on_time], customer[on_time], ticks[on_time], day[on_time]
     return _Rows(rows=rows, customer=customer, ticks=ticks, day=day, spend=log.spend[rows],
                  tpd=tpd, late_per_customer=late_rows, n_late=n_late)
+
+
+def _refuse_far_after_held(rows, held):
+    """Refuse rows more than a year after the rest of the log held and given.
+
+    A summary leaves rows far after the rest of the log out (see
+    :func:`~userpersona._log_columns.day_of_the_rest`), which a state could not
+    undo once they are merged, nor redo when later rows fill the gap. So the
+    state keeps the invariant that its latest days follow one another by at
+    most :data:`~userpersona._log_columns.FAR_GAP_DAYS`, under which no row held
+    is far after the rest. It reads the batch's days and the customers' last
+    days held: days of the log, so that no gap is underestimated; on a state
+    with few customers a gap can be overestimated, and a batch refused that
+    a summary of the whole log would take in whole.
+    """
+    n = v.MAX_FAR_DAYS + 1
+    last_days = held.ints[INT_ROW["last_row_day"], :held.n]
+    held_days = v.latest_days(last_days[last_days != NO_DAY], 1, n)
+    new_days = v.latest_days(rows.day, 1, n)
+    if len(held_days) == n:
+        # the log held has more days than a far block can span: a day before the
+        # newest held only narrows the gaps between the log's latest days
+        new_days = [day for day in new_days if day > held_days[0]]
+    days = sorted(set(held_days).union(new_days), reverse=True)[:n]
+    # only a gap next to a new day is new: the held days passed this check
+    # (their gaps here can be wider than the log's: not every day is a last day)
+    gaps = [k for k in range(1, len(days)) if days[k - 1] - days[k] > v.FAR_GAP_DAYS
+            and not {days[k - 1], days[k]}.isdisjoint(new_days)]
+    if not gaps:
+        return
+    before, after = days[gaps[-1]], days[gaps[-1] - 1]
+    far = rows.day >= after
+    where = (f"; the batch's first row after it is at position {rows.rows[np.argmax(far)]}"
+             if far.any() else "")
+    raise ValueError(
+        f"new_orders would open a gap of more than {v.FAR_GAP_DAYS} days among the latest "
+        f"days of the log (no row between {v.day_to_timestamp(before):%Y-%m-%d} and "
+        f"{v.day_to_timestamp(after):%Y-%m-%d}{where}). Rows after such a gap can be far "
+        "after the rest of the log (a mistyped year, a clock set wrong), which a summary "
+        "leaves out and counts, and the state could not take them back out once merged: "
+        "fix their dates, or summarise the whole log with summarize_transactions. The "
+        "state is unchanged."
+    )
 
 
 def _late_rows_error(n_late, row, customer, day, last_day):

@@ -48,8 +48,8 @@ class CustomerState:
         Duplicates are looked for within a batch; a repeat of a row of an
         earlier batch is a late row (see ``late``).
     invalid : {"raise", "drop"}, default="raise"
-        Treatment of rows with a missing, empty or blank id, a missing or
-        unparsable timestamp or a missing, infinite or out-of-range amount
+        Treatment of rows with a missing, empty or blank id, a missing,
+        unparsable or pre-1970 timestamp or a missing, infinite or out-of-range amount
         (larger than 1e15 in magnitude), as in :func:`summarize_transactions`.
     timezone : str, default="UTC"
         Timezone-aware timestamps are converted to this timezone first.
@@ -107,6 +107,18 @@ class CustomerState:
     other customers, or on later days than their customer's last one, merge
     whatever their date, even before the newest row of the state. Recompute
     from the whole log to take late rows in.
+
+    **Dates far after the rest.** :func:`summarize_transactions` leaves out
+    rows far after the rest of the log (after a gap of more than 366 days, a
+    mistyped year), which a state could not take back out once merged, nor in
+    again when later batches fill the gap. So :meth:`update` refuses a batch
+    that would open such a gap among the latest days of the log: the rows the
+    state holds are never far after the rest, and its summary stays equal to
+    the recomputation. Fix the dates and update again, or recompute. The
+    check reads the customers' last days held, not every day of the log, so
+    on a state of few customers it can refuse a batch the recomputation would
+    take in whole; and :meth:`forget` can leave the latest customers' days
+    far after the rest of those kept, which the summary then still counts.
 
     **Duplicates.** Under ``duplicates="auto"`` exact duplicates are dropped
     when the whole log has a time of day and kept otherwise, so a batch that
@@ -198,8 +210,9 @@ class CustomerState:
             duplicates under ``"raise"``, a missing column), and for columns
             other than those of the earlier batches or timestamps with a
             timezone after batches without one (or the reverse), or text
-            timestamps that are not ISO 8601 without ``date_format``. The state
-            is left unchanged.
+            timestamps that are not ISO 8601 without ``date_format``, or rows
+            that would open a gap of more than 366 days among the latest days
+            of the log (see Notes). The state is left unchanged.
         TypeError
             For customer ids of another type than those held, integer ids
             beyond the int64 range (give them as text), and for the column

@@ -1,0 +1,172 @@
+"""The ``userpersona`` command.
+
+``userpersona`` with no arguments runs the default job, ``demo``. The commands:
+
+- ``demo``: the whole profile and the HTML report of the bundled CDNOW purchase
+  log, with a synthetic behaviour log and customer attributes;
+- ``summarize``: one row per customer from an order log;
+- ``profile``: the whole profile (customer table, value, RFM, lifecycle, tags,
+  personas) from an order log, with optional behaviour and customer files;
+- ``tags validate``: the problems of a tag file.
+
+Bad input of any kind ends with a one-line error naming the file, the column and
+the problem, and exit code 2; ``--debug`` shows the traceback instead. The parser
+and ``main`` are here; the jobs in ``_commands``, the files in ``_files``, the
+checked options in ``_options`` and the wording of errors in ``_errors``.
+"""
+
+import argparse
+import sys
+
+from . import _commands
+from ._errors import one_line
+
+DEFAULT_OUTPUT = "userpersona-customers.csv"
+DEMO_PROFILE, DEMO_REPORT = "userpersona-profile.csv", "userpersona-report.html"
+_DATE_FORMAT_HELP = ("format of timestamps that are not ISO 8601, such as '%%d/%%m/%%Y %%H:%%M' "
+                     "(default: ISO 8601, else the one format that fits the whole column)")
+_SEP_HELP = ("delimiter of the CSV files: one character, such as ';' or '|', or tab "
+             "(default: found from each file's first lines among , ; tab |)")
+_ENCODING_HELP = "text encoding of the CSV files, such as gbk or cp1252 (default: utf-8)"
+_TIMEZONE_HELP = ("timezone in which timezone-aware timestamps are converted and their days "
+                  "counted, such as Europe/Paris (default: UTC; naive ones are taken as "
+                  "they are)")
+
+
+def _add_file_options(command):
+    """The options of a command that reads CSV logs."""
+    command.add_argument("--sep", metavar="CHAR", help=_SEP_HELP)
+    command.add_argument("--encoding", default="utf-8", help=_ENCODING_HELP)
+    command.add_argument("--date-format", metavar="FORMAT", help=_DATE_FORMAT_HELP)
+    command.add_argument("--timezone", default="UTC", metavar="NAME", help=_TIMEZONE_HELP)
+
+
+# -- the parser -------------------------------------------------------------------------
+
+def build_parser():
+    """The argument parser of the ``userpersona`` command."""
+    parser = argparse.ArgumentParser(
+        prog="userpersona",
+        description="Customer profiles from order logs. With no command, runs the demo: "
+                    "the profile and the report of the bundled CDNOW log.",
+    )
+    parser.add_argument("--debug", action="store_true",
+                        help="show the traceback of an error instead of one line")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    demo = commands.add_parser(
+        "demo", help="the profile and the HTML report of the bundled CDNOW log (the default "
+                     "command)",
+        description="Profile the bundled CDNOW purchase log (23,570 real customers) and write "
+                    "the profile and the HTML persona report. CDNOW has purchases only: the "
+                    "behaviour log and the customer attributes are drawn at random, following "
+                    "each customer's real purchases. Needs no network.",
+    )
+    demo.add_argument("--out", default=DEMO_PROFILE,
+                      help=f"profile to write: .csv or .parquet; default: {DEMO_PROFILE}")
+    demo.add_argument("--report", default=DEMO_REPORT,
+                      help=f"HTML report to write; default: {DEMO_REPORT}")
+    demo.add_argument("--hide-ids", action="store_true",
+                      help="pseudonymise customer ids in the report")
+    demo.add_argument("--random-state", type=int, default=0,
+                      help="seed of the synthetic data and the personas (default 0)")
+    demo.add_argument("--quiet", action="store_true", help="no progress lines")
+
+    summarize = commands.add_parser(
+        "summarize", help="one row per customer from an order log"
+    )
+    summarize.add_argument("--input", help="order log (.csv or .parquet); default: bundled CDNOW")
+    summarize.add_argument("--output", default=DEFAULT_OUTPUT,
+                           help="customer table to write (.csv or .parquet); "
+                                f"default: {DEFAULT_OUTPUT}")
+    summarize.add_argument("--customer", default="customer_id", help="customer id column")
+    summarize.add_argument("--time", default="timestamp", help="timestamp column")
+    summarize.add_argument("--amount", default="amount", help="amount column")
+    summarize.add_argument("--as-of", default=None,
+                           help="summary date, YYYY-MM-DD or in --date-format "
+                                "(default: last date)")
+    _add_file_options(summarize)
+    summarize.add_argument("--time-unit", default="D", choices=["D", "W"],
+                           help="unit of repeat_recency and T: days or weeks")
+    summarize.add_argument("--invalid", default="raise", choices=["raise", "drop"],
+                           help="raise on invalid rows, or drop and count them")
+
+    profile = commands.add_parser(
+        "profile", help="the whole profile: value, RFM, lifecycle, tags and personas",
+        description="Summarise an order log (and optional behaviour and customer files) "
+                    "into one profile row per customer: customer lifetime value, RFM "
+                    "scores and segment, lifecycle stage, tags and persona.",
+    )
+    profile.add_argument("orders", help="order log (.csv or .parquet): customer_id, "
+                                        "timestamp, amount; optional order_id, category, "
+                                        "channel, device")
+    profile.add_argument("--events", help="behaviour log (.csv or .parquet): customer_id, "
+                                          "timestamp, event_type")
+    profile.add_argument("--customers", help="customer attributes (.csv or .parquet), one row "
+                                             "per customer_id")
+    profile.add_argument("--out", required=True,
+                         help="profile to write: .parquet or .csv")
+    profile.add_argument("--report", help="also write the HTML persona report here")
+    profile.add_argument("--hide-ids", action="store_true",
+                         help="pseudonymise customer ids in the report")
+    profile.add_argument("--as-of", help="profile date, YYYY-MM-DD or in --date-format "
+                                         "(default: the last date)")
+    _add_file_options(profile)
+    profile.add_argument("--tags", help="tag file (.yaml or .json); default: the built-in "
+                                        "taxonomy")
+    profile.add_argument("--columns", metavar="MAPPING",
+                         help="your column names, as STANDARD=NAME pairs separated by "
+                              "commas, e.g. customer_id=user,timestamp=ts,amount=total; "
+                              "quantity=NAME,price=NAME gives the spend as quantity x price")
+    profile.add_argument("--time-unit", default="D", choices=["D", "W"],
+                         help="unit of repeat_recency and T: days or weeks")
+    profile.add_argument("--occasion", default="day", choices=["day", "order"],
+                         help="a purchase occasion is a day with purchases, or an order")
+    profile.add_argument("--invalid", default="raise", choices=["raise", "drop"],
+                         help="raise on invalid rows, or drop and count them")
+    profile.add_argument("--event-types", metavar="KINDS",
+                         help="names of the behaviour log's view, add-to-cart and purchase "
+                              "events, as view=NAME,cart=NAME,purchase=NAME (default: view, "
+                              "add_to_cart, purchase)")
+    profile.add_argument("--personas", default="auto", metavar="K|auto|none",
+                         help="number of personas: a whole number, auto (chosen from the "
+                              "data; too few customers give no personas, with a note) or "
+                              "none (no persona step); default: auto")
+    profile.add_argument("--random-state", type=int, default=0,
+                         help="seed of the persona clustering (default 0)")
+    profile.add_argument("--quiet", action="store_true", help="no progress lines")
+
+    tags = commands.add_parser("tags", help="tag files")
+    tag_commands = tags.add_subparsers(dest="tags_command", metavar="TAGS_COMMAND",
+                                       required=True)
+    validate = tag_commands.add_parser("validate", help="list the problems of a tag file")
+    validate.add_argument("file", help="tag file (.yaml or .json)")
+    return parser
+
+
+_COMMANDS = {"demo": _commands.demo, "summarize": _commands.summarize,
+             "profile": _commands.profile, "tags": _commands.tags_validate}
+
+
+def main(argv=None):
+    """Run the ``userpersona`` command; returns the exit code."""
+    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    # no command: the default job, demo (its options may follow)
+    if not any(arg in (*_COMMANDS, "-h", "--help") for arg in argv):
+        debug = [arg for arg in argv if arg == "--debug"]
+        argv = [*debug, "demo", *(arg for arg in argv if arg != "--debug")]
+    args = parser.parse_args(argv)
+    try:
+        return _COMMANDS[args.command](args)
+    except KeyboardInterrupt:
+        print("userpersona: interrupted.", file=sys.stderr)
+        return 130
+    except Exception as error:  # bad input of any kind: one line, not a traceback
+        if args.debug:
+            raise
+        print(f"userpersona: error: {one_line(error)}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
