@@ -28,6 +28,12 @@ STANDARD_LOG_COLUMNS = {
     "device": "the device",
     "event_type": "the event type",
 }
+#: Standard name -> the parameter of the summary that reads that column, per log.
+ORDER_ROLES = {"customer_id": "customer", "timestamp": "time", "amount": "amount",
+               "order_id": "order", "category": "category", "channel": "channel",
+               "device": "device"}
+EVENT_ROLES = {"customer_id": "customer", "timestamp": "time", "event_type": "event_type",
+               "category": "category", "device": "device"}
 
 
 

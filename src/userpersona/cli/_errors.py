@@ -10,6 +10,8 @@ import re
 import pandas as pd
 import yaml
 
+from .._log_columns import EVENT_ROLES, ORDER_ROLES
+
 # The library's messages name its keyword arguments; the command's name its options.
 _MAPPING_WORDS = re.compile(r"columns=\{'(\w+)': '?([^'}]*)'?\}")
 _KEYWORD_WORDS = re.compile(
@@ -18,9 +20,8 @@ _KEYWORD_WORDS = re.compile(
 # command gives as options of the same name and the profile command as --columns keys
 _GIVEN_AS = re.compile(r"\(given as (\w+)=\)")
 _SUMMARIZE_OPTIONS = {"customer", "time", "amount"}
-_PARAMETER_KEYS = {"customer": "customer_id", "time": "timestamp", "order": "order_id",
-                   "event_type": "event_type", "category": "category",
-                   "channel": "channel", "device": "device", "amount": "amount"}
+_PARAMETER_KEYS = {parameter: standard
+                   for standard, parameter in {**ORDER_ROLES, **EVENT_ROLES}.items()}
 # Hints that show a pandas call, and what a command-line user does instead.
 _PYTHON_HINTS = [
     (re.compile(r"convert it first, for example with pd\.to_datetime\([^)]*\)\.?"),

@@ -12,7 +12,6 @@ from ._errors import InputError, first_line, one_line
 
 # The delimiters a CSV is sniffed for, most usual first: a tie goes to the first.
 DELIMITERS = (",", ";", "\t", "|")
-_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 _SNIFFED_LINES = 5
 
 
@@ -85,10 +84,6 @@ def delimiter_option(text):
         raise InputError(f"--sep: {text!r} is not one character; give one, such as ';', "
                          "'|' or tab.")
     return text
-
-
-def delimiter_name(sep):
-    return _DELIMITER_NAMES.get(sep, repr(sep))
 
 
 def encoding_option(text):

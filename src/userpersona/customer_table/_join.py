@@ -16,17 +16,11 @@ import pandas as pd
 
 from .. import _log_columns as v
 from .._frames import engine_of
-from .._log_columns import STANDARD_LOG_COLUMNS
+from .._log_columns import EVENT_ROLES, ORDER_ROLES, STANDARD_LOG_COLUMNS
 from ._events import summarize_events
 from ._options import EventLogOptions, OrderLogOptions
 from ._orders import summarize_transactions
 
-# Standard name -> the summary's parameter reading that column, per log.
-ORDER_ROLES = {"customer_id": "customer", "timestamp": "time", "amount": "amount",
-               "order_id": "order", "category": "category", "channel": "channel",
-               "device": "device"}
-EVENT_ROLES = {"customer_id": "customer", "timestamp": "time", "event_type": "event_type",
-               "category": "category", "device": "device"}
 # Read when a log has them under their standard name; the others are required.
 OPTIONAL = ("order_id", "category", "channel", "device")
 # The behaviour log's category and device describe browsing: its columns that
