@@ -56,6 +56,8 @@ FILES = {
     "far.parquet": _write_far_parquet,
     "tags.yaml": "tags:\n  - name: big\n    rule: monetary_total => 100\n",
     "deep.yaml": "[" * 10_000 + "]" * 10_000,
+    "seconds.csv": "customer_id,timestamp,amount\n1,1704103200,10.0\n2,1704193200,20.0\n",
+    "bookings.csv": "customer_id,timestamp\n1,2024-01-01 10:00\n2,2024-01-02 11:00\n",
 }
 
 #: The names the API's cases are called with.
@@ -91,6 +93,18 @@ class Case:
 CASES = [
     Case("a file that does not exist", "userpersona profile missing.csv --out p.csv",
          ("missing.csv: no such file",)),
+    Case("timestamps written as seconds since 1970",
+         "userpersona profile seconds.csv --out p.csv",
+         ("seconds.csv:", "Column 'timestamp' holds numbers", "--date-format '%Y%m%d'",
+          "write them as dates")),
+    Case("timestamps written as numbers that are not dates (``1704103200``)",
+         "summarize_transactions(orders.assign(timestamp=[1704103200, 1704193200]))",
+         ("Column 'timestamp' holds numbers", "date_format='%Y%m%d'", "unit='s'"),
+         error=TypeError),
+    Case("an order log without amounts", "userpersona profile bookings.csv --out p.csv",
+         ("bookings.csv:", "no column 'amount'", "--columns amount=NAME", "--no-amount")),
+    Case("an order log without amounts", "summarize_transactions(orders.drop(columns='amount'))",
+         ("no column 'amount'", "amount=None")),
     Case("a column that does not exist, named in ``--columns``",
          "userpersona profile renamed.csv --columns customer_id=user,timestamp=tme --out p.csv",
          ("renamed.csv:", "no column 'tme'", "--columns timestamp=tme", "Did you mean 'time'")),

@@ -68,6 +68,18 @@ def test_sep_given(tmp_path, capsys, given):
             _one_line_error(capsys))
 
 
+@pytest.mark.parametrize("given", [None, "space"])
+def test_columns_lined_up_with_spaces(tmp_path, given):
+    """Fixed-width exports (as CDNOW's) line their columns up with runs of spaces,
+    a leading run included: found when no delimiter is given, or given as space."""
+    (tmp_path / "log.csv").write_text(
+        " customer_id  timestamp   amount\r\n 00123  2024-01-01     3.50\r\n"
+        "   123  2024-01-05    4.00\r\n 00123  2024-01-09    10.25\r\n")
+    code, table = _summarize(tmp_path, *(["--sep", given] if given else []))
+    assert code == 0 and list(table.index) == ["00123", "123"]
+    assert table["monetary_total"].tolist() == [13.75, 4.0]
+
+
 def test_sep_tab_by_name(tmp_path):
     (tmp_path / "log.csv").write_text(ORDERS.replace(",", "\t"))
     code, table = _summarize(tmp_path, "--sep", "tab")
@@ -168,11 +180,42 @@ def test_two_customers_are_profiled_without_personas(tmp_path, capsys):
     assert main(["profile", str(tmp_path / "two.csv"), "--out", str(out), "--quiet"]) == 0
     profile = pd.read_csv(out, dtype={"customer_id": str})
     assert len(profile) == 2 and "persona" not in profile and "rfm_segment" in profile
-    assert "2 customer(s), too few to compare personas" in capsys.readouterr().err
+    assert ("2 customer(s) with a purchase, too few to compare personas"
+            in capsys.readouterr().err)
     # a fixed number larger than the table was asked for: an error
     assert main(["profile", str(tmp_path / "two.csv"), "--out", str(out), "--quiet",
                  "--personas", "3"]) == 2
-    assert "--personas 3: the profile has 2 customer(s)" in _one_line_error(capsys)
+    assert ("--personas 3: the profile has 2 customer(s) with a purchase"
+            in _one_line_error(capsys))
+
+
+def test_customers_without_a_purchase_are_counted_and_too_few_buyers_skip_clv(tmp_path,
+                                                                              capsys):
+    """Users who only browsed and customers only on file get a row and a count; a
+    table with a single repeat buyer is profiled without the CLV columns."""
+    (tmp_path / "orders.csv").write_text(
+        "customer_id,timestamp,amount\na,2024-01-02,30\na,2024-01-20,20\nb,2024-01-15,12.5\n"
+        "c,2024-01-03,5\nd,2024-01-05,6\ne,2024-01-08,7\n")
+    (tmp_path / "events.csv").write_text(
+        "customer_id,timestamp,event_type\na,2024-01-02 10:00,view\n"
+        "x,2024-01-10 11:00,view\nx,2024-01-11 12:00,add_to_cart\n")
+    (tmp_path / "customers.csv").write_text("customer_id,region\na,n\nz,w\n")
+    out = tmp_path / "profile.csv"
+    assert main(["profile", str(tmp_path / "orders.csv"), "--events",
+                 str(tmp_path / "events.csv"), "--customers", str(tmp_path / "customers.csv"),
+                 "--out", str(out), "--quiet"]) == 0
+    printed = capsys.readouterr()
+    assert ("2 of them have no purchase (lifecycle stage Registered): 1 only browsed, 1 only "
+            "in the customer file." in printed.out)
+    assert "the profile has no CLV columns" in printed.err
+    profile = pd.read_csv(out, index_col="customer_id")
+    assert sorted(profile.index) == ["a", "b", "c", "d", "e", "x", "z"]
+    assert "clv" not in profile and "rfm_segment" in profile
+    assert profile.loc[["x", "z"], "frequency"].tolist() == [0, 0]
+    assert profile.loc["x", "sessions"] == 2 and profile.loc["z", "region"] == "w"
+    assert (profile.loc[["x", "z"], "lifecycle_stage"] == "Registered").all()
+    assert (profile.loc[["x", "z"], "persona"] == "no purchase yet").all()
+    assert profile["persona"].nunique() > 1
 
 
 @pytest.mark.parametrize("failure, message", [
@@ -218,7 +261,8 @@ def test_deeply_nested_yaml_is_one_line(tmp_path, capsys):
     ("user,timestamp,amount\na,2024-01-01,1\n", ["--customer", "customer"],
      "log.csv: orders has no column 'customer' (given with --customer)"),
     ("customer_id,timestamp,amount\na,1704067200,1\n", [],
-     "holds numbers, not timestamps; write them as dates"),
+     "give their format, for example --date-format '%Y%m%d'; if they count seconds since "
+     "1970, write them as dates"),
     ("customer_id,timestamp,amount\na,2024-01-01T10:00+01:00,1\nb,2024-01-02T10:00,1\n", [],
      "Give every timestamp of the file an offset"),
 ])
@@ -281,3 +325,27 @@ def test_a_byte_order_mark_is_not_part_of_the_header(tmp_path):
     (tmp_path / "log.csv").write_bytes(b"\xef\xbb\xbf" + ORDERS.replace(",", ";").encode())
     code, table = _summarize(tmp_path)
     assert code == 0 and list(table.index) == ["00123", "123"]
+
+
+def test_a_log_without_amounts_with_no_amount(tmp_path, capsys):
+    shop = make_transactions(200, events=True, random_state=2)
+    shop.orders.drop(columns="amount").to_csv(tmp_path / "bookings.csv", index=False)
+    out = tmp_path / "profile.csv"
+    arguments = ["profile", str(tmp_path / "bookings.csv"), "--out", str(out), "--quiet"]
+    # without --no-amount, a log without amounts is refused, pointing to it
+    assert main(arguments) == 2
+    assert ("no column 'amount' (the spend); name yours with --columns amount=NAME, or give "
+            "--no-amount for a log without amounts" in _one_line_error(capsys))
+    assert main([*arguments, "--no-amount", "--report", str(tmp_path / "r.html")]) == 0
+    assert "the order log has no amounts" in capsys.readouterr().err
+    profile = pd.read_csv(out, index_col="customer_id")
+    assert not {"monetary_total", "clv", "rfm_segment", "spend_level"} & set(profile.columns)
+    assert profile["p_alive"].between(0, 1).all() and profile["persona"].notna().all()
+    assert profile["lifecycle_stage"].notna().all()
+    # the summary and the conflicts
+    assert main(["summarize", "--input", str(tmp_path / "bookings.csv"), "--output",
+                 str(tmp_path / "s.csv"), "--no-amount"]) == 0
+    assert "no amounts." in capsys.readouterr().out
+    assert main([*arguments, "--no-amount", "--columns", "amount=quantity"]) == 2
+    assert "--no-amount: the order log has no amount, yet --columns gives" in (
+        _one_line_error(capsys))

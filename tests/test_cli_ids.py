@@ -77,7 +77,8 @@ def test_profile_keeps_leading_zeros_in_every_file(files, suffix):
         profile = pd.read_parquet(out)
     assert profile.loc["00123", "region"] == "north"  # the customer file joins on the text
     assert profile.loc["00001", "sessions"] == 1 and profile.loc["123", "sessions"] == 1
-    assert np.isnan(profile.loc["00999", "frequency"])  # registered, no purchase
+    assert profile.loc["00999", "frequency"] == 0  # registered, no purchase
+    assert np.isnan(profile.loc["00999", "recency_days"])
 
 
 def test_profile_with_a_mapped_id_column(files):

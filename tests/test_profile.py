@@ -15,6 +15,7 @@ from userpersona import (
     LifecycleStager,
     RFMScorer,
     TagRuleEngine,
+    join_sources,
     make_profile_pipeline,
     summarize_events,
     summarize_transactions,
@@ -118,3 +119,38 @@ def test_clone_and_pickle_give_the_same_profile(customers, profile):
         warnings.simplefilter("ignore")
         pd.testing.assert_frame_equal(again.transform(customers), first)
     pd.testing.assert_frame_equal(first, profile[first.columns])
+
+
+def test_customers_without_a_purchase_leave_the_buyers_profile_unchanged():
+    """Users who only browsed and customers on file without an order get a row that
+    says they have not bought, and change nothing of the buyers': the RFM edges,
+    lifecycle thresholds, tag cut-offs, personas and CLV are learned from buyers."""
+    shop = make_transactions(1500, events=True, random_state=3)
+    browsers = shop.events[shop.events["customer_id"] < shop.events["customer_id"].min()
+                           + 400].assign(customer_id=lambda e: e["customer_id"] + 10**6)
+    on_file = pd.DataFrame({"customer_id": np.arange(200) + 2 * 10**6})
+    buyers_only = join_sources(shop.orders, shop.events)
+    everyone, reports = join_sources(shop.orders, pd.concat([shop.events, browsers]),
+                                     on_file, return_report=True)
+    assert reports[-1].flagged == {"browsed_without_purchase": 400,
+                                   "on_file_without_purchase": 200}
+    assert len(everyone) == len(buyers_only) + 600
+
+    before = _fit_transform(make_profile_pipeline(random_state=0), buyers_only)
+    after = _fit_transform(make_profile_pipeline(random_state=0), everyone)
+    without = ~everyone.index.isin(buyers_only.index)
+    new = after[without]
+    assert (new["frequency"] == 0).all() and (new["monetary_total"] == 0).all()
+    assert (new["lifecycle_stage"] == "Registered").all()
+    assert (new["rfm_segment"] == "No Purchase").all()
+    assert (new["persona_id"] == -1).all() and (new["persona"] == "no purchase yet").all()
+    assert new[["clv", "p_alive"]].isna().all().all()
+    for tag in ("purchase_rhythm", "spend_level", "churn_risk"):
+        assert (new[tag] == "no purchase").all(), tag
+    assert not new[["loyal", "repeat_buyer"]].any().any()
+    # the buyers' profile is the same, whatever the customers without a purchase
+    shown = [c for c in before.columns if c not in ("persona",)]
+    pd.testing.assert_frame_equal(after.loc[before.index, shown], before[shown],
+                                  check_dtype=False, check_categorical=False)
+    assert (after.loc[before.index, "persona"].astype(str)
+            == before["persona"].astype(str)).all()

@@ -62,6 +62,8 @@ def check_columns(frame, name, roles, allow_empty=False):
             continue
         close = difflib.get_close_matches(str(column), columns, n=1, cutoff=0.6)
         hint = f" Did you mean {close[0]!r}?" if close else ""
+        if role == "amount" and not close:
+            hint = " For a log without amounts, pass amount=None."
         raise ValueError(
             f"{name} has no column {column!r} (given as {role}=).{hint} "
             f"Its columns are: {columns}."

@@ -46,11 +46,8 @@ def timestamp_ticks(values, column, timezone, date_format=None, infer=True):
     """
     n_converted = 0
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
-        raise TypeError(
-            f"Column {column!r} holds numbers, not timestamps; convert it first, "
-            f"for example with pd.to_datetime(orders[{column!r}], unit='s')."
-        )
-    if not pd.api.types.is_datetime64_any_dtype(values):
+        values = _dates_written_as_numbers(values, column, date_format)
+    elif not pd.api.types.is_datetime64_any_dtype(values):
         values = _parse_timestamps(values, column, date_format, infer)
     converted = None
     if isinstance(values.dtype, pd.DatetimeTZDtype):
@@ -69,6 +66,38 @@ def timestamp_ticks(values, column, timezone, date_format=None, infer=True):
     if converted is not None:  # the rows left invalid are not counted as converted too
         n_converted = int(np.count_nonzero(converted if bad is None else converted & ~bad))
     return ticks, unit, bad, n_converted
+
+
+def _dates_written_as_numbers(values, column, date_format):
+    """Numbers read as dates, the way exports often write them (19970101).
+
+    With ``date_format`` their digits are read with it; without, whole numbers
+    that all read as ``%Y%m%d`` are taken as such (one format for the column, as
+    for text). Any other numbers are refused: seconds, days or milliseconds
+    since some origin cannot be told apart from the numbers alone.
+    """
+    number = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(
+        dtype=np.float64, na_value=np.nan)
+    present = ~np.isnan(number)
+    whole = bool(np.all(np.isfinite(number[present]) & (np.abs(number[present]) < 1e15)
+                        & (number[present] == np.floor(number[present]))))
+    if whole:
+        digits = pd.Series(pd.NA, index=values.index, dtype="string")
+        digits[present] = number[present].astype(np.int64).astype(str)
+        if date_format is not None:
+            return pd.to_datetime(digits, format=date_format, errors="coerce")
+        as_days = pd.to_datetime(digits, format="%Y%m%d", errors="coerce")
+        if present.any() and as_days.notna().sum() == present.sum():
+            return as_days
+    example = values[present].tolist()[0] if present.any() else None
+    raise TypeError(
+        f"Column {column!r} holds numbers, not timestamps (for example {example!r}). "
+        + ("Dates written as digits need whole numbers; " if date_format is not None else
+           "If they are dates written as digits, give their format, for example "
+           "date_format='%Y%m%d'; ")
+        + "if they count seconds since 1970, convert it first, for example with "
+        f"pd.to_datetime(log[{column!r}], unit='s')."
+    )
 
 
 def _outside_calendar(ticks, unit):

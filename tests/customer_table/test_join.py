@@ -1,5 +1,6 @@
 """join_sources: the customer table of the profile command, for a Python user."""
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -85,24 +86,33 @@ def test_the_join_of_the_summaries():
     assert list(table.columns[:purchases.shape[1]]) == list(purchases.columns)
     pd.testing.assert_frame_equal(table.loc[[1, 2, 3], purchases.columns],
                                   purchases.astype(table[purchases.columns].dtypes))
-    # the activity of the customers with an order; its device columns are kept apart
+    # the activity beside the purchases; its device columns are kept apart
     assert table.loc[1, "preferred_device"] == "mobile"
     assert table.loc[1, "preferred_device_events"] == "desktop"
     assert table.loc[1, "sessions"] == activity.loc[1, "sessions"]
-    assert pd.isna(table.loc[3, "sessions"])
-    # every customer on file: 4 is registered without an order; 9 is not on file
-    assert list(table.index) == [1, 2, 3, 4] and table.index.name == "customer_id"
-    assert pd.isna(table.loc[4, "frequency"]) and table.loc[4, "region"] == "w"
+    assert table.loc[3, "sessions"] == 0  # a buyer without events has no session
+    # every customer seen anywhere: 4 is on file without an order, 9 only browsed
+    assert list(table.index) == [1, 2, 3, 4, 9] and table.index.name == "customer_id"
+    assert table.loc[4, "frequency"] == 0 and table.loc[4, "region"] == "w"
+    assert table.loc[4, "sessions"] == 0 and pd.isna(table.loc[4, "recency_days"])
+    assert table.loc[9, "frequency"] == table.loc[9, "monetary_total"] == 0
+    assert pd.isna(table.loc[9, "recency_days"]) and pd.isna(table.loc[9, "region"])
+    assert table.loc[9, "sessions"] == activity.loc[9, "sessions"] == 1
+    assert table["frequency"].dtype == np.int64  # a count stays a whole number
     # an attribute named like a column of the table is left out
     assert table.loc[1, "frequency"] == 2
-    assert [report.source for report in reports] == ["orders", "events"]
+    assert [report.source for report in reports] == ["orders", "events", "customer table"]
     assert all(isinstance(report, DataQualityReport) for report in reports)
+    assert reports[-1].flagged == {"browsed_without_purchase": 1,
+                                   "on_file_without_purchase": 1}
+    assert reports[-1].customers == 5
 
 
 def test_orders_alone():
     table, reports = join_sources(orders=_orders(), return_report=True)
     pd.testing.assert_frame_equal(table, summarize_transactions(_orders(), device="device"))
-    assert len(reports) == 1
+    assert [report.source for report in reports] == ["orders", "customer table"]
+    assert reports[-1].is_clean  # every customer bought
 
 
 def test_customer_ids_take_the_type_of_the_table():

@@ -58,8 +58,39 @@ def test_mixed_naive_and_aware_timestamps_are_an_error():
 
 
 def test_numeric_timestamps_are_an_error():
-    with pytest.raises(TypeError, match="'timestamp' holds numbers.*unit="):
+    with pytest.raises(TypeError, match="'timestamp' holds numbers.*for example 1.*"
+                                        "date_format='%Y%m%d'.*unit="):
         summarize_transactions(_orders(timestamp=[1, 2, 3, 4]))
+
+
+@pytest.mark.parametrize("dtype", ["int64", "float64", "Int64"])
+def test_dates_written_as_digits_are_read_as_such(dtype):
+    """Exports often write dates as the number 19970101: one format for the whole
+    column, as for text, so a number that is no date leaves the column refused."""
+    days = pd.array([19970101, 19970102, 19971231, 20000229], dtype=dtype)
+    table = summarize_transactions(_orders(timestamp=days), as_of="2000-03-01")
+    assert table["first_purchase"].tolist() == [pd.Timestamp("1997-01-01"),
+                                                pd.Timestamp("1997-12-31"),
+                                                pd.Timestamp("2000-02-29")]
+    assert table.loc[1, "last_purchase"] == pd.Timestamp("1997-01-02")
+    for not_all_days in ([19970101, 19971301, 19970102, 19970103],  # month 13
+                         [19970101, 1997010, 19970102, 19970103]):   # seven digits
+        with pytest.raises(TypeError, match="holds numbers, not timestamps"):
+            summarize_transactions(_orders(timestamp=pd.array(not_all_days, dtype=dtype)))
+
+
+def test_numbers_with_a_date_format():
+    stamps = [199701011030, 199701021100, 199703150000, 199712312359]
+    table = summarize_transactions(_orders(timestamp=stamps), date_format="%Y%m%d%H%M")
+    assert table.loc[3, "last_purchase"] == pd.Timestamp("1997-12-31 23:59")
+    # digits the format does not read are invalid rows, as text would be
+    with pytest.raises(ValueError, match="1 rows with missing or unparsable timestamp "
+                                         ".first at position 3"):
+        summarize_transactions(_orders(timestamp=[19970101, 19970102, 19970103, 1997]),
+                               date_format="%Y%m%d")
+    with pytest.raises(TypeError, match="Dates written as digits need whole numbers"):
+        summarize_transactions(_orders(timestamp=[19970101.5, 19970102, 19970103, 1]),
+                               date_format="%Y%m%d")
 
 
 def test_nan_customer_ids():

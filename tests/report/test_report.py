@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from userpersona import (
@@ -14,6 +15,7 @@ from userpersona import (
     PersonaClusterer,
     RFMScorer,
     SegmentRules,
+    join_sources,
     make_profile_pipeline,
     summarize_events,
     summarize_transactions,
@@ -304,3 +306,25 @@ def test_private_examples_run():
     for module in (_charts, _html):
         result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
         assert result.failed == 0
+
+
+def test_customers_without_a_purchase_are_counted_apart(shop):
+    """Users who only browsed get a tile of their own; the buyers' figures and the
+    personas are those of buyers, and the quality section counts them."""
+    browsers = shop.events.head(300).assign(customer_id=lambda e: "browser-" + e["customer_id"])
+    events = shop.events.iloc[300:]
+    table, quality = join_sources(shop.orders, pd.concat([events, browsers]),
+                                  return_report=True)
+    pipeline = make_profile_pipeline(random_state=0)
+    profile = _fit(pipeline, table)
+    page = render_report(profile, pipeline, quality=quality)
+    _check_well_formed(page)
+    n_without = int((profile["frequency"] == 0).sum())
+    assert n_without == browsers["customer_id"].nunique() > 0
+    assert "Without a purchase" in page and f">{n_without:,}<" in page
+    buyers = profile["frequency"][profile["frequency"] > 0]
+    assert f">{(buyers >= 2).mean():.1%}<" in page  # repeat buyers among buyers
+    assert f"{n_without:,} customers without a purchase are in no persona" in page
+    assert "browsed_without_purchase" in page
+    n_personas = profile.loc[profile["persona_id"] >= 0, "persona"].nunique()
+    assert re.search(rf">{n_personas}</div>\s*<div class=\"label\">Personas<", page)

@@ -108,3 +108,8 @@ def test_more_buckets_than_customers_leave_empty_partitions(dask_client):
     table = summarize_transactions(frame, **params, n_buckets=12).compute()
     pd.testing.assert_frame_equal(table.sort_index(),
                                   summarize_transactions(frame.compute(), **params))
+
+
+def test_a_log_without_amounts(dask_client):
+    orders = order_log(4, 150, 12).drop(columns="amount")
+    _check(summarize_transactions, orders, {"amount": None}, 3, 2, 0)

@@ -222,3 +222,11 @@ def test_a_bucket_with_nothing_to_summarise_gives_no_rows(spark, string_ids):
     orders = pd.concat([orders, late], ignore_index=True)
     params = {**ORDER_DEFAULTS, "category": "category", "as_of": "2024-03-01"}
     _check(spark, summarize_transactions, orders, params, 2, 8)
+
+
+def test_a_log_without_amounts(spark):
+    orders = order_log(4, 150, 12).drop(columns="amount")
+    params = {"customer": "customer_id", "time": "timestamp", "amount": None}
+    _check(spark, summarize_transactions, orders, params, 2, 3)
+    assert "monetary_total" not in summarize_transactions(_spark_frame(spark, orders),
+                                                          amount=None).columns

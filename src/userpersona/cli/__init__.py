@@ -25,8 +25,9 @@ DEFAULT_OUTPUT = "userpersona-customers.csv"
 DEMO_PROFILE, DEMO_REPORT = "userpersona-profile.csv", "userpersona-report.html"
 _DATE_FORMAT_HELP = ("format of timestamps that are not ISO 8601, such as '%%d/%%m/%%Y %%H:%%M' "
                      "(default: ISO 8601, else the one format that fits the whole column)")
-_SEP_HELP = ("delimiter of the CSV files: one character, such as ';' or '|', or tab "
-             "(default: found from each file's first lines among , ; tab |)")
+_SEP_HELP = ("delimiter of the CSV files: one character, such as ';' or '|', tab, or "
+             "space for columns lined up with runs of spaces (default: found from each "
+             "file's first lines among , ; tab | and runs of spaces)")
 _ENCODING_HELP = "text encoding of the CSV files, such as gbk or cp1252 (default: utf-8)"
 _TIMEZONE_HELP = ("timezone in which timezone-aware timestamps are converted and their days "
                   "counted, such as Europe/Paris (default: UTC; naive ones are taken as "
@@ -81,6 +82,8 @@ def build_parser():
     summarize.add_argument("--customer", default="customer_id", help="customer id column")
     summarize.add_argument("--time", default="timestamp", help="timestamp column")
     summarize.add_argument("--amount", default="amount", help="amount column")
+    summarize.add_argument("--no-amount", action="store_true",
+                           help="the order log has no amount: summarise it without spend")
     summarize.add_argument("--as-of", default=None,
                            help="summary date, YYYY-MM-DD or in --date-format "
                                 "(default: last date)")
@@ -113,6 +116,9 @@ def build_parser():
     _add_file_options(profile)
     profile.add_argument("--tags", help="tag file (.yaml or .json); default: the built-in "
                                         "taxonomy")
+    profile.add_argument("--no-amount", action="store_true",
+                         help="the order log has no amount (bookings, app orders): profile "
+                              "it without spend, RFM scores or CLV")
     profile.add_argument("--columns", metavar="MAPPING",
                          help="your column names, as STANDARD=NAME pairs separated by "
                               "commas, e.g. customer_id=user,timestamp=ts,amount=total; "

@@ -65,7 +65,8 @@ def summarize(args):
         orders = read_table(args.input, "order log", args.customer, sep=sep, encoding=encoding)
         source = args.input
     table, report = on_file(args.input or "CDNOW", lambda: summarize_transactions(
-        orders, customer=args.customer, time=args.time, amount=args.amount,
+        orders, customer=args.customer, time=args.time,
+        amount=None if args.no_amount else args.amount,
         as_of=as_of, time_unit=args.time_unit, invalid=args.invalid,
         date_format=date_format, timezone=timezone, return_report=True,
     ))
@@ -73,11 +74,12 @@ def summarize(args):
     elapsed = time.perf_counter() - started
     print(f"Summarised {source}")
     print(report)
+    spend = ("no amounts" if args.no_amount else
+             f"total spend {table['monetary_total'].sum():,.2f}, mean spend per occasion "
+             f"{table['monetary_mean'].mean():,.2f}")
     print(
         f"\n{len(table):,} customers: median recency {table['recency_days'].median():.0f} days, "
-        f"{(table['frequency'] > 1).mean():.1%} bought on more than one day, "
-        f"total spend {table['monetary_total'].sum():,.2f}, "
-        f"mean spend per occasion {table['monetary_mean'].mean():,.2f}."
+        f"{(table['frequency'] > 1).mean():.1%} bought on more than one day, {spend}."
     )
     print(f"Wrote the customer table ({table.shape[1]} columns) to {args.output} "
           f"in {elapsed:.1f} s.")
@@ -95,7 +97,7 @@ def profile(args):
             require_file(path, role)
     check_outputs(("--out", args.out, TABLE_SUFFIXES), ("--report", args.report,
                                                         REPORT_SUFFIXES))
-    mapping = options.column_mapping(args.columns)
+    mapping = options.column_mapping(args.columns, no_amount=args.no_amount)
     event_types = options.event_types(args.event_types)
     date_format = options.date_format(args.date_format)
     as_of = options.as_of(args.as_of, date_format)
@@ -133,7 +135,19 @@ def profile(args):
     print(f"Wrote the profile of {len(profile):,} customers ({profile.shape[1]} columns) to "
           f"{args.out}" + (f" and the report to {args.report}" if args.report else "")
           + f" in {time.perf_counter() - started:.1f} s.")
+    print(_without_purchase(quality[-1]))
     return 0
+
+
+def _without_purchase(report):
+    """The line counting the profile's customers without a purchase, from the
+    joined table's report."""
+    browsed = report.flagged.get("browsed_without_purchase", 0)
+    on_file = report.flagged.get("on_file_without_purchase", 0)
+    if not browsed + on_file:
+        return "Every customer of the profile has a purchase."
+    return (f"{browsed + on_file:,} of them have no purchase (lifecycle stage "
+            f"Registered): {browsed:,} only browsed, {on_file:,} only in the customer file.")
 
 
 def _with_spend(path, orders, spend):
@@ -247,10 +261,21 @@ def _build_profile(progress, orders, events, attributes, *, mapping, as_of, tags
             orders, events, attributes, columns=mapping, as_of=as_of, time_unit=time_unit,
             occasion=occasion, invalid=invalid, date_format=date_format, timezone=timezone,
             **(event_types or {}), return_report=True), files)
-    pipeline = make_profile_pipeline(
-        tags=TagRuleEngine(tags) if tags is not None else "default", time_unit=time_unit,
-        personas=_persona_step(personas, len(table), random_state),
-        random_state=random_state)
+    settings = dict(tags=TagRuleEngine(tags) if tags is not None else "default",
+                    time_unit=time_unit,
+                    personas=_persona_step(personas, int(table["recency_days"].notna().sum()),
+                                           random_state),
+                    random_state=random_state)
+    if "monetary_total" not in table:  # --no-amount: nothing to score or value spend by
+        from ..clv import BetaGeoModel
+
+        print("userpersona: note: the order log has no amounts: the profile has no spend, "
+              "RFM scores or CLV; P(alive) and the expected purchases are kept.",
+              file=sys.stderr)
+        settings.update(value=BetaGeoModel(time_unit=time_unit), rfm=None)
+    pipeline = make_profile_pipeline(**settings)
+    if not _value_step_fits(pipeline.named_steps["value"], table):
+        pipeline = make_profile_pipeline(**{**settings, "value": None})
     with progress.step(f"profiling {len(table):,} customers"), warnings.catch_warnings():
         # notes (tied scores, skipped tags) are for notebooks; the report shows them
         warnings.simplefilter("ignore")
@@ -258,13 +283,35 @@ def _build_profile(progress, orders, events, attributes, *, mapping, as_of, tags
     return profile, pipeline, quality
 
 
-def _persona_step(personas, n_customers, random_state):
+def _value_step_fits(step, table):
+    """Whether the lifetime-value models can be learned from ``table``; else a note.
+
+    Too few repeat buyers leave the models without anything to learn from: the
+    rest of the profile is still made, without the CLV columns, rather than
+    stopping it all.
+    """
+    from sklearn.base import clone
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            clone(step).fit(table)
+    except ValueError as error:
+        print(f"userpersona: note: the customer lifetime value cannot be learned from "
+              f"these customers ({one_line(error).rstrip('.')}); the profile has no CLV columns.",
+              file=sys.stderr)
+        return False
+    return True
+
+
+def _persona_step(personas, n_buyers, random_state):
     """The persona step of the pipeline for ``--personas``.
 
-    ``auto`` compares several numbers of personas, which takes more customers
-    than the smallest number: a smaller table is profiled without personas, with
-    a note, rather than stopping the whole profile. A fixed number larger than
-    the table is an error, since it was asked for.
+    Personas describe the customers with a purchase (``n_buyers``). ``auto``
+    compares several numbers of personas, which takes more buyers than the
+    smallest number: fewer are profiled without personas, with a note, rather
+    than stopping the whole profile. A fixed number larger than that is an
+    error, since it was asked for.
     """
     from ..personas import PersonaClusterer
 
@@ -272,16 +319,16 @@ def _persona_step(personas, n_customers, random_state):
         return None
     if personas == "auto":
         needed = PersonaClusterer().k_range[0] + 1
-        if n_customers < needed:
-            print(f"userpersona: note: {n_customers:,} customer(s), too few to compare "
-                  f"personas (at least {needed} are needed): the profile has no persona "
-                  "column; give --personas K for a fixed number.", file=sys.stderr)
+        if n_buyers < needed:
+            print(f"userpersona: note: {n_buyers:,} customer(s) with a purchase, too few to "
+                  f"compare personas (at least {needed} are needed): the profile has no "
+                  "persona column; give --personas K for a fixed number.", file=sys.stderr)
             return None
         return "default"
-    if n_customers < max(personas, 2):
-        raise InputError(f"--personas {personas}: the profile has {n_customers:,} "
-                         "customer(s), too few for that many personas; give a smaller "
-                         "number, or --personas none.")
+    if n_buyers < max(personas, 2):
+        raise InputError(f"--personas {personas}: the profile has {n_buyers:,} "
+                         "customer(s) with a purchase, too few for that many personas; "
+                         "give a smaller number, or --personas none.")
     return PersonaClusterer(n_clusters=personas, random_state=random_state)
 
 

@@ -41,6 +41,9 @@ _PYTHON_HINTS = [
      "give --personas none, or a log whose customers differ."),
     (re.compile(r"fit on a longer calibration period\."),
      "profile a longer log, in which some customers buy more than once."),
+    (re.compile(r"give thresholds=\{'at_risk': \.\.\., 'dormant': \.\.\., "
+                r"'churned': \.\.\.\}\."),
+     "profile a longer log, in which some customers buy more than once."),
 ]
 
 
@@ -77,6 +80,8 @@ def first_line(error):
 def in_option_words(message):
     """A library message in the words of the command: ``columns={'customer_id': NAME}``
     is ``--columns customer_id=NAME``, ``pass invalid='drop'`` is ``give --invalid drop``."""
+    message = message.replace("give columns={'amount': None}", "give --no-amount")
+    message = message.replace("pass amount=None", "give --no-amount")
     message = _MAPPING_WORDS.sub(r"--columns \1=\2", message)
     message = re.sub(r"^columns:", "--columns:", message)
     message = _GIVEN_AS.sub(lambda found: (

@@ -12,6 +12,8 @@ from ._errors import InputError, first_line, one_line
 
 # The delimiters a CSV is sniffed for, most usual first: a tie goes to the first.
 DELIMITERS = (",", ";", "\t", "|")
+# Columns lined up with runs of spaces (or tabs), as fixed-width exports write them.
+WHITESPACE = r"\s+"
 _SNIFFED_LINES = 5
 
 
@@ -54,7 +56,9 @@ def sniff_delimiter(path, encoding):
     """The delimiter of a CSV: of ``,``, ``;``, tab and ``|``, the one found the same
     number of times (at least once) on each of the first lines, the most often.
 
-    A file with one column has none of them: it is read with ``,``.
+    A file with none of them whose lines all split into the same number (two or
+    more) of fields at runs of spaces has its columns lined up with spaces; any
+    other file with none of them has one column: it is read with ``,``.
     """
     with open(path, encoding=encoding, errors="replace", newline="") as file:
         lines = [line for line in itertools.islice(file, _SNIFFED_LINES) if line.strip()]
@@ -66,7 +70,9 @@ def sniff_delimiter(path, encoding):
     if best_count == 0 and lines:  # lines of unequal counts: the header decides
         header = _outside_quotes(lines[0])
         best = max(DELIMITERS, key=header.count)
-        best = best if header.count(best) else ","
+        if not header.count(best):
+            widths = {len(_outside_quotes(line).split()) for line in lines}
+            best = WHITESPACE if len(widths) == 1 and widths.pop() > 1 else ","
     return best
 
 
@@ -76,13 +82,14 @@ def _outside_quotes(line):
 
 
 def delimiter_option(text):
-    """The ``--sep`` option: one character, ``tab`` or ``\\t`` for a tab."""
+    """The ``--sep`` option: one character, ``tab`` or ``\\t`` for a tab, ``space``
+    for columns lined up with runs of spaces."""
     if text is None:
         return None
-    text = {"tab": "\t", "\\t": "\t"}.get(text.lower(), text)
-    if len(text) != 1:
+    text = {"tab": "\t", "\\t": "\t", "space": WHITESPACE}.get(text.lower(), text)
+    if len(text) != 1 and text != WHITESPACE:
         raise InputError(f"--sep: {text!r} is not one character; give one, such as ';', "
-                         "'|' or tab.")
+                         "'|' or tab, or space for columns lined up with spaces.")
     return text
 
 

@@ -24,10 +24,11 @@ def _pairs(text, option, what):
     return pairs
 
 
-def column_mapping(text):
+def column_mapping(text, no_amount=False):
     """``"customer_id=user,amount=price"`` -> {"customer_id": "user", "amount": "price"}.
 
     Checked before any file is read: an unknown standard name is refused here.
+    With ``no_amount`` (``--no-amount``), ``amount`` maps to None: the log has none.
     """
     mapping = {}
     for standard, name in _pairs(text or "", "--columns", "STANDARD=NAME"):
@@ -39,6 +40,11 @@ def column_mapping(text):
     if spend and (len(spend) < len(SPEND_KEYS) or "amount" in mapping):
         raise InputError("--columns: give the spend as amount=NAME, or as quantity=NAME and "
                          "price=NAME (the spend is quantity x price), not both.")
+    if no_amount:
+        if spend or "amount" in mapping:
+            raise InputError("--no-amount: the order log has no amount, yet --columns gives "
+                             "its spend; give one or the other.")
+        mapping["amount"] = None
     return mapping
 
 

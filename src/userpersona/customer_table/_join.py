@@ -20,12 +20,17 @@ from .._log_columns import EVENT_ROLES, ORDER_ROLES, STANDARD_LOG_COLUMNS
 from ._events import summarize_events
 from ._options import EventLogOptions, OrderLogOptions
 from ._orders import summarize_transactions
+from ._quality import DataQualityReport
 
 # Read when a log has them under their standard name; the others are required.
 OPTIONAL = ("order_id", "category", "channel", "device")
 # The behaviour log's category and device describe browsing: its columns that
 # share a name with the purchase ones get this suffix.
 EVENTS_SUFFIX = "_events"
+# Besides the ``n_`` columns, the summary columns that count: zero for a customer
+# absent from the log (see _counts).
+COUNT_COLUMNS = frozenset({"frequency", "repeat_frequency", "monetary_total", "active_days",
+                           "sessions"})
 
 
 def join_sources(orders, events=None, customers=None, *, columns=None, as_of=None,
@@ -34,18 +39,26 @@ def join_sources(orders, events=None, customers=None, *, columns=None, as_of=Non
                  return_report=False):
     """Build the customer table from an order log, a behaviour log and customer attributes.
 
-    The table the ``userpersona profile`` command profiles: one row per customer,
-    the input of :func:`~userpersona.make_profile_pipeline`. It joins, on the
-    customer id,
+    The table the ``userpersona profile`` command profiles: one row per customer
+    seen in any of the three tables, the input of
+    :func:`~userpersona.make_profile_pipeline`. It joins, on the customer id,
 
     1. the summary of ``orders`` (:func:`~userpersona.summarize_transactions`),
        with the category, channel and device preferences when the log has those
        columns;
-    2. the activity of ``events`` (:func:`~userpersona.summarize_events`) of the
-       customers with an order; its columns named like purchase ones (such as
-       ``preferred_device``) end in ``_events``, since they describe browsing;
-    3. the attributes in ``customers``, of every customer on file: a customer
-       without an order joins as registered, with no purchase (NaN).
+    2. the activity of ``events`` (:func:`~userpersona.summarize_events`); its
+       columns named like purchase ones (such as ``preferred_device``) end in
+       ``_events``, since they describe browsing;
+    3. the attributes in ``customers``.
+
+    A customer absent from a log has zero of what the log counts, and no value
+    for the rest: a user who only browsed, or a registered customer without an
+    order, has ``frequency`` and ``monetary_total`` 0 and no recency (the
+    lifecycle stage ``registered``, the RFM segment "No Purchase", no persona);
+    a buyer without events has 0 ``n_events`` and ``sessions``. The last report
+    (``"customer table"``) counts the customers without a purchase, as
+    ``browsed_without_purchase`` (in ``events``) and ``on_file_without_purchase``
+    (only in ``customers``).
 
     Parameters
     ----------
@@ -65,7 +78,11 @@ def join_sources(orders, events=None, customers=None, *, columns=None, as_of=Non
         ``{"customer_id": "user", "amount": "price"}``. The standard names:
         ``customer_id``, ``timestamp``, ``amount``, ``order_id``, ``category``,
         ``channel``, ``device`` and ``event_type``; unmapped ones are expected
-        under their standard name.
+        under their standard name. None for ``amount`` reads an order log
+        without amounts (bookings, app orders): the table has no ``monetary_``
+        columns, so profile it without spend, as
+        ``make_profile_pipeline(value=BetaGeoModel(), rfm=None)``; None for an
+        optional column leaves it unread.
     as_of : date-like, optional
         The date of the summaries; default: the latest date of each log.
     time_unit : {"D", "W"}, default="D"
@@ -93,8 +110,9 @@ def join_sources(orders, events=None, customers=None, *, columns=None, as_of=Non
         One row per customer, indexed by customer id: the order summary's
         columns, then the activity, then the attributes.
     reports : list of DataQualityReport
-        Only with ``return_report=True``: the report of the order summary, and
-        of the behaviour summary when ``events`` is given.
+        Only with ``return_report=True``: the report of the order summary, of
+        the behaviour summary when ``events`` is given, and of the joined
+        ``"customer table"`` (its customers without a purchase, by source).
 
     Raises
     ------
@@ -127,22 +145,28 @@ def join_sources(orders, events=None, customers=None, *, columns=None, as_of=Non
     ...     "device": ["mobile", "mobile", "desktop"],
     ... })
     >>> events = pd.DataFrame({
-    ...     "user": [1, 1, 2],
+    ...     "user": [1, 1, 2, 4],
     ...     "timestamp": pd.to_datetime(["2024-01-02 10:00", "2024-01-02 10:05",
-    ...                                  "2024-01-14 09:00"]),
-    ...     "event_type": ["view", "add_to_cart", "view"],
-    ...     "device": ["desktop", "desktop", "mobile"],
+    ...                                  "2024-01-14 09:00", "2024-01-20 18:00"]),
+    ...     "event_type": ["view", "add_to_cart", "view", "view"],
+    ...     "device": ["desktop", "desktop", "mobile", "mobile"],
     ... })
     >>> customers = pd.DataFrame({"user": [1, 2, 3], "region": ["north", "south", "east"]})
-    >>> table = join_sources(orders, events, customers, columns={"customer_id": "user"},
-    ...                      as_of="2024-01-31")
-    >>> table[["frequency", "preferred_device", "sessions", "preferred_device_events",
+    >>> table, reports = join_sources(orders, events, customers,
+    ...                               columns={"customer_id": "user"},
+    ...                               as_of="2024-01-31", return_report=True)
+    >>> table[["frequency", "recency_days", "sessions", "preferred_device_events",
     ...        "region"]]
-          frequency preferred_device  sessions preferred_device_events region
+          frequency  recency_days  sessions preferred_device_events region
     user
-    1           2.0           mobile       1.0                 desktop  north
-    2           1.0          desktop       1.0                  mobile  south
-    3           NaN              NaN       NaN                     NaN   east
+    1             2          11.0         1                 desktop  north
+    2             1          16.0         1                  mobile  south
+    3             0           NaN         0                     NaN   east
+    4             0           NaN         1                  mobile    NaN
+    >>> print(reports[-1])
+    customer table: 4 rows in, 4 used, 4 customers, as of 2024-01-31
+      flagged 1 customers: browsed_without_purchase
+      flagged 1 customers: on_file_without_purchase
     """
     columns = _checked_columns(columns)
     orders = _in_memory(orders, "orders")
@@ -167,13 +191,20 @@ def join_sources(orders, events=None, customers=None, *, columns=None, as_of=Non
 
     table, report = _summary(summarize_transactions, orders, "orders", order_settings)
     reports = [report]
+    buyers = table.index
+    browsers = buyers[:0]
     if events is not None:
         activity, report = _summary(summarize_events, events, "events", event_settings)
         reports.append(report)
         activity = _ids_like(activity, table, "events", key)
-        table = table.join(activity, how="left", suffixes=("", EVENTS_SUFFIX))
+        browsers = activity.index
+        # every user of the behaviour log gets a row, those who never bought too
+        joined = table.join(activity, how="outer", suffixes=("", EVENTS_SUFFIX))
+        table = _with_zero_counts(joined, [(buyers, _counts(table)),
+                                           (browsers, _counts(activity, table.columns))])
     if attributes is not None:
         table = _with_attributes(table, attributes, key)
+    reports.append(_join_report(table, buyers, browsers, reports[0].as_of))
     return (table, reports) if return_report else table
 
 
@@ -184,10 +215,13 @@ def _checked_columns(columns):
     if not isinstance(columns, dict):
         raise TypeError("columns must be a dict of standard name -> your column name, such "
                         f"as {{'customer_id': 'user'}}; got {type(columns).__name__}.")
-    for standard in columns:
+    for standard, column in columns.items():
         if standard not in STANDARD_LOG_COLUMNS:
             raise ValueError(f"columns: unknown standard column {standard!r}; known: "
                              f"{', '.join(sorted(STANDARD_LOG_COLUMNS))}.")
+        if column is None and standard not in (*OPTIONAL, "amount"):
+            raise ValueError(f"columns: {standard!r} ({STANDARD_LOG_COLUMNS[standard]}) "
+                             "cannot be None: every log has one; name your column.")
     return dict(columns)
 
 
@@ -212,6 +246,10 @@ def _column_settings(frame, name, columns, roles):
     settings = {}
     for standard, parameter in roles.items():
         column = columns.get(standard, standard)
+        if standard in columns and column is None:  # the log has none: not read
+            if standard == "amount":
+                settings[parameter] = None
+            continue
         if column in frame.columns:
             settings[parameter] = column
         elif standard in columns or standard not in OPTIONAL:
@@ -260,6 +298,8 @@ def _no_column(frame, name, standard, columns, what="column"):
     else:
         problem = (f"({STANDARD_LOG_COLUMNS[standard]}); name yours with "
                    f"columns={{{standard!r}: NAME}}")
+        if standard == "amount":
+            problem += ", or give columns={'amount': None} for a log without amounts"
     return ValueError(f"{name} has no {what} {column!r} {problem}.{hint} "
                       f"Its columns are: {present}.")
 
@@ -286,10 +326,55 @@ def _summary(summarize, frame, name, settings):
 
 
 def _with_attributes(table, attributes, key):
-    """``table`` outer-joined with the attributes, their ids cast to the table's."""
+    """``table`` outer-joined with the attributes, their ids cast to the table's.
+
+    Customers on file without an order or event join with no purchase: zero
+    counts, and no recency (they are *registered* in the lifecycle).
+    """
     attributes = _ids_like(attributes, table, "customers", key)
-    # customers on file without an order join as registered, with no purchase
-    return table.join(attributes.drop(columns=table.columns, errors="ignore"), how="outer")
+    joined = table.join(attributes.drop(columns=table.columns, errors="ignore"), how="outer")
+    return _with_zero_counts(joined, [(table.index, _counts(table))])
+
+
+def _counts(summary, taken=()):
+    """The dtypes of the columns of ``summary`` that count something, by their
+    name once joined beside the columns ``taken`` (with ``EVENTS_SUFFIX``).
+
+    A customer absent from a log has zero of these rather than no value:
+    purchase occasions, spend, events, sessions, active days and the ``n_``
+    columns (events of a type, distinct categories). Recencies, means, rates and
+    shares stay missing.
+    """
+    taken = set(taken)
+    return {f"{c}{EVENTS_SUFFIX}" if c in taken else c: dtype
+            for c, dtype in summary.dtypes.items()
+            if c in COUNT_COLUMNS or str(c).startswith("n_")}
+
+
+def _with_zero_counts(table, sources):
+    """``table`` with the counts of each source zero for the customers it lacks.
+
+    ``sources`` is a list of (the ids a source has, the dtypes of its counts,
+    from ``_counts``): an integer count is an integer again once filled.
+    """
+    for ids, counts in sources:
+        absent = ~table.index.isin(ids)
+        if absent.any():
+            for column, dtype in counts.items():
+                filled = table[column].where(~absent, 0)
+                table[column] = filled.astype(dtype) if filled.notna().all() else filled
+    return table
+
+
+def _join_report(table, buyers, browsers, as_of):
+    """The report of the joined table: every customer is a row, and those without
+    a purchase are counted by where they were seen."""
+    no_purchase = ~table.index.isin(buyers)
+    browsed = no_purchase & table.index.isin(browsers)
+    return DataQualityReport(
+        "customer table", rows_in=len(table), rows_used=len(table), customers=len(table),
+        as_of=as_of, flagged={"browsed_without_purchase": int(browsed.sum()),
+                              "on_file_without_purchase": int((no_purchase & ~browsed).sum())})
 
 
 def _ids_like(frame, table, name, key):

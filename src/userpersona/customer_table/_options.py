@@ -101,7 +101,7 @@ class OrderLogOptions(_LogOptions):
 
     customer: str = "customer_id"
     time: str = "timestamp"
-    amount: str = "amount"
+    amount: str | None = "amount"
     order: str | None = None
     occasion: str = "day"
     as_of: object = None

@@ -31,6 +31,8 @@ from ._quality import DataQualityReport
 from ._scope import rows_and_scope, scope_of_part
 
 PARTS_OF_DAY = ("night", "morning", "afternoon", "evening")  # 0-6, 6-12, 12-18, 18-24 h
+# The columns of the spend, left out of the summary of a log without amounts.
+SPEND_COLUMNS = ("monetary_total", "monetary_mean", "monetary_repeat_mean")
 # label option -> (top label column, share prefix, entropy column, distinct column)
 PREFERENCES = {
     "category": ("top_category", "category", "category_entropy", "n_categories"),
@@ -78,6 +80,8 @@ def summarize_orders_part(frame, scope, options):
                                      parsed.unit)
     spend, order_codes, bad, n_converted = (parsed.spend, parsed.order_codes, parsed.bad,
                                             parsed.n_converted)
+    if spend is None:  # a log without amounts (bookings, app orders): no spend columns
+        spend = np.zeros(len(codes))
     report = {"dropped": {}, "changed": {}, "flagged": {}}
     for problem in parsed.problems:
         report["dropped"][problem.report_key] = problem.count
@@ -134,6 +138,8 @@ def summarize_orders_part(frame, scope, options):
             report["dropped"]["refund_ignored"] = len(refund_rows)
 
     table = standard_columns(ints, floats, refund_total, as_of_day, unit, options.time_unit)
+    if options.amount is None:
+        table = table.drop(columns=list(SPEND_COLUMNS))
     report["flagged"]["refunds_exceed_purchases"] = refunds_exceed_purchases(
         floats[TOTAL], refund_total)
     if options.habits or options.label_columns:

@@ -56,7 +56,9 @@ def summarize_transactions(
         are: ``"00123"`` and ``"123"`` are two customers), the purchase time
         (datetimes, or strings in ISO 8601 or another format, see ``date_format``)
         and the spend (numbers, decimals included; negative values are refunds,
-        see ``refunds``).
+        see ``refunds``). ``amount=None`` summarises a log without amounts
+        (bookings, app orders): the ``monetary_`` columns are left out, since
+        no spend is known.
     order : str, optional
         Column holding the order id; needed for ``occasion="order"``.
     occasion : {"day", "order"}, default="day"

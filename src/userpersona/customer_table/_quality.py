@@ -6,7 +6,8 @@ from dataclasses import dataclass, field, fields
 import pandas as pd
 
 #: The reasons that count customers rather than rows.
-CUSTOMER_COUNTS = frozenset({"refunds_exceed_purchases"})
+CUSTOMER_COUNTS = frozenset({"refunds_exceed_purchases", "browsed_without_purchase",
+                             "on_file_without_purchase"})
 
 
 class DataQualityWarning(UserWarning):

@@ -12,7 +12,6 @@ from sklearn.utils.validation import check_is_fitted
 from .._estimator_input import checked_table
 from .._estimator_output import as_output
 from .._sklearn_compat import Interval, StrOptions, check_feature_names_in, fit_context
-from ..customer_table import DataQualityWarning
 from ._choice_of_k import CRITERIA, checked_k_range, make_kmeans, score_counts
 from ._description import (
     ClusteringSpace,
@@ -24,13 +23,21 @@ from ._description import (
 from ._features import (
     categorical_features,
     constant_columns,
+    counted_missing,
     make_preprocessor,
     numeric_features,
     resolve_features,
     skewed_columns,
 )
-from ._identity import matched_personas, order_column, persona_of_cluster
-from ._names import distinctions, name_personas
+from ._identity import check_comparable, matched_personas, order_column, persona_of_cluster
+from ._names import check_vocabulary, distinctions, name_personas
+from ._without_purchase import (
+    NO_PURCHASE_ID,
+    marker_column,
+    persona_names,
+    purchased,
+    rows,
+)
 
 
 class PersonaWarning(UserWarning):
@@ -127,6 +134,15 @@ default="silhouette"
     distances : bool, default=False
         Whether :meth:`transform` also outputs ``distance_<id>``, the distance of
         each customer to the centre of each persona, in the clustering space.
+    no_purchase : "auto", str, int or None, default="auto"
+        The column whose missing value marks a customer without a purchase (a
+        user who only browsed, a registered customer without an order). Such
+        customers are left out of the fit, since their purchase features would
+        be filled with the median, and get the persona id -1 and the name
+        ``"no purchase yet"`` (``"未购买"``), as they get the lifecycle stage
+        ``registered`` and the RFM segment "No Purchase". ``"auto"`` uses
+        ``recency_days`` when ``X`` is a frame that has it; None clusters every
+        customer.
     random_state : int, RandomState instance or None, default=None
         Seed of the sampling and of k-means; an int makes fits reproducible.
 
@@ -135,7 +151,11 @@ default="silhouette"
     n_clusters_ : int
         Number of personas.
     labels_ : ndarray of shape (n_customers,)
-        Persona id of each training customer.
+        Persona id of each training customer (-1 without a purchase).
+    no_purchase_column_ : str, int or None
+        The column that marked customers without a purchase, if any.
+    n_without_purchase_ : int
+        Training customers without a purchase, left out of the fit.
     persona_names_ : ndarray of str of shape (`n_clusters_`,)
         The name of each persona, by id.
     cluster_centers_ : ndarray of shape (`n_clusters_`, n_prepared)
@@ -214,6 +234,7 @@ default="silhouette"
         "n_representatives": [Interval(Integral, 0, None, closed="left")],
         "names": ["boolean"],
         "distances": ["boolean"],
+        "no_purchase": [str, Integral, None],
         "random_state": ["random_state"],
     }
 
@@ -237,6 +258,7 @@ default="silhouette"
         n_representatives=5,
         names=True,
         distances=False,
+        no_purchase="auto",
         random_state=None,
     ):
         self.features = features
@@ -256,6 +278,7 @@ default="silhouette"
         self.n_representatives = n_representatives
         self.names = names
         self.distances = distances
+        self.no_purchase = no_purchase
         self.random_state = random_state
 
     @fit_context(prefer_skip_nested_validation=True)
@@ -275,13 +298,20 @@ default="silhouette"
             The fitted model.
         """
         low, high = checked_k_range(self.k_range)
-        self._check_vocabulary()
+        check_vocabulary(self.vocabulary)
         table, index = checked_table(self, X, reset=True)
+        self.no_purchase_column_ = marker_column(table, self.no_purchase)
+        bought = purchased(table, self.no_purchase_column_)
+        self.n_without_purchase_ = int((~bought).sum())
+        table = rows(table, bought)
+        index = np.flatnonzero(bought) if index is None else index[bought]
         n_customers = table.shape[0]
         smallest = self.n_clusters if self.n_clusters != "auto" else low
         if n_customers < max(smallest, 2) + (self.n_clusters == "auto"):
+            with_purchase = " with a purchase" if self.n_without_purchase_ else ""
             raise ValueError(
-                f"X has {n_customers} customer(s) (n_samples = {n_customers}), too few "
+                f"X has {n_customers} customer(s){with_purchase} (n_samples = "
+                f"{n_customers}), too few "
                 + (f"for n_clusters={self.n_clusters}" if self.n_clusters != "auto"
                    else f"to compare {low} or more personas (at least {low + 1} are needed)")
                 + "; pass more customers or fewer clusters."
@@ -313,20 +343,22 @@ default="silhouette"
         # the seed k-means started from.
         self._persona_of_cluster = persona_of_cluster(
             frame["order_by"], self.model_.labels_, self.n_clusters_)
-        self.labels_ = self._persona_of_cluster[self.model_.labels_]
+        labels = self._persona_of_cluster[self.model_.labels_]
         cluster_of_persona = np.argsort(self._persona_of_cluster)
         self.cluster_centers_ = self.model_.cluster_centers_[cluster_of_persona]
         self.centroids_ = self._space().to_units(self.cluster_centers_)
 
         terms = self._space().terms()
-        scores = distinctions(prepared, self.labels_, self.n_clusters_)
-        one_time = one_time_personas(frame["numeric"], self.labels_, self.n_clusters_)
+        scores = distinctions(prepared, labels, self.n_clusters_)
+        one_time = one_time_personas(frame["numeric"], labels, self.n_clusters_)
         self.persona_names_ = np.asarray(name_personas(
             scores, terms, one_time, self.language, self.vocabulary, self.n_name_words,
         ), dtype=object)
         self.representatives_ = representatives(
-            prepared, self.cluster_centers_, self.labels_, index, self.n_representatives)
-        self._description = self._describe(frame, self.labels_, scores)
+            prepared, self.cluster_centers_, labels, index, self.n_representatives)
+        self._description = self._describe(frame, labels, scores)
+        self.labels_ = np.full(len(bought), NO_PURCHASE_ID, dtype=labels.dtype)
+        self.labels_[bought] = labels
         return self
 
     def predict(self, X):
@@ -363,7 +395,8 @@ default="silhouette"
         ids, distance, index = self._assign(X)
         columns = {"persona_id": ids}
         if self.names:
-            columns["persona"] = pd.Categorical.from_codes(ids, self.persona_names_)
+            columns["persona"] = persona_names(ids, self.persona_names_, self.language,
+                                               self.no_purchase_column_)
         if self.distances:
             for persona in range(self.n_clusters_):
                 columns[f"distance_{persona}"] = distance[:, persona]
@@ -428,6 +461,7 @@ default="silhouette"
         if X is None:
             return self._description.copy()
         table, _ = checked_table(self, X, reset=False)
+        table = rows(table, purchased(table, self.no_purchase_column_))
         frame = self._feature_frame(table, fitting=False)
         if len(frame["all"]):
             prepared = self.preprocessor_.transform(frame["all"])
@@ -480,17 +514,7 @@ default="silhouette"
         1                     1
         """
         check_is_fitted(self)
-        check_is_fitted(previous)
-        if not isinstance(previous, PersonaClusterer):
-            raise TypeError(
-                f"previous must be a fitted PersonaClusterer, got {type(previous).__name__}."
-            )
-        if list(previous.features_) != list(self.features_):
-            raise ValueError(
-                "The two models cluster on different features "
-                f"({previous.features_} before, {self.features_} now); personas can "
-                "only be matched on the same features."
-            )
+        check_comparable(self, previous)
         return matched_personas(
             self.cluster_centers_, self.persona_names_,
             self._space().from_units(previous.centroids_), previous.persona_names_,
@@ -503,15 +527,6 @@ default="silhouette"
         return tags
 
     # -- fitting ------------------------------------------------------------------
-
-    def _check_vocabulary(self):
-        for feature, words in (self.vocabulary or {}).items():
-            if (not isinstance(words, (tuple, list)) or len(words) != 2
-                    or not all(isinstance(word, str) for word in words)):
-                raise ValueError(
-                    f"vocabulary[{feature!r}] must be two words (above average, below "
-                    f"average), got {words!r}."
-                )
 
     def _feature_frame(self, table, *, fitting):
         """The features of ``table``, checked; in ``fit``, also decides which to use."""
@@ -541,15 +556,7 @@ default="silhouette"
                 )
             self.features_ = list(numeric.columns) + list(categorical.columns)
             self.log_features_ = skewed_columns(numeric, self.log_features)
-            self.n_imputed_ = numeric.isna().sum()
-            if self.n_imputed_.any():
-                filled = self.n_imputed_[self.n_imputed_ > 0]
-                warnings.warn(
-                    "Missing values were filled with the column median, in "
-                    + ", ".join(f"{name!r} for {count:,} customer(s)"
-                                for name, count in filled.items())
-                    + ".", DataQualityWarning, stacklevel=3,
-                )
+            self.n_imputed_ = counted_missing(numeric)
         else:
             numeric = numeric_features(table, self._keys["numeric"], fitting=False)
             categorical = categorical_features(table, self._keys["categorical"],
@@ -577,11 +584,17 @@ default="silhouette"
     # -- assigning ------------------------------------------------------------------
 
     def _assign(self, X):
+        """Persona ids (-1 without a purchase), distances to the centres (NaN without
+        a purchase) and the index of ``X``."""
         check_is_fitted(self)
         table, index = checked_table(self, X, reset=False)
-        frame = self._feature_frame(table, fitting=False)
-        if not len(frame["all"]):
-            return np.zeros(0, np.int64), np.zeros((0, self.n_clusters_)), index
-        prepared = self.preprocessor_.transform(frame["all"])
-        distance = self.model_.transform(prepared)[:, np.argsort(self._persona_of_cluster)]
-        return np.argmin(distance, axis=1).astype(np.int64), distance, index
+        bought = purchased(table, self.no_purchase_column_)
+        ids = np.full(len(bought), NO_PURCHASE_ID, dtype=np.int64)
+        distance = np.full((len(bought), self.n_clusters_), np.nan)
+        frame = self._feature_frame(rows(table, bought), fitting=False)
+        if len(frame["all"]):
+            prepared = self.preprocessor_.transform(frame["all"])
+            distance[bought] = self.model_.transform(prepared)[
+                :, np.argsort(self._persona_of_cluster)]
+            ids[bought] = np.argmin(distance[bought], axis=1)
+        return ids, distance, index

@@ -9,6 +9,7 @@ pipeline (log, RobustScaler, missing values set to the median) and a
 OneHotEncoder.
 """
 
+import warnings
 from numbers import Integral
 
 import numpy as np
@@ -19,6 +20,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, RobustScaler
 
 from .._estimator_input import column_label, table_column
+from ..customer_table import DataQualityWarning
 from ._names import MISSING_LEVEL
 
 # Standard columns of summarize_transactions and summarize_events that describe
@@ -205,3 +207,16 @@ def _name(key):
 
 def _is_number(dtype):
     return pd.api.types.is_numeric_dtype(dtype)  # booleans count, as 0 and 1
+
+
+def counted_missing(numeric):
+    """The missing values of each numeric feature, which the median fills; warns
+    with the counts, so that no value is filled silently."""
+    counts = numeric.isna().sum()
+    if counts.any():
+        warnings.warn(
+            "Missing values were filled with the column median, in "
+            + ", ".join(f"{name!r} for {count:,} customer(s)"
+                        for name, count in counts[counts > 0].items())
+            + ".", DataQualityWarning, stacklevel=4)
+    return counts

@@ -10,6 +10,7 @@ between their centres.
 import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
+from sklearn.utils.validation import check_is_fitted
 
 # Columns that say what a customer is worth, tried in this order to number personas.
 SPEND_COLUMNS = ("monetary_total", "monetary_mean")
@@ -73,3 +74,17 @@ def _group_means(values, labels, n_groups):
     counts = np.bincount(labels[valid], minlength=n_groups)
     with np.errstate(invalid="ignore", divide="ignore"):
         return sums / counts
+
+
+def check_comparable(current, previous):
+    """Refuse to pair the personas of ``current`` with ``previous`` unless it is a
+    fitted model of the same class on the same features."""
+    if not isinstance(previous, type(current)):
+        raise TypeError(f"previous must be a fitted {type(current).__name__}, got "
+                        f"{type(previous).__name__}.")
+    check_is_fitted(previous)
+    if list(previous.features_) != list(current.features_):
+        raise ValueError(
+            "The two models cluster on different features "
+            f"({previous.features_} before, {current.features_} now); personas can "
+            "only be matched on the same features.")

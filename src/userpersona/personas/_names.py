@@ -58,6 +58,17 @@ MISSING_LEVEL = "(missing)"
 TYPICAL = {"en": "typical", "zh": "普通"}
 
 
+def check_vocabulary(vocabulary):
+    """Refuse a ``vocabulary`` entry that is not two words."""
+    for feature, words in (vocabulary or {}).items():
+        if (not isinstance(words, (tuple, list)) or len(words) != 2
+                or not all(isinstance(word, str) for word in words)):
+            raise ValueError(
+                f"vocabulary[{feature!r}] must be two words (above average, below "
+                f"average), got {words!r}."
+            )
+
+
 def feature_words(feature, language, vocabulary=None):
     """The (above, below) words of a numeric feature, or generic ones."""
     if vocabulary and feature in vocabulary:

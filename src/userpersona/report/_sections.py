@@ -78,8 +78,13 @@ def headline(ctx):
     if ctx.has(ctx.monetary):
         kpis.append(("Revenue", fmt_money(profile[ctx.monetary].sum())))
     if ctx.has("frequency"):
-        kpis.append(("Mean orders per customer", fmt_num(profile["frequency"].mean())))
-        kpis.append(("Repeat buyers", fmt_share((profile["frequency"] >= 2).mean())))
+        # customers without a purchase (browsed only, on file only) are counted
+        # apart, so that the buyers' figures stay those of buyers
+        bought = profile["frequency"][profile["frequency"] > 0]
+        if len(bought) < len(profile):
+            kpis.append(("Without a purchase", fmt_int(len(profile) - len(bought))))
+        kpis.append(("Mean orders per buyer", fmt_num(bought.mean())))
+        kpis.append(("Repeat buyers", fmt_share((bought >= 2).mean())))
     if ctx.has("p_alive"):
         kpis.append(("Mean P(alive)", fmt_share(profile["p_alive"].mean())))
     if ctx.has("clv"):
@@ -87,7 +92,10 @@ def headline(ctx):
         label = f"Total CLV, next {horizon} months" if horizon else "Total CLV"
         kpis.append((label, fmt_money(profile["clv"].sum())))
     if ctx.has("persona"):
-        kpis.append(("Personas", fmt_int(profile["persona"].nunique())))
+        # customers without a purchase have the persona id -1: not a persona
+        named = (profile["persona"][profile["persona_id"] >= 0]
+                 if ctx.has("persona_id") else profile["persona"])
+        kpis.append(("Personas", fmt_int(named.nunique())))
     tiles = "".join(card(f'<div class="value">{esc(value)}</div>'
                          f'<div class="label">{esc(label)}</div>', css="kpi")
                     for label, value in kpis)
@@ -270,6 +278,10 @@ def personas(ctx):
     explain = note("Traits: the features that set a persona apart, in standard deviations "
                    "from the mean. Bars: the persona's mean over all customers' mean "
                    "(log scale; blue above the average, orange below).")
+    without = getattr(model, "n_without_purchase_", 0)
+    if without:
+        explain += note(f"{fmt_int(without)} customers without a purchase are in no "
+                        "persona: the personas describe buyers.")
     return explain + '<div class="grid">' + "".join(cards) + "</div>"
 
 

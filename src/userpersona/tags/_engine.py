@@ -80,7 +80,8 @@ class TagRuleEngine(TransformerMixin, BaseEstimator):
         The tags computed, in dependency order.
     cutoffs_ : DataFrame
         Learned cut-offs: the ``rule``, the ``position`` of ``pct`` in it, the
-        ``percentile`` and the ``cutoff`` value.
+        ``percentile``, the ``cutoff`` value and the ``among`` condition of the
+        customers it was learned from (empty: all).
     skipped_tags_ : dict
         Tags left out -> the reason.
     as_of_ : pandas.Timestamp or None
@@ -113,9 +114,9 @@ class TagRuleEngine(TransformerMixin, BaseEstimator):
     2             False        False  False        high
     3             False        False  False         low
     4              True        False  False      medium
-    >>> engine.cutoffs_
-                            rule  position  percentile  cutoff
-    0  monetary_total >= pct(75)        18        75.0   600.0
+    >>> engine.cutoffs_[["rule", "percentile", "cutoff"]]
+                            rule  percentile  cutoff
+    0  monetary_total >= pct(75)        75.0   600.0
     """
 
     _parameter_constraints: dict = {
@@ -167,9 +168,9 @@ class TagRuleEngine(TransformerMixin, BaseEstimator):
                 keep=(), only=needed)
         self.cutoffs_ = pd.DataFrame(
             [(program.instructions[slot].rule, program.instructions[slot].position,
-              program.instructions[slot].data, value)
+              program.instructions[slot].data, value, _among(program, slot))
              for slot, value in self.constants_.items()],
-            columns=["rule", "position", "percentile", "cutoff"])
+            columns=["rule", "position", "percentile", "cutoff", "among"])
         return self
 
     def transform(self, X):
@@ -377,6 +378,12 @@ def _as_frame(table):
     return pd.DataFrame(table, columns=[f"x{i}" for i in range(table.shape[1])])
 
 
+def _among(program, slot):
+    """The ``among`` condition a ``pct`` slot learns its cut-off under, or ``""``."""
+    args = program.instructions[slot].args
+    return program.instructions[args[1]].rule if len(args) > 1 else ""
+
+
 def _compile(tags, kinds, skip):
     """Compile the tags in dependency order; leave out (or raise for) missing columns."""
     clashes = [tag.name for tag in tags if tag.name in kinds]
@@ -403,6 +410,19 @@ def _compile(tags, kinds, skip):
 
 
 def _compile_tag(compiler, tag):
+    compiler.among = None
+    if tag.among:
+        compiler.among, kind = compiler.add(parse_rule(tag.among), tag.among,
+                                            f"tag {tag.name!r}, among")
+        if kind != BOOL:
+            raise RuleError(f"tag {tag.name!r}, among: must be a condition", tag.among, 0)
+    try:
+        return _compile_rules(compiler, tag)
+    finally:
+        compiler.among = None
+
+
+def _compile_rules(compiler, tag):
     if tag.kind == "enum":
         conditions = []
         for text, what in tag.rules():

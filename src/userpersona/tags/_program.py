@@ -94,6 +94,9 @@ class Compiler:
         self.slots = {}  # key of a subtree -> slot
         self.rule = ""
         self.context = ""
+        # slot of the condition of the tag being compiled that picks the customers
+        # its pct() cut-offs are learned from (a tag's "among"); None: all
+        self.among = None
 
     def snapshot(self):
         """State to return to if a tag has to be left out after all."""
@@ -115,6 +118,10 @@ class Compiler:
         return RuleError(f"{self.context}: {message}", self.rule, getattr(node, "position", 0))
 
     def emit(self, key, op, args, data, kind, position=0):
+        if self.among is not None:
+            # a subexpression of a tag with "among" may hold a cut-off of its own:
+            # it is shared only with the same tag's other rules
+            key = (key, "among", self.among)
         if key in self.slots:
             return self.slots[key]
         self.program.instructions.append(
@@ -197,8 +204,9 @@ class Compiler:
                 and 0 <= level.value <= 100):
             raise self.error("pct() takes a percentile between 0 and 100", node)
         source = self._expect(expression, NUMBER, "pct() applies to numbers")
+        among = () if self.among is None else (self.among,)
         key = ("pct", key_of(expression), level.value)
-        return self.emit(key, "pct", (source,), level.value, NUMBER, node.position)
+        return self.emit(key, "pct", (source, *among), level.value, NUMBER, node.position)
 
     def _logical(self, node):
         operands = [self._expect(operand, BOOL, f"'{node.op}' joins conditions")
@@ -357,7 +365,7 @@ def run(program, columns, constants, reference_day, learn=False, keep=None, only
                 continue
             args = [values[a] for a in instruction.args]
             if instruction.op == "pct" and learn:
-                constants[slot] = _percentile_of(args[0], instruction)
+                constants[slot] = _percentile_of(*args, instruction=instruction)
             values[slot] = _step(instruction, args, columns, constants, slot, reference_day)
             for arg in instruction.args:
                 if last_use[arg] == slot and arg not in keep:
@@ -365,12 +373,16 @@ def run(program, columns, constants, reference_day, learn=False, keep=None, only
     return values
 
 
-def _percentile_of(source, instruction):
-    finite = np.asarray(source, dtype=np.float64).ravel()
-    finite = finite[~np.isnan(finite)]
+def _percentile_of(source, among=True, *, instruction):
+    """The cut-off of a ``pct`` instruction: the percentile of the values of
+    ``source`` that are present, of the customers where ``among`` holds."""
+    values = np.asarray(source, dtype=np.float64).ravel()
+    chosen = np.broadcast_to(np.asarray(among, dtype=bool), values.shape)
+    finite = values[chosen & ~np.isnan(values)]
     if not len(finite):
-        raise RuleError(f"pct({instruction.data:g}) has no values to learn from",
-                        instruction.rule, 0)
+        raise RuleError(f"pct({instruction.data:g}) has no values to learn from"
+                        + ("" if np.all(chosen) else " among the customers of its tag's "
+                           "'among'"), instruction.rule, 0)
     return float(np.percentile(finite, instruction.data))
 
 

@@ -11,7 +11,7 @@ from ._syntax import Name, RuleError, parse_rule
 KINDS = ("bool", "enum", "score")
 #: The six tag families of a user-profile taxonomy (the first level of a path).
 FAMILIES = ("basic", "behaviour", "interest", "consumption", "social", "risk")
-_FIELDS = {"name", "kind", "rule", "cases", "default", "expression", "taxonomy",
+_FIELDS = {"name", "kind", "rule", "cases", "default", "expression", "among", "taxonomy",
            "description", "owner", "version"}
 #: How deeply tag specifications may nest lists and dicts. Tags need five levels (the
 #: tags, a tag's fields, its cases, a case, a case's fields); deeper data is refused
@@ -63,6 +63,10 @@ class Tag:
         gives the value.
     default : str, optional
         Value of an ``enum`` tag when no case holds.
+    among : str, optional
+        A condition: the customers the tag's ``pct()`` cut-offs are learned from,
+        such as ``"frequency > 0"`` for the percentiles of buyers alone, when the
+        table also holds customers without a purchase. Default: every customer.
     taxonomy : tuple of str
         Levels of the tag's place in the taxonomy, from the family down.
     description, owner, version : str
@@ -83,17 +87,20 @@ class Tag:
     rule: str | None = None
     cases: tuple = ()
     default: str | None = None
+    among: str | None = None
     taxonomy: tuple = ()
     description: str = ""
     owner: str = ""
     version: str = "1"
 
-    def rules(self):
-        """``(text, what)`` of every rule of the tag, ``what`` naming it in messages."""
+    def rules(self, among=False):
+        """``(text, what)`` of every rule of the tag, ``what`` naming it in messages;
+        with ``among=True``, the ``among`` condition first (when given)."""
+        first = [(self.among, f"tag {self.name!r}, among")] if among and self.among else []
         if self.kind == "enum":
-            return [(condition, f"tag {self.name!r}, case {i + 1}")
-                    for i, (condition, _) in enumerate(self.cases)]
-        return [(self.rule, f"tag {self.name!r}")]
+            return first + [(condition, f"tag {self.name!r}, case {i + 1}")
+                            for i, (condition, _) in enumerate(self.cases)]
+        return first + [(self.rule, f"tag {self.name!r}")]
 
     def values(self):
         """The values an ``enum`` tag can take, in order."""
@@ -153,7 +160,7 @@ def read_tags(spec):
     uses = {}
     for tag in tags:
         uses[tag.name] = set()
-        for text, what in tag.rules():
+        for text, what in tag.rules(among=True):
             try:
                 tree = parse_rule(text)
             except RuleError as error:
@@ -303,6 +310,7 @@ def _tag(entry):
         raise ValueError(f"tag {name!r} has kind {_SHORT.repr(kind)}; the kinds are "
                          f"{list(KINDS)}")
     fields = {"name": name, "kind": kind, "taxonomy": _path(entry.get("taxonomy"), name),
+              "among": None if entry.get("among") is None else _text(entry, "among", name),
               **{key: _scalar(entry.get(key, default), name, key) for key, default in
                  (("description", ""), ("owner", ""), ("version", "1"))}}
     if kind == "bool":

@@ -44,6 +44,11 @@ class StateOptions:
 
     def __post_init__(self):
         check_date_format(self.date_format)
+        if not isinstance(self.amount, str):
+            # the state keeps spend totals; summarize_transactions reads logs without
+            raise TypeError(
+                f"CustomerState needs the amount column (amount=), got {self.amount!r}; "
+                "summarise a log without amounts with summarize_transactions(amount=None).")
         for name, choices in _CHOICES.items():
             v.check_option(getattr(self, name), name, choices)
 
