@@ -213,6 +213,7 @@ def test_an_ambiguous_file_asks_for_date_format(tmp_path, capsys):
     (["--as-of", "12/31/2011", "--date-format", "%d/%m/%Y"],
      "--as-of: '12/31/2011' is not a date (use YYYY-MM-DD or the --date-format '%d/%m/%Y')"),
     (["--date-format", "dd/mm/yyyy"], "--date-format: 'dd/mm/yyyy' is not a date format"),
+    (["--as-of", "0001"], "--as-of: '0001' is before 1970, where no log's dates are"),
 ])
 def test_as_of_takes_iso_or_the_given_format_only(tmp_path, capsys, arguments, message):
     _day_first_log(tmp_path / "log.csv", ["2011-01-07", "2011-01-25", "2011-02-03"])

@@ -102,8 +102,12 @@ def as_of(text, date_format=None):
     formats = ["ISO8601"] + ([date_format, date_format.split(" ")[0]] if date_format else [])
     for accepted in formats:
         try:
-            return pd.to_datetime(text, format=accepted)
+            day = pd.to_datetime(text, format=accepted)
         except (ValueError, TypeError, OverflowError):
             continue
+        if day.year < 1970:  # no log holds an earlier date: it would hold no row
+            raise InputError(f"--as-of: {text!r} is before 1970, where no log's dates are; "
+                             "give a date in the range of the log.")
+        return day
     given = f" or the --date-format {date_format!r}" if date_format else ""
     raise InputError(f"--as-of: {text!r} is not a date (use YYYY-MM-DD{given}).")
