@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from userpersona import summarize_events, summarize_transactions
+from userpersona import LifecycleStager, summarize_events, summarize_transactions
 from userpersona.datasets import make_transactions
 from userpersona.tags import RuleError, TagRuleEngine, select, validate_tags
 
@@ -32,6 +32,9 @@ customers = (
     .join(summarize_events(shop.events, category="category"))
     .join(shop.customers.set_index("customer_id"))
 )
+# the lifecycle stage, which the churn risk tag reads, as the profile pipeline has it
+customers = customers.join(
+    LifecycleStager().set_output(transform="pandas").fit_transform(customers))
 print(customers.shape[0], "customers,", customers.shape[1], "columns")
 
 # %%
@@ -55,7 +58,8 @@ for customer, customer_tags in lists.transform(customers.head(3))["tags"].items(
 
 # %%
 # Coverage: the customers of each bool tag and enum value. A tag covering
-# nobody or everybody is flagged, as it is usually a mistake; here none is.
+# nobody or everybody is flagged, as it is usually a mistake; here only the
+# "no purchase" values are, since every customer of this table bought.
 # ``overlaps`` counts the customers sharing two tags.
 coverage = engine.coverage_report(customers)
 print(coverage.tags.round(3).to_string(index=False))

@@ -20,7 +20,7 @@ from userpersona import (
     summarize_events,
     summarize_transactions,
 )
-from userpersona.datasets import make_transactions
+from userpersona.datasets import load_cdnow, make_transactions
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +69,7 @@ def test_each_step_sees_what_earlier_steps_added(customers):
 
 def test_steps_are_replaceable_configurable_and_optional(customers):
     pipeline = make_profile_pipeline(value=None, tags=None, personas=None)
-    assert [name for name, _ in pipeline.steps] == ["rfm", "lifecycle"]
+    assert [name for name, _ in pipeline.steps] == ["lifecycle", "rfm"]
     pipeline.set_params(rfm__rfm=RFMScorer(n_bins=3, segments=None, code=False))
     profile = _fit_transform(pipeline, customers)
     assert profile["r_score"].max() == 3
@@ -154,3 +154,32 @@ def test_customers_without_a_purchase_leave_the_buyers_profile_unchanged():
                                   check_dtype=False, check_categorical=False)
     assert (after.loc[before.index, "persona"].astype(str)
             == before["persona"].astype(str)).all()
+
+
+PROMISE = ["Champions", "Loyal", "Potential Loyalist", "Recent Customers", "Promising"]
+
+
+@pytest.mark.parametrize("shop", ["cdnow", "generated-0", "generated-7"])
+def test_segments_tags_and_stages_tell_one_story(shop):
+    """No customer is in a segment that promises activity and dormant or churned, and
+    the churn risk tag follows the stage, on CDNOW and on generated shops."""
+    if shop == "cdnow":
+        table = summarize_transactions(load_cdnow())
+    else:
+        seed = int(shop.split("-")[1])
+        log = make_transactions(2000, events=True, random_state=seed)
+        table = join_sources(log.orders, log.events)
+    profile = _fit_transform(make_profile_pipeline(random_state=0), table)
+    stage = profile["lifecycle_stage"].astype(str)
+    lapsed = stage.isin(["Dormant", "Churned"])
+    assert not (profile["rfm_segment"].isin(PROMISE) & lapsed).any()
+    assert lapsed.any() and profile["rfm_segment"].isin(PROMISE).any()  # both occur
+    risk = profile["churn_risk"].astype(str)
+    assert (risk[lapsed] == "high").all() and (risk[stage == "At Risk"] == "medium").all()
+    assert (risk[~lapsed & (stage != "At Risk") & (profile["frequency"] > 0)] == "low").all()
+    # R reads the stage: 1 churned, 2 dormant, 3 at risk, 4 or 5 living
+    expected_r = {"Churned": {1}, "Dormant": {2}, "At Risk": {3}}
+    for name, scores in expected_r.items():
+        assert set(profile.loc[stage == name, "r_score"]) <= scores
+    living = profile["frequency"].gt(0) & ~stage.isin([*expected_r])
+    assert set(profile.loc[living, "r_score"]) <= {4, 5}

@@ -26,8 +26,9 @@ class _ProfileStep(FeatureUnion):
 
 
 #: The steps, in the order they run: later steps can read what earlier ones added
-#: (the stager and the tag rules can read ``p_alive``, the tags the RFM segment).
-PROFILE_STEPS = ("value", "rfm", "lifecycle", "tags", "personas")
+#: (the stager and the tag rules can read ``p_alive``, the RFM scores the stage,
+#: the tags the RFM segment and the stage).
+PROFILE_STEPS = ("value", "lifecycle", "rfm", "tags", "personas")
 
 
 def make_profile_pipeline(*, value="default", rfm="default", lifecycle="default",
@@ -38,8 +39,15 @@ def make_profile_pipeline(*, value="default", rfm="default", lifecycle="default"
     Fitted on the customer table (one row per customer, such as the output of
     :func:`~userpersona.summarize_transactions`, joined with any other
     per-customer columns), the pipeline returns the table with the columns of
-    every step added, on the same index: the customer lifetime value, the RFM
-    scores and segment, the lifecycle stage, the tags and the persona. Each
+    every step added, on the same index: the customer lifetime value, the
+    lifecycle stage, the RFM scores and segment, the tags and the persona.
+
+    **One story.** The default RFM step reads R from the lifecycle stage
+    (``RFMScorer(stage="lifecycle_stage_code")``): RFM says what a customer is
+    worth, the stage where the customer is, and no customer is at once in a
+    segment that promises activity (Champions, Loyal, Potential Loyalist,
+    Recent Customers, Promising) and dormant or churned. The default tags'
+    ``churn_risk`` follows the stage too. Each
     step is a ``FeatureUnion`` of ``"passthrough"`` (the table so far) and the
     step's estimator, so the steps run in order and each sees what the earlier
     ones added; the pipeline's output is pandas.
@@ -57,7 +65,9 @@ def make_profile_pipeline(*, value="default", rfm="default", lifecycle="default"
         BG/NBD and Gamma-Gamma (``p_alive``, ``expected_purchases``,
         ``expected_spend``, ``clv``).
     rfm : estimator, "default" or None, default="default"
-        Step ``rfm``: :class:`RFMScorer` with the ``RFM11`` segments.
+        Step ``rfm``: :class:`RFMScorer` with the ``RFM11`` segments, R read
+        from the lifecycle stage (quantile recency edges when ``lifecycle`` is
+        None).
     lifecycle : estimator, "default" or None, default="default"
         Step ``lifecycle``: :class:`LifecycleStager` with learned thresholds.
     tags : estimator, "default" or None, default="default"
@@ -93,7 +103,7 @@ def make_profile_pipeline(*, value="default", rfm="default", lifecycle="default"
     >>> customers = summarize_transactions(load_cdnow("sample"))
     >>> pipeline = make_profile_pipeline(tags=None, personas=None)
     >>> [name for name, _ in pipeline.steps]
-    ['value', 'rfm', 'lifecycle']
+    ['value', 'lifecycle', 'rfm']
     >>> import warnings
     >>> with warnings.catch_warnings():
     ...     warnings.simplefilter("ignore")  # a note on tied RFM scores
@@ -101,14 +111,20 @@ def make_profile_pipeline(*, value="default", rfm="default", lifecycle="default"
     >>> profile.index.equals(customers.index)
     True
     >>> profile.columns[len(customers.columns):].tolist()  # doctest: +NORMALIZE_WHITESPACE
-    ['p_alive', 'expected_purchases', 'expected_spend', 'clv', 'r_score', 'f_score',
-     'm_score', 'rfm_code', 'rfm_score', 'rfm_segment', 'lifecycle_stage',
-     'lifecycle_stage_code', 'days_to_worse_stage']
+    ['p_alive', 'expected_purchases', 'expected_spend', 'clv', 'lifecycle_stage',
+     'lifecycle_stage_code', 'days_to_worse_stage', 'r_score', 'f_score', 'm_score',
+     'rfm_code', 'rfm_score', 'rfm_segment']
+    >>> promise = ["Champions", "Loyal", "Potential Loyalist", "Recent Customers", "Promising"]
+    >>> lapsed = profile["lifecycle_stage"].isin(["Dormant", "Churned"])
+    >>> int((profile["rfm_segment"].isin(promise) & lapsed).sum())
+    0
     """
     defaults = {
         "value": lambda: CustomerLifetimeValue(BetaGeoModel(time_unit=time_unit),
                                                GammaGammaModel()),
-        "rfm": lambda: RFMScorer(segments="rfm11"),
+        "rfm": lambda: RFMScorer(segments="rfm11",
+                                 stage="lifecycle_stage_code" if lifecycle is not None
+                                 else None),
         "lifecycle": LifecycleStager,
         "tags": TagRuleEngine,
         "personas": lambda: PersonaClusterer(random_state=random_state),

@@ -13,7 +13,8 @@ from .._estimator_output import as_output
 from .._kernels.scoring import score_customers
 from .._sklearn_compat import Interval, StrOptions, check_feature_names_in, fit_context
 from ._binning import BinningWarning, check_edges, quantile_edges
-from ._segments import NAMED_MAPS, SegmentMap
+from ._segments import CN8, NAMED_MAPS, SegmentMap
+from ._stage_recency import STAGE_RANK_EDGES, stage_ranks
 
 DIMENSIONS = ("recency", "frequency", "monetary")
 
@@ -41,6 +42,17 @@ class RFMScorer(TransformerMixin, BaseEstimator):
     Customers without a purchase (missing recency) score 1 in every dimension
     and get the segment map's ``no_purchase`` label (``"No Purchase"``). They are
     left out when learning edges and centres.
+
+    **Recency against the lifecycle.** Quantile edges of recency follow the
+    customers' mix: on a mostly lapsed base R = 4 can span months after the
+    churn threshold, and a churned customer comes out a "Champion". With
+    ``stage``, R reads the lifecycle stage instead (the codes
+    :class:`~userpersona.LifecycleStager` outputs): 1 churned, 2 dormant, 3 at
+    risk, and 4 or 5 for the living customers, 5 for the more recent half of
+    them (split at their median recency, learned in ``fit``). A segment that
+    promises activity (Champions, Loyal, Potential Loyalist, Recent Customers,
+    Promising) then never holds a dormant or churned customer, and R and the
+    stage tell one story. :func:`~userpersona.make_profile_pipeline` scores so.
 
     Parameters
     ----------
@@ -70,11 +82,20 @@ default="rfm11"
     code : bool, default=True
         Whether to output ``rfm_code``, the scores as text (``"545"``; with 10 or
         more bins separated by hyphens, ``"10-3-7"``).
+    stage : str, int or None, default=None
+        The column of lifecycle stage codes (``lifecycle_stage_code``) that R
+        reads instead of recency edges (see above); needs ``n_bins=5`` and no
+        recency in ``edges``. The recency column still tells who has a purchase.
 
     Attributes
     ----------
     bin_edges_ : ndarray of shape (3, n_bins - 1)
-        The edges used for recency, frequency and monetary value, in their units.
+        The edges used for recency, frequency and monetary value, in their units;
+        with ``stage``, recency's row holds the edges of the stage rank (0 and 1
+        living, 2 at risk, 3 dormant, 4 churned).
+    recency_split_ : float
+        With ``stage``: the recency (days) up to which a living customer scores
+        R = 5 rather than 4; NaN without ``stage``.
     n_distinct_scores_ : ndarray of shape (3,)
         Distinct R, F and M scores among the training customers with a purchase.
     segment_map_ : SegmentMap or None
@@ -121,6 +142,7 @@ default="rfm11"
         "segments": [StrOptions(set(NAMED_MAPS)), SegmentMap, None],
         "weights": ["array-like", None],
         "code": ["boolean"],
+        "stage": [str, Integral, None],
     }
 
     def __init__(
@@ -135,6 +157,7 @@ default="rfm11"
         segments="rfm11",
         weights=None,
         code=True,
+        stage=None,
     ):
         self.recency = recency
         self.frequency = frequency
@@ -145,6 +168,7 @@ default="rfm11"
         self.segments = segments
         self.weights = weights
         self.code = code
+        self.stage = stage
 
     @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -172,11 +196,15 @@ default="rfm11"
                 f"No customer in X has a purchase: {self._label('recency')} is missing "
                 "everywhere, so there is nothing to learn scores from."
             )
+        self.recency_split_ = np.nan
+        if self.stage is not None:
+            self.recency_split_ = stage_ranks(table, self.stage, values[0], purchased)[1]
+            fixed["recency"] = STAGE_RANK_EDGES
         self.bin_edges_ = np.vstack([
             fixed[dimension] if dimension in fixed else quantile_edges(value, self.n_bins)
             for dimension, value in zip(DIMENSIONS, bought, strict=True)
         ])
-        scores, _, _ = self._scores(bought)
+        scores, _, _ = self._scores(self._scored(table, values, purchased, bought=True))
         self.n_distinct_scores_ = np.array(
             [np.count_nonzero(np.bincount(score, minlength=self.n_bins + 1)) for score in scores]
         )
@@ -184,6 +212,14 @@ default="rfm11"
         segments = self.segments
         if isinstance(segments, str):
             segments = NAMED_MAPS[segments]()
+            if self.stage is not None and isinstance(segments, CN8):
+                # R high must mean "living": the R score, not the stage rank's mean
+                segments = CN8(language=segments.language, recency="score")
+        elif (self.stage is not None and isinstance(segments, CN8)
+              and segments.recency != "score"):
+            raise ValueError(
+                "With stage=, CN8 must compare the R scores (CN8(recency='score')): "
+                "compared with the mean stage, a dormant customer could count as recent.")
         self.segment_map_ = (
             None if segments is None else segments.fit(bought, scores, self.n_bins)
         )
@@ -209,7 +245,7 @@ default="rfm11"
         check_is_fitted(self)
         table, index = checked_table(self, X, reset=False)
         values, purchased = self._values(table)
-        scores, cells, score = self._scores(values)
+        scores, cells, score = self._scores(self._scored(table, values, purchased))
         columns = dict(zip(["r_score", "f_score", "m_score"], scores, strict=True))
         if self.code:
             columns["rfm_code"] = pd.Categorical.from_codes(cells, self._code_names())
@@ -318,6 +354,15 @@ default="rfm11"
         values, purchased = customer_values(table, keys, hints=_HINTS)
         return list(values.values()), purchased
 
+    def _scored(self, table, values, purchased, bought=False):
+        """The values the scores are taken of: recency replaced by the stage rank
+        with ``stage``; only the customers with a purchase with ``bought``."""
+        if self.stage is not None:
+            ranks, _ = stage_ranks(table, self.stage, values[0], purchased,
+                                   self.recency_split_)
+            values = [ranks, *values[1:]]
+        return [value[purchased] for value in values] if bought else values
+
     def _scores(self, values):
         """R, F, M scores (1 without a purchase), score cells and combined score."""
         r, f, m, cells, score = score_customers(
@@ -345,6 +390,12 @@ default="rfm11"
 
     def _fixed_edges(self):
         given = {} if self.edges is None else dict(self.edges)
+        if self.stage is not None and (self.n_bins != 5 or "recency" in given):
+            raise ValueError(
+                "stage= scores R on the five lifecycle ranks (churned, dormant, at risk and "
+                "two halves of the living): it needs n_bins=5 and no recency edges; got "
+                f"n_bins={self.n_bins}" + (" and recency edges" if "recency" in given else "")
+                + ".")
         unknown = set(given) - set(DIMENSIONS)
         if unknown:
             raise ValueError(

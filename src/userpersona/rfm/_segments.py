@@ -267,6 +267,12 @@ class CN8(SegmentMap):
         The centre each value is compared with.
     language : {"zh", "en"}, default="zh"
         Language of the labels.
+    recency : {"value", "score"}, default="value"
+        What R compares: the recency with its centre, or the R score with the
+        middle of the scale (high above it: 4 and 5 of 5). ``"score"`` is the
+        one that agrees with the lifecycle when R reads the stage
+        (``RFMScorer(stage=...)``, where R = 4 and 5 are the living customers),
+        and the one :class:`RFMScorer` takes for ``segments="cn8"`` with a stage.
 
     Attributes
     ----------
@@ -287,12 +293,15 @@ class CN8(SegmentMap):
     ['Important Value', 'Important Retention', 'General Win-back', 'General Development']
     """
 
-    def __init__(self, center="mean", language="zh"):
+    def __init__(self, center="mean", language="zh", recency="value"):
         if center not in ("mean", "median"):
             raise ValueError(f"center must be 'mean' or 'median', got {center!r}.")
+        if recency not in ("value", "score"):
+            raise ValueError(f"recency must be 'value' or 'score', got {recency!r}.")
         _check_language(language)
         self.center = center
         self.language = language
+        self.recency = recency
         self.no_purchase = _NO_PURCHASE[language]
 
     def labels(self):
@@ -302,13 +311,17 @@ class CN8(SegmentMap):
         fitted = copy.copy(self)
         reduce = np.mean if self.center == "mean" else np.median
         fitted.center_ = np.array([reduce(column) for column in values])
+        fitted.n_bins_ = n_bins
         return fitted
 
     def assign(self, values, scores):
         recency, frequency, monetary = values
         center = self.center_
-        high = ((recency < center[0]).astype(np.intp) * 4 + (frequency > center[1]) * 2
-                + (monetary > center[2]))
+        if self.recency == "score":
+            recent = scores[0] > (self.n_bins_ + 1) / 2
+        else:
+            recent = recency < center[0]
+        high = recent.astype(np.intp) * 4 + (frequency > center[1]) * 2 + (monetary > center[2])
         return CN8_TABLE[high]
 
 
