@@ -349,3 +349,11 @@ def test_a_log_without_amounts_with_no_amount(tmp_path, capsys):
     assert main([*arguments, "--no-amount", "--columns", "amount=quantity"]) == 2
     assert "--no-amount: the order log has no amount, yet --columns gives" in (
         _one_line_error(capsys))
+
+
+def test_currency_reaches_the_report(small_shop, tmp_path):
+    report = tmp_path / "report.html"
+    assert main(["profile", str(small_shop / "orders.csv"), "--out", str(tmp_path / "p.csv"),
+                 "--report", str(report), "--currency", "EUR", "--quiet"]) == 0
+    page = report.read_text(encoding="utf-8")
+    assert "EUR" in page and "Revenue" in page

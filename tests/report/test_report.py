@@ -1,6 +1,7 @@
 """render_report and write_report: a self-contained, escaped HTML page of a profile."""
 
 import doctest
+import hashlib
 import re
 import warnings
 import xml.etree.ElementTree as ET
@@ -141,13 +142,22 @@ def test_ids_shown_by_default(page, fitted):
 def test_hide_ids_removes_every_raw_id(fitted):
     profile, pipeline = fitted
     assert all(re.fullmatch(r"C\d{7}", customer) for customer in profile.index)
-    page = render_report(profile, pipeline, hide_ids=True, top_n=len(profile))
+    page = render_report(profile, pipeline, hide_ids=True, top_n=len(profile), salt="s")
     _check_well_formed(page)
     leaked = [customer for customer in profile.index if customer in page]
     assert leaked == []
     assert not re.search(r"C\d{7}", page)
     pseudonyms = set(re.findall(r"c-[0-9a-f]{8}", page))
-    assert len(pseudonyms) == len(profile)  # one per customer, no collision here
+
+    def pseudonym(customer):
+        return "c-" + hashlib.sha256(f"s\x00{customer}".encode()).hexdigest()[:8]
+
+    # every customer with a CLV estimate (the table lists no other) and the
+    # representatives of the persona cards, each under its own pseudonym
+    representatives = pipeline.named_steps["personas"].transformer_list[1][1].representatives_
+    shown = set(profile.index[profile["clv"].notna()]).union(
+        *(ids for ids in representatives.values()))
+    assert pseudonyms == {pseudonym(customer) for customer in shown}
 
 
 def test_pseudonyms_follow_the_salt(fitted):
@@ -219,10 +229,14 @@ def test_sections_skipped_for_a_partial_pipeline(customers):
     _check_well_formed(page)
     for heading in HEADINGS:
         assert f"<h2>{heading}</h2>" in page
-    assert "No customer lifetime value in the profile" in page
+    assert "No customer lifetime value: the profile was made without the CLV step" in page
     assert "No personas in the profile" in page
     assert "No tags" in page and "No data-quality report" in page
-    assert "Total CLV" not in page and "Mean P(alive)" not in page
+    # the CLV figures are not available, and say why
+    assert re.search(r'class="value na">not available</div><div class="label">Total CLV</div>'
+                     r'<div class="why">the profile was made without the CLV step<', page)
+    assert re.search(r'class="value na">not available</div><div class="label">Mean P\(alive\)'
+                     r'</div><div class="why">the profile was made without the CLV step<', page)
     assert "Segment" in page and "Customers per lifecycle stage" in page
 
 
@@ -324,7 +338,9 @@ def test_customers_without_a_purchase_are_counted_apart(shop):
     assert "Without a purchase" in page and f">{n_without:,}<" in page
     buyers = profile["frequency"][profile["frequency"] > 0]
     assert f">{(buyers >= 2).mean():.1%}<" in page  # repeat buyers among buyers
-    assert f"{n_without:,} customers without a purchase are in no persona" in page
+    assert (f"{n_without:,} customers without a purchase yet (\u201cno purchase yet\u201d) "
+            "are in no persona") in page
+    assert not re.search(r"<h3>no purchase yet", page)  # a line, not a card
     assert "browsed_without_purchase" in page
     n_personas = profile.loc[profile["persona_id"] >= 0, "persona"].nunique()
     assert re.search(rf">{n_personas}</div>\s*<div class=\"label\">Personas<", page)

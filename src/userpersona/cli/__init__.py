@@ -28,6 +28,8 @@ _DATE_FORMAT_HELP = ("format of timestamps that are not ISO 8601, such as '%%d/%
 _SEP_HELP = ("delimiter of the CSV files: one character, such as ';' or '|', tab, or "
              "space for columns lined up with runs of spaces (default: found from each "
              "file's first lines among , ; tab | and runs of spaces)")
+_CURRENCY_HELP = ("currency of the amounts, shown with every amount of the report: a sign "
+                  "such as ¥ or $ before it, a code such as EUR after it (default: none)")
 _ENCODING_HELP = "text encoding of the CSV files, such as gbk or cp1252 (default: utf-8)"
 _TIMEZONE_HELP = ("timezone in which timezone-aware timestamps are converted and their days "
                   "counted, such as Europe/Paris (default: UTC; naive ones are taken as "
@@ -66,6 +68,7 @@ def build_parser():
                       help=f"profile to write: .csv or .parquet; default: {DEMO_PROFILE}")
     demo.add_argument("--report", default=DEMO_REPORT,
                       help=f"HTML report to write; default: {DEMO_REPORT}")
+    demo.add_argument("--currency", metavar="CUR", help=_CURRENCY_HELP)
     demo.add_argument("--hide-ids", action="store_true",
                       help="pseudonymise customer ids in the report")
     demo.add_argument("--random-state", type=int, default=0,
@@ -109,6 +112,7 @@ def build_parser():
     profile.add_argument("--out", required=True,
                          help="profile to write: .parquet or .csv")
     profile.add_argument("--report", help="also write the HTML persona report here")
+    profile.add_argument("--currency", metavar="CUR", help=_CURRENCY_HELP)
     profile.add_argument("--hide-ids", action="store_true",
                          help="pseudonymise customer ids in the report")
     profile.add_argument("--as-of", help="profile date, YYYY-MM-DD or in --date-format "

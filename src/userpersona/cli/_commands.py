@@ -131,7 +131,7 @@ def profile(args):
         date_format=date_format, timezone=timezone, event_types=event_types,
         personas=personas)
     _write_outputs(progress, profile, pipeline, quality, args.out, args.report,
-                   hide_ids=args.hide_ids, title="Customer profile")
+                   hide_ids=args.hide_ids, currency=args.currency, title="Customer profile")
     print(f"Wrote the profile of {len(profile):,} customers ({profile.shape[1]} columns) to "
           f"{args.out}" + (f" and the report to {args.report}" if args.report else "")
           + f" in {time.perf_counter() - started:.1f} s.")
@@ -218,15 +218,17 @@ def demo(args):
         ("synthetic customer file", drawn.customers), mapping={}, as_of=None, tags=None,
         time_unit="D", occasion="day", invalid="raise", random_state=args.random_state)
     _write_outputs(progress, profile, pipeline, quality, args.out, args.report,
-                   hide_ids=args.hide_ids,
+                   hide_ids=args.hide_ids, currency=args.currency,
                    title="CDNOW customer profile (behaviour and attributes synthetic)")
     elapsed = time.perf_counter() - started
     print(f"Profiled the {len(orders):,} purchases of {len(profile):,} CDNOW customers "
           "(1997-01 .. 1998-06; the behaviour log and the customer attributes are "
           f"synthetic, drawn from each customer's purchases) in {elapsed:.1f} s.")
     if "persona" in profile:
-        counts = profile["persona"].value_counts()
-        print("Personas: " + ", ".join(f"{name} ({count:,})" for name, count in counts.items()))
+        # the customers without a purchase are in no persona
+        counts = profile.loc[profile["persona_id"] >= 0, "persona"].value_counts()
+        print("Personas: " + ", ".join(f"{name} ({count:,})" for name, count in counts.items()
+                                       if count))
     print(f"  profile ({profile.shape[1]} columns): {Path(args.out).resolve()}")
     print(f"  report: {Path(args.report).resolve()}")
     return 0
@@ -332,7 +334,8 @@ def _persona_step(personas, n_buyers, random_state):
     return PersonaClusterer(n_clusters=personas, random_state=random_state)
 
 
-def _write_outputs(progress, profile, pipeline, quality, out, report, *, hide_ids, title):
+def _write_outputs(progress, profile, pipeline, quality, out, report, *, hide_ids, currency,
+                   title):
     with progress.step(f"writing {out}"):
         write_table(profile, out)
     if report is not None:
@@ -340,6 +343,7 @@ def _write_outputs(progress, profile, pipeline, quality, out, report, *, hide_id
 
         with progress.step(f"writing the report {report}"):
             write_report(report, profile, pipeline, quality=quality, hide_ids=hide_ids,
+                         currency=currency,
                          title=title)
 
 

@@ -116,6 +116,12 @@ class LifecycleStager(TransformerMixin, BaseEstimator):
         Frequency edges of the bands (empty without bands).
     stage_labels_ : list of str
         The label of each stage, in stage order.
+    STAGES : tuple of str
+        Class attribute: the stage names in lifecycle order, the order of
+        ``lifecycle_stage_code``.
+    DECAY : dict of str to int
+        Class attribute: how far each stage has decayed, 0 for the living
+        stages, 1 at risk, 2 dormant, 3 churned.
     n_features_in_ : int
         Number of columns seen in ``fit``.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -149,6 +155,9 @@ class LifecycleStager(TransformerMixin, BaseEstimator):
     g                   Dormant                     6                216.0
     h                   Churned                     7                  NaN
     """
+
+    STAGES = STAGES
+    DECAY = DECAY
 
     _parameter_constraints: dict = {
         "columns": [dict, None],

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 from sklearn.pipeline import FeatureUnion
 
-from ._html import fmt_int, note, page
+from ._html import note, page, plural
 from ._sections import SECTIONS, Context
 
 __all__ = ["render_report", "write_report"]
@@ -40,6 +40,17 @@ def _fitted_steps(pipeline):
     return steps
 
 
+def _check_min_size(min_size):
+    """Refuse a ``min_size`` that is neither a share in [0, 1) nor a count."""
+    if isinstance(min_size, bool) or not isinstance(min_size, (int, float)):
+        raise TypeError(f"min_size must be a float share or an int count, got {min_size!r}.")
+    if isinstance(min_size, float) and not 0 <= min_size < 1:
+        raise ValueError("min_size as a float is a share of the customers, in [0, 1); "
+                         f"got {min_size!r} (give an int for a number of customers).")
+    if isinstance(min_size, int) and min_size < 0:
+        raise ValueError(f"min_size must not be negative, got {min_size!r}.")
+
+
 def _pseudonymiser(hide_ids, salt):
     """The function giving the text shown for a customer id."""
     if not hide_ids:
@@ -57,7 +68,7 @@ def _pseudonymiser(hide_ids, salt):
 
 def render_report(profile, pipeline=None, *, quality=None, title="Customer profile",
                   hide_ids=False, salt=None, monetary="monetary_total", top_n=20,
-                  transitions=None):
+                  transitions=None, currency=None, min_size=0.01):
     """Render a customer profile as one self-contained HTML page.
 
     The page has seven sections, each left out with a short note when the
@@ -70,6 +81,15 @@ def render_report(profile, pipeline=None, *, quality=None, title="Customer profi
     descriptions, persona traits and representative customers. Without it,
     tags are the profile's bool columns and personas are described by the means
     of a few standard columns.
+
+    A figure that cannot be computed (no column, no model, no estimate for
+    anyone) is shown as "not available" with the reason, never as 0; a figure
+    some customers lack says how many. The headline's P(alive) is the mean over
+    the repeat buyers, since under BG/NBD a customer without a repeat purchase
+    always has P(alive) = 1 (over all buyers under a Modified BG/NBD). Persona
+    cards lead with plain figures (days since the last purchase, purchases a
+    year, mean order value, share of revenue) and a suggested action drawn
+    from the persona's value and lifecycle stage; its traits follow in words.
 
     Every text from the data (names of columns, categories, segments, personas,
     tags and their values, customer ids) is HTML-escaped. The page needs no
@@ -105,6 +125,16 @@ def render_report(profile, pipeline=None, *, quality=None, title="Customer profi
     transitions : pandas.DataFrame, default=None
         A stage-by-stage matrix, such as :func:`~userpersona.transition_matrix`
         returns, shown as a heat map in the lifecycle section.
+    currency : str, default=None
+        The currency of the amounts, shown with every amount and in the titles
+        of money columns and axes: a currency sign is written before the amount
+        (``"¥1,234"``, ``"$1,234"``), anything else after it (``"1,234 EUR"``;
+        ``"1,234元"`` without a space for CJK). None shows bare amounts.
+    min_size : float or int, default=0.01
+        Personas smaller than this get no card of their own but a row in a
+        compact "small personas" table: a float below 1 is a share of the
+        customers in a persona (0.01: 1 %), an int a number of customers. 0
+        gives every persona a card.
 
     Returns
     -------
@@ -126,25 +156,33 @@ def render_report(profile, pipeline=None, *, quality=None, title="Customer profi
     (True, True)
     >>> "No RFM scores in the profile" in page
     True
+    >>> ">$1,610<" in render_report(customers, currency="$")  # the revenue
+    True
     """
     if not isinstance(profile, pd.DataFrame):
         raise TypeError(f"profile must be a pandas DataFrame, got {type(profile).__name__}.")
     if isinstance(top_n, bool) or not isinstance(top_n, int) or top_n < 0:
         raise ValueError(f"top_n must be a non-negative int, got {top_n!r}.")
+    if currency is not None and (not isinstance(currency, str) or not currency.strip()):
+        raise ValueError(f"currency must be a non-empty str or None, got {currency!r}.")
+    _check_min_size(min_size)
     ctx = Context(profile=profile, steps=_fitted_steps(pipeline), quality=quality,
                   transitions=transitions, monetary=monetary, top_n=top_n,
-                  show_id=_pseudonymiser(hide_ids, salt))
+                  show_id=_pseudonymiser(hide_ids, salt),
+                  currency=currency.strip() if currency else None, min_size=min_size)
     if len(profile):
         sections = [(anchor, heading, build(ctx)) for anchor, heading, build in SECTIONS]
     else:
         sections = [("headline", "Headline", note("The profile has no customers."))]
-    subtitle = f"{fmt_int(len(profile))} customers"
+    subtitle = plural(len(profile), "customer")
+    if currency:
+        subtitle += f" \u00b7 amounts in {currency.strip()}"
     if hide_ids:
         subtitle += " \u00b7 customer ids pseudonymised"
     return page(title, sections, subtitle=subtitle)
 
 
-def write_report(path, profile, pipeline=None, **options):
+def write_report(path, profile, pipeline=None, *, currency=None, **options):
     """Render a customer profile with :func:`render_report` and write it as UTF-8.
 
     Parameters
@@ -155,6 +193,9 @@ def write_report(path, profile, pipeline=None, **options):
         One row per customer, as for :func:`render_report`.
     pipeline : sklearn.pipeline.Pipeline, default=None
         The fitted profile pipeline.
+    currency : str, default=None
+        The currency of the amounts, such as ``"¥"`` or ``"EUR"``; see
+        :func:`render_report`.
     **options
         The keyword arguments of :func:`render_report`.
 
@@ -174,5 +215,6 @@ def write_report(path, profile, pipeline=None, **options):
     ('report.html', True)
     """
     path = Path(path)
-    path.write_text(render_report(profile, pipeline, **options), encoding="utf-8")
+    path.write_text(render_report(profile, pipeline, currency=currency, **options),
+                    encoding="utf-8")
     return path

@@ -170,8 +170,9 @@ def heat_map(rows, columns, values, cells, *, title, row_title, column_title,
     return _svg(width, height, "".join(parts), title)
 
 
-def histogram(edges, counts, *, title, tick_texts, width=600, height=220):
-    """Columns over consecutive bins, with a text under chosen edges.
+def histogram(edges, counts, *, title, tick_texts, x_title="", y_title="", edge_text=None,
+              width=600, height=240):
+    """Columns over consecutive bins, with a text under chosen edges and axis titles.
 
     Parameters
     ----------
@@ -184,6 +185,11 @@ def histogram(edges, counts, *, title, tick_texts, width=600, height=220):
         The chart's name.
     tick_texts : dict of int to str
         Text under the edge at each position.
+    x_title, y_title : str, default=""
+        The titles of the horizontal axis (under the ticks) and of the vertical
+        one (along it).
+    edge_text : callable, default=None
+        Formats a bin edge in the columns' tooltips; None writes whole numbers.
 
     Returns
     -------
@@ -193,12 +199,15 @@ def histogram(edges, counts, *, title, tick_texts, width=600, height=220):
     Examples
     --------
     >>> from userpersona.report._charts import histogram
-    >>> histogram([0, 1, 2], [3, 5], title="demo", tick_texts={0: "0", 2: "2"}).count("<rect")
-    2
+    >>> svg = histogram([0, 1, 2], [3, 5], title="demo", tick_texts={0: "0", 2: "2"},
+    ...                 x_title="CLV ($)", y_title="customers")
+    >>> svg.count("<rect"), "CLV ($)" in svg, "customers" in svg
+    (2, True, True)
     """
+    edge_text = edge_text or (lambda edge: f"{edge:,.0f}")
     counts = np.asarray(counts, dtype=float)
     n = max(len(counts), 1)
-    left, bottom, top_pad = 50, 30, 10
+    left, bottom, top_pad = 64, 30 + (18 if x_title else 0), 10
     plot_w, plot_h = width - left - 10, height - bottom - top_pad
     top = counts.max() if counts.size and counts.max() > 0 else 1.0
     step = plot_w / n
@@ -211,15 +220,23 @@ def histogram(edges, counts, *, title, tick_texts, width=600, height=220):
         h = plot_h * count / top
         parts.append(f'<rect x="{left + i * step + 1:.1f}" y="{top_pad + plot_h - h:.1f}" '
                      f'width="{max(step - 2, 1):.1f}" height="{h:.1f}" fill="{ACCENT}">'
-                     f"<title>{esc(f'{edges[i]:,.0f} to {edges[i + 1]:,.0f}')}: "
+                     f"<title>{esc(f'{edge_text(edges[i])} to {edge_text(edges[i + 1])}')}: "
                      f"{round(count):,}</title></rect>")
     for position, text in tick_texts.items():
-        parts.append(_text(left + position * step, height - 10, text, anchor="middle",
-                           size=11, fill=MUTED))
+        parts.append(_text(left + position * step, top_pad + plot_h + 20, text,
+                           anchor="middle", size=11, fill=MUTED))
+    if x_title:
+        parts.append(_text(left + plot_w / 2, height - 6, x_title, anchor="middle", size=12,
+                           fill=MUTED, weight="bold"))
+    if y_title:
+        middle = top_pad + plot_h / 2
+        parts.append(f'<text x="16" y="{middle:.1f}" font-size="12" fill="{MUTED}" '
+                     f'text-anchor="middle" font-weight="bold" '
+                     f'transform="rotate(-90 16 {middle:.1f})">{esc(y_title)}</text>')
     return _svg(width, height, "".join(parts), title)
 
 
-def lift_chart(labels, lifts, *, title, width=300, bar_height=16, label_width=120,
+def lift_chart(labels, lifts, *, title, width=340, bar_height=16, label_width=160,
                limit=8.0):
     """Bars of lifts (mean of a group over the mean of all) on a log scale around 1x.
 
@@ -253,8 +270,9 @@ def lift_chart(labels, lifts, *, title, width=300, bar_height=16, label_width=12
     parts = []
     for i, (label, lift) in enumerate(zip(labels, lifts, strict=True)):
         y = i * (bar_height + gap)
-        parts.append(_text(label_width - 6, y + bar_height * 0.75, clip(label, 19),
-                           anchor="end", size=11, full=label))
+        shown = clip(label, int((label_width - 10) // 6))  # about 6 px a half-em at 11 px
+        parts.append(_text(label_width - 6, y + bar_height * 0.75, shown, anchor="end", size=11,
+                           full=label))
         lift = float(lift)
         if math.isfinite(lift) and lift > 0:
             position = math.log(min(max(lift, 1 / limit), limit)) / math.log(limit)
@@ -265,7 +283,7 @@ def lift_chart(labels, lifts, *, title, width=300, bar_height=16, label_width=12
                          f'height="{bar_height - 4}" rx="2" fill="{fill}"/>')
             text = f"\u00d7{lift:.2f}" if lift < 10 else f"\u00d7{lift:,.0f}"
         else:
-            text = "-"
+            text = "n/a"
         parts.append(_text(width - 2, y + bar_height * 0.75, text, anchor="end", size=11,
                            fill=MUTED))
     height = max(len(labels) * (bar_height + gap), bar_height)

@@ -8,6 +8,7 @@ category, segment, persona and tag names, customer ids) goes through
 import html
 import math
 import numbers
+import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -44,6 +45,18 @@ h3 { font-size: 16px; font-weight: 600; margin: 0 0 4px; }
 .kpi .value { font-size: 24px; font-weight: 600; color: var(--accent);
               overflow-wrap: anywhere; }
 .kpi .label { color: var(--muted); font-size: 13px; }
+.kpi .value.na, .figures .na { color: var(--muted); font-size: 16px; font-weight: 600; }
+.why { color: var(--muted); font-size: 12px; font-style: italic; }
+.size { height: 6px; background: var(--accent-soft); border-radius: 3px; margin: 2px 0 10px; }
+.size > div { height: 6px; background: var(--accent); border-radius: 3px; }
+.figures { display: grid; grid-template-columns: 1fr 1fr; gap: 8px 12px; margin: 8px 0; }
+.figures .value { font-size: 18px; font-weight: 600; color: var(--accent);
+                  overflow-wrap: anywhere; }
+.figures .label { color: var(--muted); font-size: 12px; }
+.action { background: var(--accent-soft); border-radius: 8px; padding: 8px 10px;
+          margin: 10px 0; }
+.action strong { display: block; }
+.action .why { font-style: normal; }
 .traits { margin: 6px 0 10px; padding-left: 18px; }
 .ids { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
        font-size: 13px; color: var(--muted); }
@@ -80,6 +93,11 @@ def esc(value):
     return html.escape(str(value), quote=True)
 
 
+#: What a missing number is shown as, in figures and table cells alike; the
+#: reason is given beside it or in a note under the table.
+NOT_AVAILABLE = "not available"
+
+
 def _missing(value):
     if value is None or value is pd.NA or value is pd.NaT:
         return True
@@ -87,25 +105,71 @@ def _missing(value):
 
 
 def fmt_int(value):
-    """Whole number with thousands separators, ``"-"`` when missing."""
-    return "-" if _missing(value) else f"{round(float(value)):,}"
+    """Whole number with thousands separators, ``"not available"`` when missing."""
+    return NOT_AVAILABLE if _missing(value) else f"{round(float(value)):,}"
 
 
 def fmt_num(value, digits=2):
-    """Number with ``digits`` decimals and thousands separators, ``"-"`` when missing."""
-    return "-" if _missing(value) else f"{float(value):,.{digits}f}"
+    """Number with ``digits`` decimals and separators, ``"not available"`` when missing."""
+    return NOT_AVAILABLE if _missing(value) else f"{float(value):,.{digits}f}"
 
 
-def fmt_money(value):
-    """Amount without decimals from 1,000 on, with two below, ``"-"`` when missing."""
+def _is_cjk(text):
+    return any(unicodedata.east_asian_width(ch) in "WF" for ch in text)
+
+
+def fmt_money(value, currency=None):
+    """An amount with its currency; ``"not available"`` when missing.
+
+    No decimals from 1,000 on, two below. A currency that is one currency sign
+    (``¥``, ``$``, ``€``, ``£``, ...) is written before the amount; anything else,
+    such as a code, after it: with a space (``"1,234 EUR"``), or without one
+    when it is written in CJK characters (``"1,234元"``).
+
+    Parameters
+    ----------
+    value : float
+        The amount.
+    currency : str, default=None
+        The currency; None writes the bare amount.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from userpersona.report._html import fmt_money
+    >>> fmt_money(1234.5), fmt_money(1234.5, "¥"), fmt_money(-8, "$"), fmt_money(12, "EUR")
+    ('1,234', '¥1,234', '-$8.00', '12.00 EUR')
+    >>> fmt_money(float("nan"), "¥")
+    'not available'
+    """
     if _missing(value):
-        return "-"
-    return f"{float(value):,.0f}" if abs(float(value)) >= 1000 else f"{float(value):,.2f}"
+        return NOT_AVAILABLE
+    value = float(value)
+    amount = f"{abs(value):,.0f}" if abs(value) >= 1000 else f"{abs(value):,.2f}"
+    sign = "-" if value < 0 and amount.strip("0.,") else ""
+    if not currency:
+        return sign + amount
+    if is_currency_sign(currency):
+        return f"{sign}{currency}{amount}"
+    return f"{sign}{amount}{'' if _is_cjk(currency) else ' '}{currency}"
+
+
+def is_currency_sign(currency):
+    """Whether ``currency`` is one currency sign, written before an amount."""
+    return len(currency) == 1 and unicodedata.category(currency) == "Sc"
+
+
+def money_unit(currency):
+    """The currency as an axis or column title shows it: ``" (¥)"``, ``" (EUR)"`` or ``""``."""
+    return f" ({currency})" if currency else ""
 
 
 def fmt_share(value, digits=1):
-    """Share as a percentage, such as ``"12.5%"``, ``"-"`` when missing."""
-    return "-" if _missing(value) else f"{100 * float(value):.{digits}f}%"
+    """Share as a percentage, such as ``"12.5%"``, ``"not available"`` when missing."""
+    return NOT_AVAILABLE if _missing(value) else f"{100 * float(value):.{digits}f}%"
 
 
 def fmt_value(value):
@@ -116,7 +180,41 @@ def fmt_value(value):
         return fmt_int(value)
     if isinstance(value, numbers.Real):
         return fmt_num(value)
-    return "-" if _missing(value) else str(value)
+    return NOT_AVAILABLE if _missing(value) else str(value)
+
+
+#: Plural forms that do not just add an "s".
+_PLURALS = {"customer": "customers", "persona": "personas", "buyer": "buyers",
+            "day": "days", "purchase": "purchases", "person": "people",
+            "category": "categories"}
+
+
+def plural(count, word, many=None):
+    """``count`` and ``word``, in the singular for exactly one: ``"1 customer"``.
+
+    Parameters
+    ----------
+    count : int or float
+        The number, written with thousands separators.
+    word : str
+        The singular.
+    many : str, default=None
+        The plural; None looks it up, else adds an "s".
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from userpersona.report._html import plural
+    >>> plural(1, "customer"), plural(0, "customer"), plural(12054, "category")
+    ('1 customer', '0 customers', '12,054 categories')
+    """
+    if _missing(count):
+        return f"{NOT_AVAILABLE} ({word})"
+    many = many or _PLURALS.get(word, word + "s")
+    return f"{fmt_int(count)} {word if round(float(count)) == 1 else many}"
 
 
 def table(rows, columns, *, numeric=(), row_class=None):

@@ -12,12 +12,13 @@ activity that the stage denies.
 import numpy as np
 
 from .._estimator_input import table_column
-from ..lifecycle._stager import DECAY, STAGES
+from ..lifecycle import LifecycleStager
 
 #: Edges of the stage rank (0 .. 4) that give R = 5 .. 1 in the scoring kernel.
 STAGE_RANK_EDGES = np.array([0.5, 1.5, 2.5, 3.5])
 # How far each stage code has decayed: 0 living, 1 at risk, 2 dormant, 3 churned.
-_DECAY_OF_CODE = np.array([DECAY[stage] for stage in STAGES], dtype=np.float64)
+_DECAY_OF_CODE = np.array([LifecycleStager.DECAY[stage] for stage in LifecycleStager.STAGES],
+                          dtype=np.float64)
 
 
 def stage_ranks(table, key, recency, purchased, split=None):
@@ -30,12 +31,13 @@ def stage_ranks(table, key, recency, purchased, split=None):
     """
     codes = np.asarray(table_column(table, key, "stage"), dtype=np.float64).reshape(-1)
     known = codes[purchased]
-    valid = (known == np.round(known)) & (known >= 1) & (known < len(STAGES))
+    n_stages = len(LifecycleStager.STAGES)
+    valid = (known == np.round(known)) & (known >= 1) & (known < n_stages)
     if not valid.all():
         bad = known[~valid][0]
         raise ValueError(
             f"The stage column (stage={key!r}) must hold the lifecycle stage codes of "
-            f"customers with a purchase (1 to {len(STAGES) - 1}, as LifecycleStager's "
+            f"customers with a purchase (1 to {n_stages - 1}, as LifecycleStager's "
             f"lifecycle_stage_code), got {bad!r}; place the lifecycle stage first.")
     decay = np.full(len(codes), np.nan)
     decay[purchased] = _DECAY_OF_CODE[known.astype(np.intp)]

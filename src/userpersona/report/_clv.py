@@ -1,0 +1,101 @@
+"""The customer lifetime value: its distribution and the customers of highest CLV.
+
+Only estimates are shown: customers without one are counted, never listed as if
+their CLV were 0, and without any estimate the section says why.
+"""
+
+import numpy as np
+
+from ._charts import histogram
+from ._context import missing_cells_note
+from ._html import card, fmt_num, fmt_share, fmt_value, note, plural, table
+
+
+def clv(ctx):
+    """Distribution of the CLV and the customers with the highest CLV."""
+    if not ctx.has("clv"):
+        return note(f"No customer lifetime value: {ctx.no_column('clv', 'CLV')}.",
+                    skipped=True)
+    values = ctx.numbers("clv")
+    known = np.isfinite(values)
+    if not known.any():
+        return note(f"Customer lifetime value not available: {ctx.clv_reason()}.",
+                    skipped=True)
+    positive = values[known & (values > 0)]
+    parts = []
+    unknown = plural((~known).sum(), "customer")
+    if positive.size:
+        total = positive.sum()
+        top_decile = np.sort(positive)[::-1][:max(positive.size // 10, 1)].sum()
+        # the axis starts at the 0.5% quantile, or at a thousandth of the median if
+        # that is higher: decades of near-zero values would squeeze the rest
+        low = max(np.quantile(positive, 0.005), np.median(positive) * 1e-3)
+        below = int((positive < low).sum())
+        parts.append(note(
+            f"Total {ctx.money(total)}; median {ctx.money(np.median(positive))}; the top 10% "
+            f"of customers hold {fmt_share(top_decile / total)} of it. The bins are equal "
+            f"on a log scale; the first also holds the {plural(below, 'customer')} below "
+            f"{_compact(low)}." + _not_shown(unknown if (~known).any() else "",
+                                             (values[known] <= 0).sum())))
+        parts.append(card(_log_histogram(ctx, np.maximum(positive, low))))
+    else:
+        parts.append(note(f"Every CLV estimate is 0; {unknown} without an estimate."))
+    parts.append(_top_table(ctx, known))
+    return "".join(parts)
+
+
+def _not_shown(unknown, zeros):
+    """" Not shown: ..." for the customers without an estimate or with 0, or ""."""
+    parts = [f"{unknown} without a CLV estimate" if unknown else "",
+             f"{plural(zeros, 'customer')} with a CLV of 0" if zeros else ""]
+    shown = " and ".join(part for part in parts if part)
+    return f" Not shown: {shown}." if shown else ""
+
+
+def _top_table(ctx, known):
+    """The customers of highest CLV, among those with an estimate only."""
+    shown = [c for c in ("clv", "p_alive", "expected_purchases", "rfm_segment", "persona")
+             if ctx.has(c)]
+    top = ctx.profile.loc[known, shown].sort_values("clv", ascending=False, kind="stable")
+    top = top.head(ctx.top_n)
+    formats = {"clv": ctx.money, "p_alive": fmt_share, "expected_purchases": fmt_num}
+    rows = [(ctx.show_id(customer), *(formats.get(c, fmt_value)(record[c]) for c in shown))
+            for customer, record in zip(top.index, top.to_dict("records"), strict=True)]
+    headers = {"clv": ctx.money_title("CLV"), "p_alive": "P(alive)",
+               "expected_purchases": "Expected purchases", "rfm_segment": "Segment",
+               "persona": "Persona"}
+    lacking = "".join(
+        missing_cells_note(int(top[c].isna().sum()), headers[c], "the model gave no value")
+        for c in ("p_alive", "expected_purchases") if c in shown)
+    return card(f"<h3>Top {plural(len(rows), 'customer')} by CLV</h3>" + table(
+        rows, ["Customer"] + [headers[c] for c in shown],
+        numeric=[i + 1 for i, c in enumerate(shown) if c in formats]) + lacking)
+
+
+def _log_histogram(ctx, values, n_bins=24):
+    low, high = values.min(), values.max()
+    if high <= low * 1.0001:
+        high = low * 1.0001 + 1e-9
+    edges = np.geomspace(low, high, n_bins + 1)
+    counts, _ = np.histogram(values, bins=edges)
+    # a text under the powers of ten inside the range, at their place on the log
+    # axis, at least three bins apart so that the texts never overlap
+    ticks, last = {}, -np.inf
+    span = np.log10(high) - np.log10(low)
+    for power in range(int(np.floor(np.log10(low))), int(np.ceil(np.log10(high))) + 1):
+        position = (power - np.log10(low)) / span * n_bins
+        if 0 <= position <= n_bins and position - last >= 3:
+            ticks[position], last = _compact(10.0 ** power), position
+    return histogram(edges, counts, title="Customers by CLV (log-scaled bins)",
+                     tick_texts=ticks, x_title=ctx.money_title("CLV") + ", log scale",
+                     y_title="customers", edge_text=ctx.money)
+
+
+def _compact(value):
+    """A short axis text without exponents: 0.00012, 0.5, 20, 300, 4k, 1.5M."""
+    for size, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= size:
+            return f"{value / size:.3g}{suffix}"
+    return np.format_float_positional(value, precision=2, unique=True, fractional=False,
+                                      trim="-")
+

@@ -1,0 +1,112 @@
+"""What every section reads, and the reasons a figure could not be computed.
+
+A number the report cannot give is shown as "not available" with a short
+reason, never as 0 or a blank: these helpers find the reason from the
+profile's columns and the fitted steps.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ._html import NOT_AVAILABLE, esc, fmt_money, money_unit, note, plural
+
+
+@dataclass
+class Context:
+    """What every section reads: the profile, the fitted steps and the options."""
+
+    profile: pd.DataFrame
+    steps: dict = field(default_factory=dict)
+    quality: object = None
+    transitions: pd.DataFrame | None = None
+    monetary: str = "monetary_total"
+    top_n: int = 20
+    show_id: object = str  # customer id -> text shown; a pseudonym with hide_ids
+    currency: str | None = None
+    min_size: float = 0.01
+
+    def has(self, *columns):
+        return all(column in self.profile.columns for column in columns)
+
+    def fitted_input(self, name):
+        """The profile's columns seen by step ``name`` in fit, or None if any is missing."""
+        step = self.steps.get(name)
+        names = getattr(step, "feature_names_in_", None)
+        if names is None or not self.has(*names):
+            return None
+        return self.profile[list(names)]
+
+    def money(self, value):
+        """An amount with the report's currency."""
+        return fmt_money(value, self.currency)
+
+    def money_title(self, name):
+        """A title of money, such as ``"CLV (¥)"``."""
+        return name + money_unit(self.currency)
+
+    def numbers(self, column):
+        """A column as floats (NaN where missing or not a number)."""
+        return pd.to_numeric(self.profile[column], errors="coerce").to_numpy(dtype=float)
+
+    def buyers(self):
+        """Which customers have a purchase: frequency > 0 (everyone without it)."""
+        if not self.has("frequency"):
+            return np.ones(len(self.profile), dtype=bool)
+        return np.nan_to_num(self.numbers("frequency")) > 0
+
+    def repeat_buyers(self):
+        """Which customers bought again: repeat_frequency > 0, else frequency >= 2."""
+        if self.has("repeat_frequency"):
+            return np.nan_to_num(self.numbers("repeat_frequency")) > 0
+        return np.nan_to_num(self.numbers("frequency")) >= 2
+
+    def purchase_model(self):
+        """The fitted purchase model of the value step, or None."""
+        value = self.steps.get("value")
+        return getattr(value, "purchase_model_", value)
+
+    def no_column(self, column, what):
+        """Why the profile has no ``column``: the step left out, or the column absent."""
+        if self.steps and "value" not in self.steps and column in ("clv", "p_alive"):
+            return f"the profile was made without the {what} step"
+        if column == "clv" and self.has("p_alive"):
+            return "the profile has P(alive) but no CLV: no spend model"
+        return f"no {column} column in the profile"
+
+    def clv_reason(self):
+        """Why no customer has a CLV estimate."""
+        spend = getattr(self.steps.get("value"), "spend_model_", None)
+        q = getattr(spend, "params_", {}).get("q", np.nan) if spend is not None else np.nan
+        if np.isfinite(q) and q <= 1:
+            return (f"the spend model could not be used (its q = {q:.3g} is at most 1, "
+                    "an infinite mean spend)")
+        return "the CLV model gave no estimate for any customer"
+
+
+def kpi(label, value, why=""):
+    """A headline tile: a figure, its label and, if given, a short reason or note.
+
+    ``value`` None shows "not available"; ``why`` then says why.
+    """
+    css = "value" if value is not None else "value na"
+    shown = NOT_AVAILABLE if value is None else value
+    reason = f'<div class="why">{esc(why)}</div>' if why else ""
+    return (f'<div class="card kpi"><div class="{css}">{esc(shown)}</div>'
+            f'<div class="label">{esc(label)}</div>{reason}</div>')
+
+
+def lacking(count, what):
+    """A note on how many customers lack a value, or "" for none."""
+    if not count:
+        return ""
+    return f"{plural(count, 'customer')} without {what}, left out"
+
+
+def missing_cells_note(count, what, reason):
+    """A note under a table on its cells shown as "not available"."""
+    if not count:
+        return ""
+    return note(f"{what} not available for {plural(count, 'customer')} of the table: "
+                f"{reason}.")
