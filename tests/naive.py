@@ -442,3 +442,105 @@ def gamma_gamma_log_likelihood(p, q, gamma_, x, m):
                     * gamma_distribution.pdf(nu, q, scale=1 / gamma_))
         out.append(np.log(quad(integrand, 0, np.inf, epsabs=0, epsrel=1e-12, limit=400)[0]))
     return np.array(out)
+
+
+# MBG/NBD
+
+
+def modified_beta_geo_log_likelihood(r, alpha, a, b, x, t_x, T):
+    """Per-customer MBG/NBD log-likelihood, the product form of Batislam et al. (2007):
+    alive after x + 1 dropout chances, or gone at the last purchase (the first when x = 0)."""
+    from scipy.special import beta as beta_function
+    from scipy.special import gamma
+
+    x, t_x, T = (np.asarray(v, dtype=np.float64) for v in (x, t_x, T))
+    rate = gamma(r + x) * alpha**r / gamma(r)
+    alive = beta_function(a, b + x + 1) / beta_function(a, b) * rate / (alpha + T) ** (r + x)
+    gone = beta_function(a + 1, b + x) / beta_function(a, b) * rate / (alpha + t_x) ** (r + x)
+    return np.log(alive + gone)
+
+
+def modified_beta_geo_log_likelihood_by_integration(r, alpha, a, b, x, t_x, T):
+    """The same log-likelihood of one customer, integrating the individual likelihood
+    ``lambda^x (1-p)^x [(1-p) e^(-lambda T) + p e^(-lambda t_x)]`` over the gamma and beta
+    densities numerically (moderate x only). The densities' powers of p, 1 - p and lambda
+    are quadrature weights, so their singularities at 0 and 1 cost no accuracy."""
+    from scipy.integrate import quad
+    from scipy.special import beta as beta_function
+    from scipy.special import gamma
+
+    def p_part(f):
+        return quad(f, 0, 1, weight="alg", wvar=(a - 1, b - 1), epsabs=0,
+                    epsrel=1e-12)[0] / beta_function(a, b)
+
+    survive = p_part(lambda p: (1 - p) ** (x + 1))
+    drop = p_part(lambda p: p * (1 - p) ** x)
+
+    def rate_part(s):
+        # lambda^(x + r - 1) e^(-lambda (alpha + s)) alpha^r / Gamma(r)
+        near = quad(lambda lam: np.exp(-lam * (alpha + s)), 0, 1, weight="alg",
+                    wvar=(x + r - 1, 0), epsabs=0, epsrel=1e-12)[0]
+        far = quad(lambda lam: lam ** (x + r - 1) * np.exp(-lam * (alpha + s)), 1, np.inf,
+                   epsabs=0, epsrel=1e-12, limit=400)[0]
+        return (near + far) * alpha**r / gamma(r)
+
+    return np.log(survive * rate_part(T) + drop * rate_part(t_x))
+
+
+def modified_beta_geo_p_alive(r, alpha, a, b, x, t_x, T):
+    """P(alive) of Batislam et al. (2007): below 1 for x = 0 too."""
+    x, t_x, T = (np.asarray(v, dtype=np.float64) for v in (x, t_x, T))
+    return 1.0 / (1.0 + a / (b + x) * ((alpha + T) / (alpha + t_x)) ** (r + x))
+
+
+def modified_beta_geo_expected_purchases(r, alpha, a, b, x, t_x, T, t):
+    """Conditional expectation of Batislam et al. (2007), with scipy's hyp2f1:
+    P(alive) (a + b + x) / (a - 1) [1 - ((alpha + T) / (alpha + T + t))^(r + x)
+    2F1(r + x, b + x + 1; a + b + x; t / (alpha + T + t))]."""
+    from scipy.special import hyp2f1
+
+    x, t_x, T = (np.asarray(v, dtype=np.float64) for v in (x, t_x, T))
+    z = t / (alpha + T + t)
+    bracket = 1 - ((alpha + T) / (alpha + T + t)) ** (r + x) * hyp2f1(r + x, b + x + 1,
+                                                                      a + b + x, z)
+    return ((a + b + x) / (a - 1) * bracket
+            * modified_beta_geo_p_alive(r, alpha, a, b, x, t_x, T))
+
+
+def modified_beta_geo_population_expectation(r, alpha, a, b, t):
+    """E[X(t)] for a new customer, b / (a - 1) [1 - (alpha / (alpha + t))^r
+    2F1(r, b + 1; a + b; t / (alpha + t))] (Batislam et al., 2007)."""
+    from scipy.special import hyp2f1
+
+    return b / (a - 1) * (1 - (alpha / (alpha + t)) ** r * hyp2f1(r, b + 1, a + b,
+                                                                  t / (alpha + t)))
+
+
+def modified_beta_geo_population_expectation_by_integration(r, alpha, a, b, t):
+    """E[X(t)] integrated over p: given p, an individual expects (1 - p) / p
+    (1 - E_lambda e^(-lambda p t)) purchases, and E_lambda e^(-lambda p t) =
+    (alpha / (alpha + p t))^r."""
+    from scipy.integrate import quad
+    from scipy.stats import beta as beta_distribution
+
+    def given_p(p):
+        return ((1 - p) / p * -np.expm1(r * np.log(alpha / (alpha + p * t)))
+                * beta_distribution.pdf(p, a, b))
+
+    return quad(given_p, 0, 1, epsabs=0, epsrel=1e-11, limit=400)[0]
+
+
+def modified_beta_geo_probability(r, alpha, a, b, n, t):
+    """P(X(t) = n) for a new customer, with the finite sum written out: survived all
+    n + 1 dropout chances, or gone at the n-th purchase (at the first when n = 0)
+    after at least n events of the rate."""
+    from scipy.special import beta as beta_function
+    from scipy.special import factorial, gamma
+
+    def nbd(j):
+        return (gamma(r + j) / (gamma(r) * factorial(j)) * (alpha / (alpha + t)) ** r
+                * (t / (alpha + t)) ** j)
+
+    alive = beta_function(a, b + n + 1) / beta_function(a, b) * nbd(n)
+    gone = beta_function(a + 1, b + n) / beta_function(a, b)
+    return alive + gone * (1 - sum(nbd(j) for j in range(n)))

@@ -14,7 +14,13 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from tests.public_api import public_modules
 from userpersona import LifecycleStager, PersonaClusterer, RFMScorer
-from userpersona.clv import BetaGeoModel, CustomerLifetimeValue, GammaGammaModel, ParetoNBDModel
+from userpersona.clv import (
+    BetaGeoModel,
+    CustomerLifetimeValue,
+    GammaGammaModel,
+    ModifiedBetaGeoModel,
+    ParetoNBDModel,
+)
 from userpersona.tags import TagRuleEngine
 
 # The checks compare outputs with assert_allclose, which cannot compare text: the
@@ -162,9 +168,12 @@ PARAMETER_SETS = {
     ],
     BetaGeoModel: [{"columns": _HISTORY}],
     ParetoNBDModel: [{"columns": _HISTORY}],
+    ModifiedBetaGeoModel: [{"columns": _HISTORY}],
     GammaGammaModel: [{"columns": _SPEND}],
     CustomerLifetimeValue: [
         {"purchase_model": BetaGeoModel(columns=_HISTORY),
+         "spend_model": GammaGammaModel(columns=_SPEND)},
+        {"purchase_model": ModifiedBetaGeoModel(columns=_HISTORY),
          "spend_model": GammaGammaModel(columns=_SPEND)},
     ],
 }
@@ -206,6 +215,8 @@ def _expected_failures(estimator):
         text = {**RFM_TEXT_FAILURES, **PICKLE_TEXT_FAILURES} if estimator.names else {}
         return {**text, **TYPED_FRAME_FAILURES}
     if isinstance(estimator, (BetaGeoModel, ParetoNBDModel, CustomerLifetimeValue)):
+        return HISTORY_FAILURES
+    if isinstance(estimator, ModifiedBetaGeoModel):
         return HISTORY_FAILURES
     if isinstance(estimator, GammaGammaModel):
         return SPEND_FAILURES

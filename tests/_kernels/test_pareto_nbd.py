@@ -254,6 +254,30 @@ def test_extreme_inputs_stay_finite(log_params, seed):
     assert 0.0 <= pmf <= 1.0
 
 
+def test_probabilities_at_extreme_scale_ratios_match_mpmath():
+    """alpha / beta of 3.6e4 puts the 2F1 at z within 3e-5 of 1, where its series
+    would need a million terms: Euler's integral gives it to full precision."""
+    mpmath = pytest.importorskip("mpmath")
+    mpmath.mp.dps = 40
+    r, alpha, s, beta = 1.0, float(np.exp(4.0)), 1.0, float(np.exp(-6.5))
+
+    def reference(n, t):
+        # Fader, Hardie & Lee (2006): alive at t, or gone at some tau < t, integrated
+        r_, a_, s_, b_, t_ = (mpmath.mpf(v) for v in (r, alpha, s, beta, t))
+        alive = (mpmath.gamma(r_ + n) / (mpmath.gamma(r_) * mpmath.factorial(n))
+                 * (a_ / (a_ + t_)) ** r_ * (t_ / (a_ + t_)) ** n * (b_ / (b_ + t_)) ** s_)
+
+        def density(tau):  # purchases n by tau, dropout at tau
+            return (mpmath.gamma(r_ + n) / (mpmath.gamma(r_) * mpmath.factorial(n))
+                    * (a_ / (a_ + tau)) ** r_ * (tau / (a_ + tau)) ** n
+                    * s_ / b_ * (b_ / (b_ + tau)) ** (s_ + 1))
+        return alive + mpmath.quad(density, [0, b_, 10 * b_, 1, t_])
+
+    for n, t in [(0, 50.0), (3, 50.0), (3, 5000.0), (20, 5000.0)]:
+        got = pareto_nbd_probability(r, alpha, s, beta, n, t)
+        np.testing.assert_allclose(got, float(reference(n, t)), rtol=1e-9, atol=1e-15)
+
+
 def test_many_purchases_match_an_integral_in_log_space():
     # x = 2000 over 5000 days: the published form over- and underflows, the kernel
     # does not; compare with the integral scaled by the "alive" term

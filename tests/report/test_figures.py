@@ -4,7 +4,6 @@ figures with a suggested action, small personas apart, and grammatical counts.""
 
 import re
 import warnings
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -16,6 +15,7 @@ from userpersona import (
     make_profile_pipeline,
     summarize_transactions,
 )
+from userpersona.clv import BetaGeoModel, CustomerLifetimeValue, GammaGammaModel
 from userpersona.datasets import make_transactions
 from userpersona.report import render_report
 from userpersona.report._words import ACTIONS, stage_group, suggested_action, trait
@@ -100,8 +100,11 @@ def test_clv_missing_for_some_counts_them(fitted):
     _no_number_made_up(page)
 
 
-def test_headline_p_alive_leaves_out_one_time_buyers(fitted):
-    profile, pipeline = fitted
+def test_headline_p_alive_leaves_out_one_time_buyers(table):
+    # under BG/NBD a one-time buyer always has P(alive) 1
+    pipeline = make_profile_pipeline(
+        value=CustomerLifetimeValue(BetaGeoModel(), GammaGammaModel()), random_state=0)
+    profile = _fit(pipeline, table)
     repeat = profile["repeat_frequency"] > 0
     expected = profile.loc[repeat, "p_alive"].mean()
     inflated = profile.loc[profile["frequency"] > 0, "p_alive"].mean()
@@ -116,14 +119,13 @@ def test_headline_p_alive_leaves_out_one_time_buyers(fitted):
 
 
 def test_modified_bg_nbd_averages_over_all_buyers(fitted):
-    profile, _ = fitted
-    ModifiedBetaGeoModel = type("ModifiedBetaGeoModel", (), {})
-    value_step = SimpleNamespace(purchase_model_=ModifiedBetaGeoModel(), horizon=6)
-    page = render_report(profile, SimpleNamespace(named_steps={"value": value_step}))
+    """The profile's default purchase model, MBG/NBD, has no one-time buyer artefact."""
+    profile, pipeline = fitted
+    page = render_report(profile, pipeline)
     value, why, _ = _tile(page, "Mean P(alive), buyers")
     assert value == f"{profile.loc[profile['frequency'] > 0, 'p_alive'].mean():.1%}"
     assert "repeat buyers" not in why
-    assert _tile(page, "Total CLV, next 6 months")[0] != "not available"
+    assert _tile(page, "Total CLV, next 12 months")[0] != "not available"
 
 
 def test_money_carries_the_currency(fitted):

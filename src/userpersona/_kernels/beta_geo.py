@@ -24,11 +24,20 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from .hypergeometric import log_hyp2f1_positive
 from .special import digamma, expm1_ratio, logistic
 
 # A series term this small against the running sum ends the hypergeometric sum.
 _SERIES_TOLERANCE = 1e-17
 _SERIES_MAX_TERMS = 100_000
+#: From this a + b on, the dropout probability hardly varies across customers and
+#: the expectation uses its limit (a fixed dropout probability a / (a + b); the NBD
+#: when that is 0): the series would overflow and cancel there.
+DROPOUT_LIMIT = 1e6
+_RESCALE = 1e250
+_LOG_RESCALE = math.log(1e250)
+# Below this, a period's power z^n is near underflow: the shared sum gives way.
+_TINY = 1e-250
 
 
 @njit(cache=True)
@@ -52,6 +61,19 @@ def beta_geo_log_likelihood(r, alpha, a, b, x_values, x_index, t_x, T, weights):
     log_likelihood : float
     gradient : float64 array of shape (4,)
     """
+    return dropout_family_log_likelihood(r, alpha, a, b, x_values, x_index, t_x, T, weights,
+                                         0.0)
+
+
+@njit(cache=True)
+def dropout_family_log_likelihood(r, alpha, a, b, x_values, x_index, t_x, T, weights, first):
+    """The log-likelihood and gradient of BG/NBD (``first = 0``) or MBG/NBD (``first = 1``).
+
+    The two differ only in whether the first purchase is a chance to drop out:
+    a history of ``x`` repeat purchases has passed ``x + first`` such chances, so
+    its beta terms read ``b + x + first``, and a customer without a repeat
+    purchase has a "dropped out" branch only when ``first = 1``.
+    """
     n_values = x_values.shape[0]
     constant = np.empty(n_values)
     d_r = np.empty(n_values)
@@ -61,13 +83,16 @@ def beta_geo_log_likelihood(r, alpha, a, b, x_values, x_index, t_x, T, weights):
     log_alpha = math.log(alpha)
     for u in range(n_values):
         x = x_values[u]
+        # log B(a, b + x + first) - log B(a, b): lgamma(a) cancels
         constant[u] = (math.lgamma(r + x) - math.lgamma(r) + r * log_alpha
-                       + math.lgamma(a + b) + math.lgamma(b + x)
-                       - math.lgamma(b) - math.lgamma(a + b + x))
+                       + math.lgamma(a + b) + math.lgamma(b + x + first)
+                       - math.lgamma(b) - math.lgamma(a + b + x + first))
         d_r[u] = digamma(r + x) - digamma(r) + log_alpha
-        d_a[u] = digamma(a + b) - digamma(a + b + x)
-        d_b[u] = d_a[u] + digamma(b + x) - digamma(b)
-        log_dropout[u] = math.log(a) - math.log(b + x - 1.0) if x > 0 else -np.inf
+        d_a[u] = digamma(a + b) - digamma(a + b + x + first)
+        d_b[u] = d_a[u] + digamma(b + x + first) - digamma(b)
+        # dropped out after the last chance: the (x + first)-th
+        has_branch = x > 0 or first > 0
+        log_dropout[u] = math.log(a) - math.log(b + x + first - 1.0) if has_branch else -np.inf
 
     total = 0.0
     g_r = 0.0
@@ -80,11 +105,12 @@ def beta_geo_log_likelihood(r, alpha, a, b, x_values, x_index, t_x, T, weights):
         rx = r + x_values[u]
         log_T = math.log(alpha + T[i])
         alive = -rx * log_T
-        if x_values[u] > 0:
+        if log_dropout[u] > -np.inf:
             log_t = math.log(alpha + t_x[i])
             dropped = log_dropout[u] - rx * log_t
             # log-sum-exp of the two branches, and the share of "dropped out after
-            # the last purchase" in it, from one exponential
+            # the last purchase" in it, from one exponential: neither overflows
+            # however many purchases or days
             gap = dropped - alive
             e = math.exp(-abs(gap))
             mixture = max(alive, dropped) + math.log1p(e)
@@ -93,7 +119,7 @@ def beta_geo_log_likelihood(r, alpha, a, b, x_values, x_index, t_x, T, weights):
             g_alpha += w * (r / alpha - rx * ((1.0 - share) / (alpha + T[i])
                                               + share / (alpha + t_x[i])))
             g_a += w * (d_a[u] + share / a)
-            g_b += w * (d_b[u] - share / (b + x_values[u] - 1.0))
+            g_b += w * (d_b[u] - share / (b + x_values[u] + first - 1.0))
         else:
             mixture = alive
             g_r += w * (d_r[u] - log_T)
@@ -139,8 +165,12 @@ def _expected_if_alive(r, alpha, a, b, times, out):
     whose terms shrink however large r and b are (they grow with the number of
     purchases); writing 2F1 = 1 + (a - 1) H removes the division by a - 1, so
     a = 1 needs no special case. The coefficients of the power series H do not
-    depend on t: they are computed once for all the periods.
+    depend on t. From ``a + b >= DROPOUT_LIMIT`` on, the limit of
+    :func:`_expected_fixed_dropout` is used.
     """
+    if a + b >= DROPOUT_LIMIT:
+        _expected_fixed_dropout(r, alpha, a / (a + b), times, out)
+        return
     c = a + b - 1.0
     e = c - r
     m = times.shape[0]
@@ -150,28 +180,118 @@ def _expected_if_alive(r, alpha, a, b, times, out):
     for k in range(m):
         z[k] = times[k] / (alpha + times[k])
         power[k] = z[k]
-    # H = sum over n >= 1 of coefficient_n z^n, coefficient_n = (e)_n (a)_(n-1) / ((c)_n n!)
+    # H = sum over n >= 1 of coefficient_n z^n, coefficient_n = (e)_n (a)_(n-1) /
+    # ((c)_n n!). The coefficients do not depend on t, so they are computed once for
+    # all the periods while they stay in range; for a large a they grow like a^n / n!
+    # while z^n underflows, and each period is then summed on its own, its terms
+    # rescaled as they grow (see _series_of_one_period). A period whose sum has
+    # converged gets power 0: no more terms, and no other array to allocate for
+    # each customer in this hot loop.
     coefficient = e / c
     n = 1
-    while True:
-        converged = True
+    shared = True
+    while n <= _SERIES_MAX_TERMS:
+        finished = True
         for k in range(m):
+            if power[k] == 0.0:
+                continue
             term = coefficient * power[k]
             h[k] += term
-            power[k] *= z[k]
-            if abs(term) > _SERIES_TOLERANCE * abs(h[k]):
-                converged = False
-        if converged or n >= _SERIES_MAX_TERMS:
+            if abs(term) <= _SERIES_TOLERANCE * abs(h[k]):
+                power[k] = 0.0
+            else:
+                power[k] *= z[k]
+                finished = False
+                if power[k] < _TINY:
+                    shared = False
+        if finished or not shared:
             break
         coefficient *= (e + n) * (a + n - 1.0) / ((c + n) * (n + 1.0))
+        if abs(coefficient) > _RESCALE:
+            shared = False
+            break
         n += 1
     for k in range(m):
         if times[k] <= 0.0:
             out[k] = 0.0
             continue
         log_base = -math.log1p(times[k] / alpha)  # log(1 - z)
-        bracket = -expm1_ratio(a - 1.0, log_base) - math.exp((a - 1.0) * log_base) * h[k]
-        out[k] = c * bracket
+        total, log_scale, converged = h[k], 0.0, power[k] == 0.0
+        if not converged:  # the shared sum gave way: this period on its own
+            total, log_scale, converged = _series_of_one_period(e, c, a, z[k])
+        if not converged:
+            # the series would need more terms than it may take (a long period, or
+            # a large a delaying its peak): Euler's integral gives the 2F1 instead
+            out[k] = _expected_from_integral(r, a, c, e, z[k], log_base)
+            continue
+        if log_scale == 0.0:  # a sum below 1e255: the plain product cannot overflow
+            scaled = math.exp((a - 1.0) * log_base) * total
+        else:
+            scaled = math.copysign(
+                math.exp((a - 1.0) * log_base + math.log(abs(total)) + log_scale), total)
+        out[k] = c * (-expm1_ratio(a - 1.0, log_base) - scaled)
+
+
+@njit(cache=True)
+def _expected_from_integral(r, a, c, e, z, log_base):
+    """The BG/NBD mean c / (a - 1) [1 - (1 - z)^r 2F1(r, b; c; z)] with the 2F1 from
+    Euler's integral, for a period whose series is too long. For a > 1 it is
+    written as c / (a - 1) [1 - (1 - z)^(a - 1) 2F1(a - 1, c - r; c; z)] (Euler's
+    transformation), whose parameters suit the integral; for a < 1 the 2F1 is
+    taken as 2F1(b, r; c; z). NaN (refused by the model) when neither converges
+    or a is 1 to rounding."""
+    if a > 1.0 + 1e-9:
+        log_f = log_hyp2f1_positive(a - 1.0, e, c, z, log_base)
+        return c / (a - 1.0) * -math.expm1((a - 1.0) * log_base + log_f)
+    if a < 1.0 - 1e-9:
+        b = c + 1.0 - a
+        log_f = log_hyp2f1_positive(b, r, c, z, log_base)
+        return c / (a - 1.0) * -math.expm1(r * log_base + log_f)
+    return np.nan
+
+
+@njit(cache=True)
+def _series_of_one_period(e, c, a, z):
+    """H of :func:`_expected_if_alive` for one ``z``, its terms grown from the first
+    with their ratio (no coefficient or power to overflow or underflow apart) and
+    the sum rescaled whenever it passes 1e250. Returns the sum, the log of its
+    scale and whether it converged."""
+    term = e / c * z
+    h = 0.0
+    log_scale = 0.0
+    n = 1
+    while n <= _SERIES_MAX_TERMS:
+        h += term
+        if abs(h) > _RESCALE:
+            h /= _RESCALE
+            term /= _RESCALE
+            log_scale += _LOG_RESCALE
+        if abs(term) <= _SERIES_TOLERANCE * abs(h):
+            return h, log_scale, True
+        term *= (e + n) * (a + n - 1.0) / ((c + n) * (n + 1.0)) * z
+        n += 1
+    return h, log_scale, False
+
+
+@njit(cache=True)
+def _expected_fixed_dropout(r, alpha, p, times, out):
+    """The limit of :func:`_expected_if_alive` as ``a + b`` grows without bound.
+
+    The dropout probability is then the same ``p = a / (a + b)`` for every
+    customer; a customer with rate ``lambda`` makes ``(1 - exp(-lambda p t)) / p``
+    purchases on average, and over the gamma rates that is
+    ``(1 - (alpha / (alpha + p t))^r) / p``, written with ``expm1`` and ``log1p``
+    so that it tends to the NBD mean ``r t / alpha`` as ``p`` tends to 0 (no
+    dropout) without cancellation. It differs from the finite-(a, b) mean by a
+    relative ``O(1 / (a + b))``.
+    """
+    for k in range(times.shape[0]):
+        if times[k] <= 0.0:
+            out[k] = 0.0
+        elif p * times[k] <= 1e-300 * alpha:
+            out[k] = r * times[k] / alpha
+        else:
+            out[k] = -math.expm1(-r * math.log1p(p * times[k] / alpha)) / p
 
 
 @njit(parallel=True, cache=True)

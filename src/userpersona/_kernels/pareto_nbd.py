@@ -49,13 +49,16 @@ The gradient is analytic: the same loop that sums ``G`` sums its derivatives in
 ``p`` and ``c`` (``d (p)_n / dp = (p)_n sum_{k<n} 1 / (p + k)``) and in ``z``,
 and the chain rule carries them through ``p``, ``c``, ``z_t`` and the powers.
 
-The series stop when a term falls below ``1e-17`` of the sum, or after
-``100000`` terms. They need about ``40 / -log(z)`` terms, more when the terms
-decay slowly (like ``n^-(c - p) z^n``), so only ``z_t`` within about ``1e-4`` of
-1 is truncated: ``t_x`` near 0 with one of alpha, beta thousands of times the
-other. The truncated sum understates ``H(t_x)``, hence ``A0``, and so
-overstates P(alive); with a ratio of 1e6 and ``c - p`` near 0.01 the error is
-large (P(alive) 1 instead of 0.98). Such fits are far from any seen in practice.
+The series ``G`` stops when a bound on what is left falls below ``1e-17`` of
+the sum: every term ratio is below ``z``, so the rest is below ``term z / (1 -
+z)``. Where that needs more than a few thousand terms (``z_t`` near 1: ``t``
+small against one of alpha, beta thousands of times the other, which a fit on
+data without dropout approaches), ``G`` comes from its Euler integral instead,
+by a trapezoid rule on a variable in which the integrand is analytic and falls
+exponentially at both ends (``_integral``): a few hundred nodes give full
+precision for any ``z < 1``, checked against arbitrary-precision values up to
+ratios of 1e26. Where the two rules of the integral disagree, the kernels
+return NaN and the model refuses the parameters.
 
 The gamma and digamma terms depend on ``x`` alone and are computed once per
 distinct ``x``, as is ``H(0)``, shared by all customers with ``t_x = 0`` (those
@@ -67,13 +70,23 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from .hypergeometric import log_hyp2f1_positive
 from .special import digamma, expm1_ratio, log1pexp, logistic
 
 # A series term this small against the running sum ends the hypergeometric sum.
 _SERIES_TOLERANCE = 1e-17
-_SERIES_MAX_TERMS = 100_000
-# The pmf's general 2F1 sum is rescaled when it grows past this, to stay finite.
-_RESCALE = 1e250
+# The likelihood's series is summed when its bound ensures convergence within this
+# many terms; otherwise it is tried for a few (its terms may shrink much faster than
+# the bound) before the integral takes over.
+_SERIES_TERMS = 3_000
+_SERIES_TRIAL_TERMS = 300
+# The integral's trapezoid rule: step, range (above w = log 60 the integrand is below
+# e^-60 of its peak; below log(eps) - 42 its share is below 1e-18) and the agreement
+# required between the rules of step h and h / 2.
+_INTEGRAL_STEP = 0.2
+_INTEGRAL_TOP = math.log(60.0)
+_INTEGRAL_BELOW = 42.0
+_INTEGRAL_AGREEMENT = 1e-13
 
 
 @njit(cache=True)
@@ -85,20 +98,34 @@ def _log1mexp(d):
 
 
 @njit(cache=True)
-def _series(p, c, z):
+def _series(p, c, z, eps):
     """``G = sum_n (p)_n / (c)_n z^n`` and its derivatives in ``p``, ``c`` and ``z``.
+
+    Summed as a power series while that is certain to reach full precision
+    quickly, else by :func:`_integral`. Every term ratio ``(p + n) / (c + n) z``
+    is below ``z``, so the sum left after a term is below ``term z / (1 - z)``:
+    the series stops when that bound falls below 1e-17 of the sum, never on a
+    count of terms.
 
     Parameters
     ----------
     p, c : float
-        Positive, ``c > p``: the term ratio ``(p + n) / (c + n) z`` is below ``z``.
-    z : float
-        In ``[0, 1)``.
+        Positive, ``c > p``.
+    z, eps : float
+        ``z`` in ``[0, 1)`` and ``eps = 1 - z``, given separately so that it
+        keeps its precision when ``z`` is within rounding of 1.
 
     Returns
     -------
     g, dg_dp, dg_dc, dg_dz : float
+        NaN when neither way reaches full precision (see :func:`_integral`).
     """
+    tail = z / eps  # the remaining sum is below term * tail
+    # the terms shrink at least like z^n: this many are always enough
+    # (z = 0, eps = 1: the first term ends it; log1p(-1) would raise in plain Python)
+    decay = -math.log1p(-eps) if eps < 1.0 else math.inf
+    needed = -math.log(_SERIES_TOLERANCE * eps) / max(decay, 1e-300)
+    budget = _SERIES_TERMS if needed <= _SERIES_TERMS else _SERIES_TRIAL_TERMS
     g = 1.0
     dg_dp = 0.0
     dg_dc = 0.0
@@ -109,19 +136,74 @@ def _series(p, c, z):
     sum_p = 1.0 / p  # sum_{k < n} 1 / (p + k), the log-derivative of (p)_n
     sum_c = 1.0 / c
     n = 1
-    while n <= _SERIES_MAX_TERMS:
+    while n <= budget:
         term = v * z
         g += term
-        dg_p = term * sum_p
-        dg_dp += dg_p
+        dg_dp += term * sum_p
         dg_dc -= term * sum_c
         dg_dz += n * v
-        if term <= _SERIES_TOLERANCE * g:
-            break
+        if term * tail <= _SERIES_TOLERANCE * g:
+            return g, dg_dp, dg_dc, dg_dz
         v *= (p + n) / (c + n) * z
         sum_p += 1.0 / (p + n)
         sum_c += 1.0 / (c + n)
         n += 1
+    return _integral(p, c, z, eps)
+
+
+@njit(cache=True)
+def _integral_sum(p, c, z, eps, h, offset):
+    """Trapezoid sums of the integrand of :func:`_integral` and of its derivatives in
+    ``p`` and ``c``, on the nodes ``w_hi - (k + offset) h``."""
+    d = c - p
+    cm = c - 1.0
+    log_eps = math.log(eps)
+    w_lo = log_eps + math.log(min(1.0, cm)) - _INTEGRAL_BELOW
+    total = 0.0
+    total_p = 0.0
+    total_c = 0.0
+    w = _INTEGRAL_TOP - offset * h
+    while w > w_lo:
+        sigma = math.exp(w)
+        shrink = math.exp(-sigma / cm)
+        theta = eps - z * math.expm1(-sigma / cm)
+        log_theta = math.log(theta)
+        log_ratio = log_eps - log_theta
+        f = math.exp(w - sigma + (d - 1.0) * log_ratio - log_theta)
+        total += f
+        total_p -= f * log_ratio
+        total_c += f * (log_ratio + d * z * shrink * sigma / (cm * cm * theta))
+        w -= h
+    return total * h, total_p * h, total_c * h
+
+
+@njit(cache=True)
+def _integral(p, c, z, eps):
+    """``G = 2F1(p, 1; c; z)`` from an integral, for ``z`` near 1, and its derivatives.
+
+    Euler's integral ``G = (c - 1) int_0^1 (1 - u)^(c - 2) (1 - z u)^-p du``,
+    after ``(1 - u)^(c - 1) = exp(-sigma)`` and ``sigma = exp(w)``, is
+
+        G = int exp(w - sigma) (eps / theta)^(c - p - 1) / theta dw,
+        theta = eps + z (1 - exp(-sigma / (c - 1))),
+
+    over the real line: the integrand is analytic in a strip around it and
+    falls exponentially at both ends, so the trapezoid rule converges
+    geometrically in the number of nodes, for any ``eps``, and the
+    ``1 / eps`` terms the series would need are not summed. The sums with
+    steps 0.2 and 0.1 must agree to 1e-13; otherwise the result is NaN, for
+    the callers to refuse. ``dG/dz`` follows from the differential equation
+    of ``G``: ``z (1 - z) G' = p z G - (c - 1) (G - 1)``.
+    """
+    h = _INTEGRAL_STEP
+    coarse, coarse_p, coarse_c = _integral_sum(p, c, z, eps, h, 0.0)
+    mid, mid_p, mid_c = _integral_sum(p, c, z, eps, h, 0.5)
+    g = (coarse + mid) / 2
+    if not abs(coarse - g) <= _INTEGRAL_AGREEMENT * g:
+        return np.nan, np.nan, np.nan, np.nan
+    dg_dp = (coarse_p + mid_p) / 2
+    dg_dc = (coarse_c + mid_c) / 2
+    dg_dz = (p * z * g - (c - 1.0) * (g - 1.0)) / (z * eps)
     return g, dg_dp, dg_dc, dg_dz
 
 
@@ -136,12 +218,12 @@ def _log_h(r, alpha, s, beta, x, t):
     c = r + s + x + 1.0
     if alpha >= beta:
         z = (alpha - beta) / (alpha + t)
-        g, g_p, g_c, g_z = _series(r + x, c, z)
+        g, g_p, g_c, g_z = _series(r + x, c, z, (beta + t) / (alpha + t))
         d_z = g_z / g
         return (math.log(g), (g_p + g_c) / g, d_z * (beta + t) / ((alpha + t) * (alpha + t)),
                 g_c / g, -d_z / (alpha + t))
     z = (beta - alpha) / (beta + t)
-    g, g_p, g_c, g_z = _series(s + 1.0, c, z)
+    g, g_p, g_c, g_z = _series(s + 1.0, c, z, (alpha + t) / (beta + t))
     d_z = g_z / g
     # the factor 1 - z = (alpha + t) / (beta + t), taken as a difference of logs
     return (math.log(g) + math.log(alpha + t) - math.log(beta + t), g_c / g,
@@ -330,33 +412,6 @@ def pareto_nbd_expected_purchases(r, alpha, s, beta, x, t_x, T, times):
 
 
 @njit(cache=True)
-def _log_hyp2f1_positive(a, b, c, z):
-    """``log 2F1(a, b; c; z)`` for positive ``a``, ``b``, ``c`` and ``z`` in ``[0, 1)``.
-
-    All terms are positive. They may grow at first (``a`` is up to ``n + 1``), so
-    the sum is rescaled whenever it passes 1e250 and the scale kept as a log.
-    """
-    total = 1.0
-    term = 1.0
-    log_scale = 0.0
-    n = 0
-    while n < _SERIES_MAX_TERMS:
-        ratio = (a + n) * (b + n) / ((c + n) * (n + 1.0)) * z
-        term *= ratio
-        total += term
-        if total > _RESCALE:
-            total /= _RESCALE
-            term /= _RESCALE
-            log_scale += math.log(_RESCALE)
-        n += 1
-        # stop once the terms shrink and the last is negligible; the ratio tends
-        # to z < 1 from here on
-        if ratio < 1.0 and term <= _SERIES_TOLERANCE * total:
-            break
-    return log_scale + math.log(total)
-
-
-@njit(cache=True)
 def pareto_nbd_probability(r, alpha, s, beta, n, t):
     """``P(X(t) = n)``: probability that a new customer makes ``n`` purchases in ``(0, t]``.
 
@@ -376,7 +431,9 @@ def pareto_nbd_probability(r, alpha, s, beta, n, t):
     ``beta`` for ``alpha`` in the arguments and powers). Each 2F1 is summed after
     Euler's transformation, ``2F1(a, b; c; z) = (1 - z)^(c-a-b) 2F1(c-a, c-b; c; z)``,
     whose parameters ``n + 1 - j``, ``r + n`` (or ``s + 1``) are positive for
-    ``j <= n``: positive terms, no cancellation, in log space. The bracket is a
+    ``j <= n``: positive terms, no cancellation, in log space (see
+    :mod:`.hypergeometric`, which takes Euler's integral where ``z`` is near 1).
+    The bracket is a
     difference (a series' tail); it is taken relative to ``B1``, so its absolute
     error is about 1e-16 of the second term's scale, itself at most 1.
 
@@ -417,7 +474,7 @@ def pareto_nbd_probability(r, alpha, s, beta, n, t):
     z_0 = abs(alpha - beta) / big
     z_t = abs(alpha - beta) / (big + t)
     log_b1 = (-(r + s) * math.log(big) + (n + excess) * log_rest_0
-              + _log_hyp2f1_positive(n + 1.0, second, c, z_0))
+              + log_hyp2f1_positive(n + 1.0, second, c, z_0, log_rest_0))
     # sum of the B2 terms relative to B1
     log_big_t = math.log(big + t)
     partial = 0.0
@@ -426,8 +483,10 @@ def pareto_nbd_probability(r, alpha, s, beta, n, t):
         if j > 0:
             log_coefficient += math.log((r + s + j - 1.0) / j)
         log_b2 = (-(r + s + j) * log_big_t + (n + excess - j) * log_rest_t
-                  + _log_hyp2f1_positive(n + 1.0 - j, second, c, z_t))
+                  + log_hyp2f1_positive(n + 1.0 - j, second, c, z_t, log_rest_t))
         partial += math.exp(log_coefficient + j * log_t + log_b2 - log_b1)
+    if math.isnan(partial):
+        return np.nan  # a series did not converge
     bracket = max(0.0, 1.0 - partial)
     return alive + math.exp(log_prefix + log_b1) * bracket
 

@@ -269,12 +269,12 @@ def _build_profile(progress, orders, events, attributes, *, mapping, as_of, tags
                                            random_state),
                     random_state=random_state)
     if "monetary_total" not in table:  # --no-amount: nothing to score or value spend by
-        from ..clv import BetaGeoModel
+        from ..clv import ModifiedBetaGeoModel
 
         print("userpersona: note: the order log has no amounts: the profile has no spend, "
               "RFM scores or CLV; P(alive) and the expected purchases are kept.",
               file=sys.stderr)
-        settings.update(value=BetaGeoModel(time_unit=time_unit), rfm=None)
+        settings.update(value=ModifiedBetaGeoModel(time_unit=time_unit), rfm=None)
     pipeline = make_profile_pipeline(**settings)
     if not _value_step_fits(pipeline.named_steps["value"], table):
         pipeline = make_profile_pipeline(**{**settings, "value": None})

@@ -7,12 +7,14 @@ for every model: ``params_``, ``standard_errors_``, ``covariance_``,
 ``log_likelihood_`` and ``summary()``.
 """
 
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
 from scipy.stats import norm
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted
 
 from .._estimator_input import checked_table, column_label, customer_values, first_row
@@ -155,6 +157,16 @@ class LikelihoodModel(TransformerMixin, BaseEstimator):
         self.log_likelihood_ = fit.log_likelihood
         self.n_customers_ = n
         self.n_iter_ = fit.n_iter
+        bad = ~np.isfinite(self.standard_errors_.to_numpy())
+        if bad.any():
+            warnings.warn(
+                f"{self._model}: the standard errors of "
+                f"{', '.join(np.asarray(self._names)[bad])} are not finite: the likelihood "
+                "is flat or singular at the estimates, so the data do not pin these "
+                "parameters down (summary() intervals are NaN). Consider l2_penalty > 0 "
+                "or more customers.",
+                ConvergenceWarning, stacklevel=4,
+            )
 
     def _starting_points(self, data, weights):
         """``n_starts`` starting log-parameters: the model's own spread of typical values,

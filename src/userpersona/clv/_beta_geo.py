@@ -1,14 +1,41 @@
 """BetaGeoModel: the BG/NBD model of repeat purchases and dropout."""
 
+import warnings
+
 import numpy as np
 from scipy.special import betainc, betaln, gammaln, xlogy
+from sklearn.exceptions import ConvergenceWarning
 
 from .._kernels.beta_geo import (
+    DROPOUT_LIMIT,
     beta_geo_expected_purchases,
     beta_geo_log_likelihood,
     beta_geo_p_alive,
 )
 from ._purchase import PurchaseModel
+
+
+def warn_if_dropout_ran_away(params, model):
+    """Warn when the dropout's beta distribution ran away (a + b huge, or a mean
+    dropout probability near 0): the data show no dropout, or none that varies,
+    and the model (BG/NBD or MBG/NBD, named ``model``) reduces to a limit that
+    the kernels compute stably."""
+    a, b = params["a"], params["b"]
+    p = a / (a + b)
+    if a + b < DROPOUT_LIMIT and p >= 1e-6:
+        return
+    if p < 1e-3:
+        what = ("no customer seems to drop out: the purchase gaps show no sign of "
+                f"dropout, so {model} reduces to the NBD; predictions use that limit")
+    else:
+        what = (f"every customer seems to drop out with the same probability {p:.3g} after "
+                "a purchase: the data show no spread in dropout, so "
+                f"{model} reduces to a fixed dropout probability; predictions use that limit")
+    warnings.warn(
+        f"{model}: a = {a:.3g} and b = {b:.3g} ran away (mean dropout probability "
+        f"{p:.3g}): {what}. Consider l2_penalty > 0 or a longer observation period.",
+        ConvergenceWarning, stacklevel=5,
+    )
 
 
 class BetaGeoModel(PurchaseModel):
@@ -113,6 +140,9 @@ class BetaGeoModel(PurchaseModel):
         self.horizon = horizon
         self.l2_penalty = l2_penalty
         self.n_starts = n_starts
+
+    def _check_estimates(self):
+        warn_if_dropout_ran_away(self.params_, "BG/NBD")
 
     def _starts(self, data, weights):
         dropouts = [(1.0, 1.0), (0.5, 3.0), (2.0, 1.0)]

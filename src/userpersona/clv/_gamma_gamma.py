@@ -3,6 +3,7 @@
 import warnings
 
 import numpy as np
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted
 
 from .._estimator_input import checked_table, column_label, customer_values, first_row
@@ -10,6 +11,10 @@ from .._estimator_output import as_output
 from .._kernels.gamma_gamma import gamma_gamma_log_likelihood
 from ..customer_table import DataQualityWarning
 from ._base import LikelihoodModel, distinct_values
+
+# A shape p this large means the spend of each purchase hardly varies around the
+# customer's mean: the model has run away to constant spend.
+_SHAPE_LIMIT = 1e6
 
 
 class GammaGammaModel(LikelihoodModel):
@@ -55,6 +60,12 @@ class GammaGammaModel(LikelihoodModel):
     n_zero_spend_ : int
         Repeat buyers left out of the fit because their mean repeat spend is 0
         (the model's spend is positive); a ``DataQualityWarning`` reports them.
+    mean_spend_ : float
+        The observed mean spend per repeat purchase of the customers fitted
+        on: the fallback of degenerate fits.
+    spend_varies_ : bool
+        False when the repeat buyers' spend does not vary (or ``p`` ran away):
+        every prediction is then ``mean_spend_``.
     frequency_spend_correlation_ : float
         Pearson correlation of ``x`` and ``m`` among the repeat buyers fitted
         on; near 0 when the model's assumption holds.
@@ -128,8 +139,10 @@ class GammaGammaModel(LikelihoodModel):
         expected_spend : ndarray of shape (n_customers,)
             In the unit of the monetary column; the population mean for
             customers without repeat purchases; NaN for customers without a
-            purchase, and for everyone without repeat purchases when ``q <= 1``
-            (the population mean is then infinite).
+            purchase. Degenerate fits fall back, with a warning: when every
+            repeat buyer spends the same, everyone gets that mean spend
+            (``mean_spend_``); when ``q <= 1`` (an infinite population mean),
+            customers without repeat purchases get ``mean_spend_``.
         """
         check_is_fitted(self)
         table, _ = checked_table(self, X, reset=False)
@@ -140,10 +153,16 @@ class GammaGammaModel(LikelihoodModel):
         p, q, gamma = self.params_.to_numpy()
         out = np.full(len(x), np.nan)
         repeat = purchased & (x > 0)
+        if not self.spend_varies_:
+            out[purchased] = self.mean_spend_  # nothing to learn about how spend varies
+            return out
         px = p * x[repeat]
-        out[repeat] = (p * gamma + px * m[repeat]) / (px + q - 1)
-        if q > 1:
-            out[purchased & (x == 0)] = p * gamma / (q - 1)
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            own = (p * gamma + px * m[repeat]) / (px + q - 1)
+        # where the weight on the population mean is not positive (q <= 1), the
+        # customer's own mean spend
+        out[repeat] = np.where((px + q - 1 > 0) & np.isfinite(own), own, m[repeat])
+        out[purchased & (x == 0)] = p * gamma / (q - 1) if q > 1 else self.mean_spend_
         return out
 
     def _history(self, table):
@@ -180,19 +199,33 @@ class GammaGammaModel(LikelihoodModel):
                 DataQualityWarning, stacklevel=5,
             )
         x, m = data["x_values"][data["x_index"]], data["m"]
+        # the observed mean spend per repeat purchase: the fallback of degenerate fits
+        self.mean_spend_ = float(np.sum(x * m) / np.sum(x)) if len(m) else np.nan
+        self.spend_varies_ = bool(len(m) and np.ptp(data["log_m"]) > 1e-12)
         with np.errstate(invalid="ignore", divide="ignore"):
             corr = np.corrcoef(x, m)[0, 1] if len(m) > 1 else np.nan
         self.frequency_spend_correlation_ = float(corr)
 
     def _check_estimates(self):
-        if self.params_["q"] <= 1:
+        if not self.spend_varies_ or self.params_["p"] >= _SHAPE_LIMIT:
+            self.spend_varies_ = False
+            warnings.warn(
+                "Gamma-Gamma: every repeat buyer spends the same per purchase (p = "
+                f"{self.params_['p']:.3g} ran away): Gamma-Gamma cannot learn how spend "
+                f"varies; expected spend is the mean spend, {self.mean_spend_:.6g}, for "
+                "every customer.",
+                ConvergenceWarning, stacklevel=4,
+            )
+        elif self.params_["q"] <= 1:
             warnings.warn(
                 f"Gamma-Gamma: q = {self.params_['q']:.3g} <= 1, so the model's mean spend "
-                "per purchase is infinite and customers without repeat purchases get no "
-                "expected spend (NaN). Spend with a very heavy tail, or spend that grows "
-                "with frequency (correlation "
-                f"{self.frequency_spend_correlation_:.2f} here), leads to this.",
-                UserWarning, stacklevel=4,
+                "per purchase is infinite: the data lack a finite mean spend (spend with a "
+                "very heavy tail, or spend that grows with frequency: correlation "
+                f"{self.frequency_spend_correlation_:.2f} here). Customers without repeat "
+                f"purchases get the observed mean spend, {self.mean_spend_:.6g}; repeat "
+                "buyers whose weight on the population mean is not positive get their "
+                "own mean.",
+                ConvergenceWarning, stacklevel=4,
             )
 
     def _check_identifiable(self, data):

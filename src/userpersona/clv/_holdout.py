@@ -97,7 +97,7 @@ def holdout_comparison(model, table, *, max_frequency=7, actual="holdout_frequen
 
     Parameters
     ----------
-    model : fitted BetaGeoModel or ParetoNBDModel
+    model : fitted BetaGeoModel, ModifiedBetaGeoModel or ParetoNBDModel
         The purchase model, fitted on the calibration columns of ``table``.
     table : DataFrame
         The output of :func:`calibration_and_holdout`.

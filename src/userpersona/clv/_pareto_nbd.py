@@ -80,9 +80,11 @@ class ParetoNBDModel(PurchaseModel):
 
     Notes
     -----
-    The series behind the likelihood converge slowly when one of ``alpha`` and
-    ``beta`` is thousands of times the other; such estimates are far from any
-    seen on real data.
+    The hypergeometric function behind the likelihood is summed to full
+    precision for any ratio of ``alpha`` and ``beta``: by its series where that
+    converges fast, else by its integral. A prediction whose series cannot
+    reach full precision raises a ``ValueError`` rather than return an
+    imprecise value.
 
     Examples
     --------
@@ -122,10 +124,11 @@ class ParetoNBDModel(PurchaseModel):
                                          data["x_index"], data["t_x"], data["T"], weights)
 
     def _kernel_p_alive(self, x, t_x, T):
-        return pareto_nbd_p_alive(*self.params_.to_numpy(), x, t_x, T)
+        return _refuse_nan(pareto_nbd_p_alive(*self.params_.to_numpy(), x, t_x, T))
 
     def _kernel_expected(self, x, t_x, T, times):
-        return pareto_nbd_expected_purchases(*self.params_.to_numpy(), x, t_x, T, times)
+        return _refuse_nan(pareto_nbd_expected_purchases(*self.params_.to_numpy(), x, t_x, T,
+                                                         times))
 
     @staticmethod
     def _posterior(params, x, T):
@@ -136,5 +139,16 @@ class ParetoNBDModel(PurchaseModel):
 
     @staticmethod
     def _probability(params, n, t):
-        return pareto_nbd_probabilities(np.ascontiguousarray(params, dtype=np.float64),
-                                        n.ravel().astype(np.int64), t)
+        return _refuse_nan(pareto_nbd_probabilities(
+            np.ascontiguousarray(params, dtype=np.float64), n.ravel().astype(np.int64), t))
+
+
+def _refuse_nan(values):
+    """The kernels' values, or a ValueError where their series did not reach full precision."""
+    if np.isnan(values).any():
+        raise ValueError(
+            "Pareto/NBD: the hypergeometric series behind this prediction cannot be summed "
+            "to full precision at these parameters and histories; refusing rather than "
+            "returning an imprecise value. Refit with l2_penalty > 0 or use BetaGeoModel."
+        )
+    return values

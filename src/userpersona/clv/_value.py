@@ -35,7 +35,8 @@ class CustomerLifetimeValue(TransformerMixin, BaseEstimator):
     ----------
     purchase_model : estimator, default=None
         The model of purchases and dropout, fitted on ``X``:
-        :class:`BetaGeoModel` (the default) or :class:`ParetoNBDModel`. Its
+        :class:`BetaGeoModel` (the default), :class:`ModifiedBetaGeoModel` or
+        :class:`ParetoNBDModel`. Its
         ``time_unit`` tells how long a month is in the unit of ``T``.
     spend_model : estimator, default=None
         The model of spend per purchase, fitted on ``X``:
