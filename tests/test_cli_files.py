@@ -357,3 +357,15 @@ def test_currency_reaches_the_report(small_shop, tmp_path):
                  "--report", str(report), "--currency", "EUR", "--quiet"]) == 0
     page = report.read_text(encoding="utf-8")
     assert "EUR" in page and "Revenue" in page
+
+
+def test_report_language(small_shop, tmp_path):
+    report = tmp_path / "report.html"
+    assert main(["profile", str(small_shop / "orders.csv"), "--out", str(tmp_path / "p.csv"),
+                 "--report", str(report), "--language", "zh", "--quiet"]) == 0
+    page = report.read_text(encoding="utf-8")
+    assert '<html lang="zh-CN">' in page and "用户画像" in page
+    with pytest.raises(SystemExit) as stopped:  # argparse's own check of the choices
+        main(["profile", str(small_shop / "orders.csv"), "--out", str(tmp_path / "p.csv"),
+              "--language", "fr"])
+    assert stopped.value.code == 2

@@ -343,4 +343,12 @@ def test_customers_without_a_purchase_are_counted_apart(shop):
     assert not re.search(r"<h3>no purchase yet", page)  # a line, not a card
     assert "browsed_without_purchase" in page
     n_personas = profile.loc[profile["persona_id"] >= 0, "persona"].nunique()
-    assert re.search(rf">{n_personas}</div>\s*<div class=\"label\">Personas<", page)
+    assert re.search(rf">{n_personas}</div>\s*<div class=\"label\">Number of personas<", page)
+
+
+def test_rfm_cells_name_their_own_column(fitted):
+    """Each heat-map cell's tooltip names its R row and its FM column."""
+    profile, pipeline = fitted
+    page = render_report(profile, pipeline)
+    tips = re.findall(r"<title>R (\d) \u00d7 FM (\d):", page)
+    assert len(tips) == 25 and len({fm for _, fm in tips}) == 5

@@ -30,6 +30,7 @@ _SEP_HELP = ("delimiter of the CSV files: one character, such as ';' or '|', tab
              "file's first lines among , ; tab | and runs of spaces)")
 _CURRENCY_HELP = ("currency of the amounts, shown with every amount of the report: a sign "
                   "such as ¥ or $ before it, a code such as EUR after it (default: none)")
+_LANGUAGE_HELP = "language of the report's own texts: en or zh (default: en)"
 _ENCODING_HELP = "text encoding of the CSV files, such as gbk or cp1252 (default: utf-8)"
 _TIMEZONE_HELP = ("timezone in which timezone-aware timestamps are converted and their days "
                   "counted, such as Europe/Paris (default: UTC; naive ones are taken as "
@@ -69,6 +70,7 @@ def build_parser():
     demo.add_argument("--report", default=DEMO_REPORT,
                       help=f"HTML report to write; default: {DEMO_REPORT}")
     demo.add_argument("--currency", metavar="CUR", help=_CURRENCY_HELP)
+    demo.add_argument("--language", default="en", choices=["en", "zh"], help=_LANGUAGE_HELP)
     demo.add_argument("--hide-ids", action="store_true",
                       help="pseudonymise customer ids in the report")
     demo.add_argument("--random-state", type=int, default=0,
@@ -113,6 +115,8 @@ def build_parser():
                          help="profile to write: .parquet or .csv")
     profile.add_argument("--report", help="also write the HTML persona report here")
     profile.add_argument("--currency", metavar="CUR", help=_CURRENCY_HELP)
+    profile.add_argument("--language", default="en", choices=["en", "zh"],
+                         help=_LANGUAGE_HELP)
     profile.add_argument("--hide-ids", action="store_true",
                          help="pseudonymise customer ids in the report")
     profile.add_argument("--as-of", help="profile date, YYYY-MM-DD or in --date-format "

@@ -131,7 +131,8 @@ def profile(args):
         date_format=date_format, timezone=timezone, event_types=event_types,
         personas=personas)
     _write_outputs(progress, profile, pipeline, quality, args.out, args.report,
-                   hide_ids=args.hide_ids, currency=args.currency, title="Customer profile")
+                   hide_ids=args.hide_ids, currency=args.currency, language=args.language,
+                   title=None)
     print(f"Wrote the profile of {len(profile):,} customers ({profile.shape[1]} columns) to "
           f"{args.out}" + (f" and the report to {args.report}" if args.report else "")
           + f" in {time.perf_counter() - started:.1f} s.")
@@ -218,7 +219,7 @@ def demo(args):
         ("synthetic customer file", drawn.customers), mapping={}, as_of=None, tags=None,
         time_unit="D", occasion="day", invalid="raise", random_state=args.random_state)
     _write_outputs(progress, profile, pipeline, quality, args.out, args.report,
-                   hide_ids=args.hide_ids, currency=args.currency,
+                   hide_ids=args.hide_ids, currency=args.currency, language=args.language,
                    title="CDNOW customer profile (behaviour and attributes synthetic)")
     elapsed = time.perf_counter() - started
     print(f"Profiled the {len(orders):,} purchases of {len(profile):,} CDNOW customers "
@@ -335,16 +336,18 @@ def _persona_step(personas, n_buyers, random_state):
 
 
 def _write_outputs(progress, profile, pipeline, quality, out, report, *, hide_ids, currency,
-                   title):
+                   language, title):
+    """Write the profile, and the report when asked; ``title`` None: the report's own,
+    in its language."""
     with progress.step(f"writing {out}"):
         write_table(profile, out)
     if report is not None:
         from ..report import write_report
 
         with progress.step(f"writing the report {report}"):
+            titled = {} if title is None else {"title": title}
             write_report(report, profile, pipeline, quality=quality, hide_ids=hide_ids,
-                         currency=currency,
-                         title=title)
+                         currency=currency, language=language, **titled)
 
 
 def tags_validate(args):

@@ -16,6 +16,7 @@ import pandas as pd
 from sklearn.pipeline import FeatureUnion
 
 from ._html import note, page, plural
+from ._language import check_language, speaking, tr
 from ._sections import SECTIONS, Context
 
 __all__ = ["render_report", "write_report"]
@@ -66,9 +67,12 @@ def _pseudonymiser(hide_ids, salt):
     return pseudonym
 
 
-def render_report(profile, pipeline=None, *, quality=None, title="Customer profile",
+_DEFAULT_TITLE = "Customer profile"
+
+
+def render_report(profile, pipeline=None, *, quality=None, title=_DEFAULT_TITLE,
                   hide_ids=False, salt=None, monetary="monetary_total", top_n=20,
-                  transitions=None, currency=None, min_size=0.01):
+                  transitions=None, currency=None, min_size=0.01, language="en"):
     """Render a customer profile as one self-contained HTML page.
 
     The page has seven sections, each left out with a short note when the
@@ -109,7 +113,7 @@ def render_report(profile, pipeline=None, *, quality=None, title="Customer profi
         uses ``profile.attrs["data_quality"]`` (a report as plain data, or a
         list of them) if present.
     title : str, default="Customer profile"
-        Title of the page.
+        Title of the page; the default one is written in the page's language.
     hide_ids : bool, default=False
         Whether to replace every customer id shown with a pseudonym, a salted
         hash prefix such as ``"c-3f9a1b2c"``; the raw ids are then nowhere in
@@ -135,6 +139,12 @@ def render_report(profile, pipeline=None, *, quality=None, title="Customer profi
         compact "small personas" table: a float below 1 is a share of the
         customers in a persona (0.01: 1 %), an int a number of customers. 0
         gives every persona a card.
+    language : {"en", "zh"}, default="en"
+        The language of the report's own texts: headings, labels, notes,
+        reasons, suggested actions and chart titles. ``"zh"`` writes them in
+        simplified Chinese and marks the page ``lang="zh-CN"``. Texts from the
+        data (segment, stage, persona and tag names, column names) are shown
+        as they are.
 
     Returns
     -------
@@ -158,6 +168,9 @@ def render_report(profile, pipeline=None, *, quality=None, title="Customer profi
     True
     >>> ">$1,610<" in render_report(customers, currency="$")  # the revenue
     True
+    >>> page = render_report(customers, language="zh")  # the report's own texts in Chinese
+    >>> '<html lang="zh-CN">' in page, "<h2>核心指标</h2>" in page, ">营收<" in page
+    (True, True, True)
     """
     if not isinstance(profile, pd.DataFrame):
         raise TypeError(f"profile must be a pandas DataFrame, got {type(profile).__name__}.")
@@ -166,23 +179,32 @@ def render_report(profile, pipeline=None, *, quality=None, title="Customer profi
     if currency is not None and (not isinstance(currency, str) or not currency.strip()):
         raise ValueError(f"currency must be a non-empty str or None, got {currency!r}.")
     _check_min_size(min_size)
+    with speaking(check_language(language)):
+        return _render(profile, pipeline, quality=quality, title=title, hide_ids=hide_ids,
+                       salt=salt, monetary=monetary, top_n=top_n, transitions=transitions,
+                       currency=currency, min_size=min_size)
+
+
+def _render(profile, pipeline, *, quality, title, hide_ids, salt, monetary, top_n, transitions,
+            currency, min_size):
+    """The page of :func:`render_report`, its options checked, in the current language."""
     ctx = Context(profile=profile, steps=_fitted_steps(pipeline), quality=quality,
                   transitions=transitions, monetary=monetary, top_n=top_n,
                   show_id=_pseudonymiser(hide_ids, salt),
                   currency=currency.strip() if currency else None, min_size=min_size)
     if len(profile):
-        sections = [(anchor, heading, build(ctx)) for anchor, heading, build in SECTIONS]
+        sections = [(anchor, tr(heading), build(ctx)) for anchor, heading, build in SECTIONS]
     else:
-        sections = [("headline", "Headline", note("The profile has no customers."))]
+        sections = [("headline", tr("Headline"), note(tr("The profile has no customers.")))]
     subtitle = plural(len(profile), "customer")
     if currency:
-        subtitle += f" \u00b7 amounts in {currency.strip()}"
+        subtitle += " \u00b7 " + tr("amounts in {currency}", currency=currency.strip())
     if hide_ids:
-        subtitle += " \u00b7 customer ids pseudonymised"
-    return page(title, sections, subtitle=subtitle)
+        subtitle += " \u00b7 " + tr("customer ids pseudonymised")
+    return page(tr(title) if title == _DEFAULT_TITLE else title, sections, subtitle=subtitle)
 
 
-def write_report(path, profile, pipeline=None, *, currency=None, **options):
+def write_report(path, profile, pipeline=None, *, currency=None, language="en", **options):
     """Render a customer profile with :func:`render_report` and write it as UTF-8.
 
     Parameters
@@ -195,6 +217,9 @@ def write_report(path, profile, pipeline=None, *, currency=None, **options):
         The fitted profile pipeline.
     currency : str, default=None
         The currency of the amounts, such as ``"¥"`` or ``"EUR"``; see
+        :func:`render_report`.
+    language : {"en", "zh"}, default="en"
+        The language of the report's own texts, English or Chinese; see
         :func:`render_report`.
     **options
         The keyword arguments of :func:`render_report`.
@@ -214,7 +239,8 @@ def write_report(path, profile, pipeline=None, *, currency=None, **options):
     ...     written.name, written.stat().st_size > 1000
     ('report.html', True)
     """
+    check_language(language)
     path = Path(path)
-    path.write_text(render_report(profile, pipeline, currency=currency, **options),
-                    encoding="utf-8")
+    path.write_text(render_report(profile, pipeline, currency=currency, language=language,
+                                  **options), encoding="utf-8")
     return path

@@ -11,6 +11,7 @@ import unicodedata
 import numpy as np
 
 from ._html import esc
+from ._language import tr
 
 INK, MUTED, LINE = "#1f2937", "#6b7280", "#e5e7eb"
 ACCENT, POSITIVE, NEGATIVE = "#2f6f9f", "#3b82a0", "#c2410c"
@@ -159,7 +160,7 @@ def heat_map(rows, columns, values, cells, *, title, row_title, column_title,
             ink = "#ffffff" if share > 0.55 else INK
             parts.append(f'<rect x="{x:.1f}" y="{y}" width="{cell_width - 2}" '
                          f'height="{cell_height - 2}" rx="4" fill="{colour(share)}">'
-                         f"<title>{esc(row)} \u00d7 {esc(column)}: {esc(first)} "
+                         f"<title>{esc(row)} \u00d7 {esc(columns[j])}: {esc(first)} "
                          f"{esc(second)}</title></rect>")
             parts.append(_text(x + cell_width / 2 - 1, y + cell_height * 0.42, first,
                                anchor="middle", size=13, fill=ink, weight="bold"))
@@ -218,9 +219,10 @@ def histogram(edges, counts, *, title, tick_texts, x_title="", y_title="", edge_
              _text(left - 6, top_pad + plot_h, "0", anchor="end", size=11, fill=MUTED)]
     for i, count in enumerate(counts):
         h = plot_h * count / top
+        span = tr("{low} to {high}", low=edge_text(edges[i]), high=edge_text(edges[i + 1]))
         parts.append(f'<rect x="{left + i * step + 1:.1f}" y="{top_pad + plot_h - h:.1f}" '
                      f'width="{max(step - 2, 1):.1f}" height="{h:.1f}" fill="{ACCENT}">'
-                     f"<title>{esc(f'{edge_text(edges[i])} to {edge_text(edges[i + 1])}')}: "
+                     f"<title>{esc(span)}: "
                      f"{round(count):,}</title></rect>")
     for position, text in tick_texts.items():
         parts.append(_text(left + position * step, top_pad + plot_h + 20, text,
@@ -283,7 +285,7 @@ def lift_chart(labels, lifts, *, title, width=340, bar_height=16, label_width=16
                          f'height="{bar_height - 4}" rx="2" fill="{fill}"/>')
             text = f"\u00d7{lift:.2f}" if lift < 10 else f"\u00d7{lift:,.0f}"
         else:
-            text = "n/a"
+            text = tr("n/a")
         parts.append(_text(width - 2, y + bar_height * 0.75, text, anchor="end", size=11,
                            fill=MUTED))
     height = max(len(labels) * (bar_height + gap), bar_height)

@@ -8,19 +8,20 @@ import numpy as np
 
 from ._charts import histogram
 from ._context import missing_cells_note
-from ._html import card, fmt_num, fmt_share, fmt_value, note, plural, table
+from ._html import card, esc, fmt_num, fmt_share, fmt_value, note, plural, table
+from ._language import tr
 
 
 def clv(ctx):
     """Distribution of the CLV and the customers with the highest CLV."""
     if not ctx.has("clv"):
-        return note(f"No customer lifetime value: {ctx.no_column('clv', 'CLV')}.",
-                    skipped=True)
+        return note(tr("No customer lifetime value: {reason}.",
+                       reason=ctx.no_column("clv", "CLV")), skipped=True)
     values = ctx.numbers("clv")
     known = np.isfinite(values)
     if not known.any():
-        return note(f"Customer lifetime value not available: {ctx.clv_reason()}.",
-                    skipped=True)
+        return note(tr("Customer lifetime value not available: {reason}.",
+                       reason=ctx.clv_reason()), skipped=True)
     positive = values[known & (values > 0)]
     parts = []
     unknown = plural((~known).sum(), "customer")
@@ -31,25 +32,28 @@ def clv(ctx):
         # that is higher: decades of near-zero values would squeeze the rest
         low = max(np.quantile(positive, 0.005), np.median(positive) * 1e-3)
         below = int((positive < low).sum())
-        parts.append(note(
-            f"Total {ctx.money(total)}; median {ctx.money(np.median(positive))}; the top 10% "
-            f"of customers hold {fmt_share(top_decile / total)} of it. The bins are equal "
-            f"on a log scale; the first also holds the {plural(below, 'customer')} below "
-            f"{_compact(low)}." + _not_shown(unknown if (~known).any() else "",
-                                             (values[known] <= 0).sum())))
+        parts.append(note(tr(
+            "Total {total}; median {median}; the top 10% of customers hold {share} of it. "
+            "The bins are equal on a log scale; the first also holds the {customers} below "
+            "{low}.", total=ctx.money(total), median=ctx.money(np.median(positive)),
+            share=fmt_share(top_decile / total), customers=plural(below, "customer"),
+            low=_compact(low)) + _not_shown(unknown if (~known).any() else "",
+                                            (values[known] <= 0).sum())))
         parts.append(card(_log_histogram(ctx, np.maximum(positive, low))))
     else:
-        parts.append(note(f"Every CLV estimate is 0; {unknown} without an estimate."))
+        parts.append(note(tr("Every CLV estimate is 0; {customers} without an estimate.",
+                             customers=unknown)))
     parts.append(_top_table(ctx, known))
     return "".join(parts)
 
 
 def _not_shown(unknown, zeros):
     """" Not shown: ..." for the customers without an estimate or with 0, or ""."""
-    parts = [f"{unknown} without a CLV estimate" if unknown else "",
-             f"{plural(zeros, 'customer')} with a CLV of 0" if zeros else ""]
-    shown = " and ".join(part for part in parts if part)
-    return f" Not shown: {shown}." if shown else ""
+    parts = [tr("{customers} without a CLV estimate", customers=unknown) if unknown else "",
+             tr("{customers} with a CLV of 0", customers=plural(zeros, "customer"))
+             if zeros else ""]
+    shown = tr(" and ").join(part for part in parts if part)
+    return tr(" Not shown: {customers}.", customers=shown) if shown else ""
 
 
 def _top_table(ctx, known):
@@ -61,14 +65,15 @@ def _top_table(ctx, known):
     formats = {"clv": ctx.money, "p_alive": fmt_share, "expected_purchases": fmt_num}
     rows = [(ctx.show_id(customer), *(formats.get(c, fmt_value)(record[c]) for c in shown))
             for customer, record in zip(top.index, top.to_dict("records"), strict=True)]
-    headers = {"clv": ctx.money_title("CLV"), "p_alive": "P(alive)",
-               "expected_purchases": "Expected purchases", "rfm_segment": "Segment",
-               "persona": "Persona"}
+    headers = {"clv": ctx.money_title("CLV"), "p_alive": tr("P(alive)"),
+               "expected_purchases": tr("Expected purchases"), "rfm_segment": tr("Segment"),
+               "persona": tr("Persona")}
     lacking = "".join(
         missing_cells_note(int(top[c].isna().sum()), headers[c], "the model gave no value")
         for c in ("p_alive", "expected_purchases") if c in shown)
-    return card(f"<h3>Top {plural(len(rows), 'customer')} by CLV</h3>" + table(
-        rows, ["Customer"] + [headers[c] for c in shown],
+    heading = tr("Top {customers} by CLV", customers=plural(len(rows), "customer"))
+    return card(f"<h3>{esc(heading)}</h3>" + table(
+        rows, [tr("Customer")] + [headers[c] for c in shown],
         numeric=[i + 1 for i, c in enumerate(shown) if c in formats]) + lacking)
 
 
@@ -86,9 +91,9 @@ def _log_histogram(ctx, values, n_bins=24):
         position = (power - np.log10(low)) / span * n_bins
         if 0 <= position <= n_bins and position - last >= 3:
             ticks[position], last = _compact(10.0 ** power), position
-    return histogram(edges, counts, title="Customers by CLV (log-scaled bins)",
-                     tick_texts=ticks, x_title=ctx.money_title("CLV") + ", log scale",
-                     y_title="customers", edge_text=ctx.money)
+    return histogram(edges, counts, title=tr("Customers by CLV (log-scaled bins)"),
+                     tick_texts=ticks, x_title=ctx.money_title("CLV") + tr(", log scale"),
+                     y_title=tr("customers"), edge_text=ctx.money)
 
 
 def _compact(value):

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._html import NOT_AVAILABLE, esc, fmt_money, money_unit, note, plural
+from ._html import esc, fmt_money, money_unit, not_available, note, plural
+from ._language import tr
 
 
 @dataclass
@@ -43,8 +44,8 @@ class Context:
         return fmt_money(value, self.currency)
 
     def money_title(self, name):
-        """A title of money, such as ``"CLV (¥)"``."""
-        return name + money_unit(self.currency)
+        """A title of money, such as ``"CLV (¥)"``, in the language of the page."""
+        return tr(name) + money_unit(self.currency)
 
     def numbers(self, column):
         """A column as floats (NaN where missing or not a number)."""
@@ -70,28 +71,29 @@ class Context:
     def no_column(self, column, what):
         """Why the profile has no ``column``: the step left out, or the column absent."""
         if self.steps and "value" not in self.steps and column in ("clv", "p_alive"):
-            return f"the profile was made without the {what} step"
+            return tr("the profile was made without the {step} step", step=what)
         if column == "clv" and self.has("p_alive"):
-            return "the profile has P(alive) but no CLV: no spend model"
-        return f"no {column} column in the profile"
+            return tr("the profile has P(alive) but no CLV: no spend model")
+        return tr("no {column} column in the profile", column=column)
 
     def clv_reason(self):
         """Why no customer has a CLV estimate."""
         spend = getattr(self.steps.get("value"), "spend_model_", None)
         q = getattr(spend, "params_", {}).get("q", np.nan) if spend is not None else np.nan
         if np.isfinite(q) and q <= 1:
-            return (f"the spend model could not be used (its q = {q:.3g} is at most 1, "
-                    "an infinite mean spend)")
-        return "the CLV model gave no estimate for any customer"
+            return tr("the spend model could not be used (its q = {q} is at most 1, "
+                      "an infinite mean spend)", q=f"{q:.3g}")
+        return tr("the CLV model gave no estimate for any customer")
 
 
 def kpi(label, value, why=""):
     """A headline tile: a figure, its label and, if given, a short reason or note.
 
-    ``value`` None shows "not available"; ``why`` then says why.
+    ``value`` None shows "not available"; ``why`` then says why. ``label`` and
+    ``why`` are shown as given, already in the language of the page.
     """
     css = "value" if value is not None else "value na"
-    shown = NOT_AVAILABLE if value is None else value
+    shown = not_available() if value is None else value
     reason = f'<div class="why">{esc(why)}</div>' if why else ""
     return (f'<div class="card kpi"><div class="{css}">{esc(shown)}</div>'
             f'<div class="label">{esc(label)}</div>{reason}</div>')
@@ -101,12 +103,13 @@ def lacking(count, what):
     """A note on how many customers lack a value, or "" for none."""
     if not count:
         return ""
-    return f"{plural(count, 'customer')} without {what}, left out"
+    return tr("{customers} without {what}, left out", customers=plural(count, "customer"),
+              what=tr(what))
 
 
 def missing_cells_note(count, what, reason):
     """A note under a table on its cells shown as "not available"."""
     if not count:
         return ""
-    return note(f"{what} not available for {plural(count, 'customer')} of the table: "
-                f"{reason}.")
+    return note(tr("{what} not available for {customers} of the table: {reason}.", what=what,
+                   customers=plural(count, "customer"), reason=tr(reason)))

@@ -11,17 +11,18 @@ import numpy as np
 
 from ._context import kpi, lacking
 from ._html import fmt_int, fmt_num, fmt_share
+from ._language import tr
 
 
 def headline(ctx):
     """Key figures: customers, revenue, purchases, repeat buyers, P(alive), CLV, personas."""
     profile = ctx.profile
-    tiles = [kpi("Customers", fmt_int(len(profile)))]
+    tiles = [kpi(tr("Customers"), fmt_int(len(profile)))]
     buyers = ctx.buyers()
     if ctx.has("frequency") and not buyers.all():
         # customers without a purchase (browsed only, on file only) are counted
         # apart, so that the buyers' figures stay those of buyers
-        tiles.append(kpi("Without a purchase", fmt_int((~buyers).sum())))
+        tiles.append(kpi(tr("Without a purchase"), fmt_int((~buyers).sum())))
     tiles.append(_revenue(ctx))
     tiles.extend(_purchases(ctx, buyers))
     tiles.append(_p_alive(ctx, buyers))
@@ -32,56 +33,62 @@ def headline(ctx):
 
 def _revenue(ctx):
     if not ctx.has(ctx.monetary):
-        return kpi("Revenue", None, f"no {ctx.monetary} column: an order log without amounts")
+        return kpi(tr("Revenue"), None, tr("no {column} column: an order log without amounts",
+                                           column=ctx.monetary))
     values = ctx.numbers(ctx.monetary)
     known = np.isfinite(values)
     if not known.any():
-        return kpi("Revenue", None, f"{ctx.monetary} is empty for every customer")
-    return kpi("Revenue", ctx.money(values[known].sum()),
+        return kpi(tr("Revenue"), None, tr("{column} is empty for every customer",
+                                           column=ctx.monetary))
+    return kpi(tr("Revenue"), ctx.money(values[known].sum()),
                lacking((~known).sum(), "a known spend"))
 
 
 def _purchases(ctx, buyers):
-    label = "Purchase occasions per buyer"
-    about = "mean; an occasion is a day with purchases, unless counted by order"
+    label = tr("Purchase occasions per buyer")
+    about = tr("mean; an occasion is a day with purchases, unless counted by order")
     if not ctx.has("frequency"):
-        reason = "no frequency column in the profile"
-        return [kpi(label, None, reason), kpi("Repeat buyers", None, reason)]
+        reason = tr("no {column} column in the profile", column="frequency")
+        return [kpi(label, None, reason), kpi(tr("Repeat buyers"), None, reason)]
     if not buyers.any():
-        reason = "no customer has a purchase"
-        return [kpi(label, None, reason), kpi("Repeat buyers", None, reason)]
+        reason = tr("no customer has a purchase")
+        return [kpi(label, None, reason), kpi(tr("Repeat buyers"), None, reason)]
     frequency = ctx.numbers("frequency")[buyers]
     return [kpi(label, fmt_num(frequency.mean()), about),
-            kpi("Repeat buyers", fmt_share((frequency >= 2).mean()),
-                "of buyers: two or more purchase occasions")]
+            kpi(tr("Repeat buyers"), fmt_share((frequency >= 2).mean()),
+                tr("of buyers: two or more purchase occasions"))]
 
 
 def _p_alive(ctx, buyers):
     if not ctx.has("p_alive"):
-        return kpi("Mean P(alive)", None, ctx.no_column("p_alive", "CLV"))
+        return kpi(tr("Mean P(alive)"), None, ctx.no_column("p_alive", "CLV"))
     model = ctx.purchase_model()
     if "ModifiedBetaGeo" in type(model).__name__:
-        label, group, who = "Mean P(alive), buyers", buyers, "buyers"
+        label, group, who = tr("Mean P(alive), buyers"), buyers, "buyers"
         about = ""
     else:
         if not (ctx.has("repeat_frequency") or ctx.has("frequency")):
-            return kpi("Mean P(alive), repeat buyers", None,
-                       "no frequency column to tell repeat buyers")
-        label, group, who = "Mean P(alive), repeat buyers", ctx.repeat_buyers(), "repeat buyers"
-        about = "one-time buyers left out: the model gives each of them 1"
+            return kpi(tr("Mean P(alive), repeat buyers"), None,
+                       tr("no frequency column to tell repeat buyers"))
+        label, group, who = (tr("Mean P(alive), repeat buyers"), ctx.repeat_buyers(),
+                             "repeat buyers")
+        about = tr("one-time buyers left out: the model gives each of them 1")
     if not group.any():
-        return kpi(label, None, f"no {who} in the profile")
+        return kpi(label, None, tr("no buyers in the profile") if who == "buyers"
+                   else tr("no repeat buyers in the profile"))
     values = ctx.numbers("p_alive")[group]
     known = np.isfinite(values)
     if not known.any():
-        return kpi(label, None, f"the model gave no P(alive) for the {who}")
-    why = "; ".join(text for text in (about, lacking((~known).sum(), "a P(alive)")) if text)
+        return kpi(label, None, tr("the model gave no P(alive) for the buyers")
+                   if who == "buyers" else tr("the model gave no P(alive) for the repeat buyers"))
+    why = tr("; ").join(text for text in (about, lacking((~known).sum(), "a P(alive)")) if text)
     return kpi(label, fmt_share(values[known].mean()), why)
 
 
 def _total_clv(ctx):
     horizon = getattr(ctx.steps.get("value"), "horizon", None)
-    label = f"Total CLV, next {horizon} months" if horizon else "Total CLV"
+    label = (tr("Total CLV, next {months} months", months=horizon) if horizon
+             else tr("Total CLV"))
     if not ctx.has("clv"):
         return kpi(label, None, ctx.no_column("clv", "CLV"))
     values = ctx.numbers("clv")
@@ -93,9 +100,10 @@ def _total_clv(ctx):
 
 def _personas(ctx):
     if not ctx.has("persona"):
-        return kpi("Personas", None, "no persona column in the profile")
+        return kpi(tr("Number of personas"), None,
+                   tr("no {column} column in the profile", column="persona"))
     persona = ctx.profile["persona"]
     # customers without a purchase have the persona id -1: not a persona
     if ctx.has("persona_id"):
         persona = persona[ctx.numbers("persona_id") >= 0]
-    return kpi("Personas", fmt_int(persona.nunique()))
+    return kpi(tr("Number of personas"), fmt_int(persona.nunique()))

@@ -13,6 +13,9 @@ import unicodedata
 import numpy as np
 import pandas as pd
 
+from ._language import count as _count
+from ._language import html_lang, tr
+
 #: The style sheet, inline so the page needs nothing from the network. A system
 #: font stack and a calm blue-grey palette; cards flow in a responsive grid.
 CSS = """
@@ -98,6 +101,11 @@ def esc(value):
 NOT_AVAILABLE = "not available"
 
 
+def not_available():
+    """:data:`NOT_AVAILABLE` in the language of the page."""
+    return tr(NOT_AVAILABLE)
+
+
 def _missing(value):
     if value is None or value is pd.NA or value is pd.NaT:
         return True
@@ -106,12 +114,12 @@ def _missing(value):
 
 def fmt_int(value):
     """Whole number with thousands separators, ``"not available"`` when missing."""
-    return NOT_AVAILABLE if _missing(value) else f"{round(float(value)):,}"
+    return not_available() if _missing(value) else f"{round(float(value)):,}"
 
 
 def fmt_num(value, digits=2):
     """Number with ``digits`` decimals and separators, ``"not available"`` when missing."""
-    return NOT_AVAILABLE if _missing(value) else f"{float(value):,.{digits}f}"
+    return not_available() if _missing(value) else f"{float(value):,.{digits}f}"
 
 
 def _is_cjk(text):
@@ -146,7 +154,7 @@ def fmt_money(value, currency=None):
     'not available'
     """
     if _missing(value):
-        return NOT_AVAILABLE
+        return not_available()
     value = float(value)
     amount = f"{abs(value):,.0f}" if abs(value) >= 1000 else f"{abs(value):,.2f}"
     sign = "-" if value < 0 and amount.strip("0.,") else ""
@@ -169,18 +177,18 @@ def money_unit(currency):
 
 def fmt_share(value, digits=1):
     """Share as a percentage, such as ``"12.5%"``, ``"not available"`` when missing."""
-    return NOT_AVAILABLE if _missing(value) else f"{100 * float(value):.{digits}f}%"
+    return not_available() if _missing(value) else f"{100 * float(value):.{digits}f}%"
 
 
 def fmt_value(value):
     """A cell of unknown kind: numbers formatted, anything else as text (unescaped)."""
     if isinstance(value, (bool, np.bool_)):
-        return "yes" if value else "no"
+        return tr("yes") if value else tr("no")
     if isinstance(value, numbers.Integral):
         return fmt_int(value)
     if isinstance(value, numbers.Real):
         return fmt_num(value)
-    return NOT_AVAILABLE if _missing(value) else str(value)
+    return not_available() if _missing(value) else str(value)
 
 
 #: Plural forms that do not just add an "s".
@@ -212,9 +220,10 @@ def plural(count, word, many=None):
     ('1 customer', '0 customers', '12,054 categories')
     """
     if _missing(count):
-        return f"{NOT_AVAILABLE} ({word})"
+        return tr("{not_available} ({word})", not_available=not_available(),
+                  word=tr(word))
     many = many or _PLURALS.get(word, word + "s")
-    return f"{fmt_int(count)} {word if round(float(count)) == 1 else many}"
+    return _count(fmt_int(count), word, many)
 
 
 def table(rows, columns, *, numeric=(), row_class=None):
@@ -289,11 +298,11 @@ def page(title, sections, *, subtitle=""):
     body = "".join(section(anchor, heading, html_) for anchor, heading, html_ in sections)
     return (
         "<!DOCTYPE html>\n"
-        '<html lang="en"><head><meta charset="utf-8">'
+        f'<html lang="{html_lang()}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{esc(title)}</title><style>{CSS}</style></head><body>"
         f"<header><h1>{esc(title)}</h1><p>{esc(subtitle)}</p><nav>{links}</nav></header>"
         f"<main>{body}</main>"
-        "<footer>Made with userpersona. Self-contained page: no scripts, no external "
-        "resources.</footer></body></html>\n"
+        "<footer>" + esc(tr("Made with userpersona. Self-contained page: no scripts, "
+                            "no external resources.")) + "</footer></body></html>\n"
     )

@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from ._charts import lift_chart
-from ._html import NOT_AVAILABLE, card, esc, fmt_int, fmt_num, fmt_share, note, plural, table
+from ._html import card, esc, fmt_int, fmt_num, fmt_share, not_available, note, plural, table
+from ._language import tr
 from ._words import plain_label, stage_group, suggested_action, trait
 
 # The columns a persona is described by when the pipeline is not given.
@@ -29,6 +30,15 @@ FIGURES = (("recency", "days since last purchase (median)"),
            ("per_year", "purchases a year"),
            ("order_value", "mean order value"),
            ("revenue_share", "share of revenue"))
+
+# The size of a persona among the buyers or among all customers, on its card and
+# above the table of small personas.
+_SIZE = {"of buyers": "{customers} \u00b7 {share} of buyers",
+         "of customers": "{customers} \u00b7 {share} of customers"}
+_SMALL = {"of buyers": "{personas} of fewer than {size} each, listed apart (min_size); "
+                       "shares of buyers.",
+          "of customers": "{personas} of fewer than {size} each, listed apart (min_size); "
+                          "shares of customers."}
 
 
 @dataclass
@@ -49,12 +59,12 @@ class Persona:
 def personas(ctx):
     """One card per persona, largest first; small personas in a table; the rest a line."""
     if not ctx.has("persona"):
-        return note("No personas in the profile (persona).", skipped=True)
+        return note(tr("No personas in the profile (persona)."), skipped=True)
     profile = ctx.profile
     ids = ctx.numbers("persona_id") if ctx.has("persona_id") else None
     in_persona = ids >= 0 if ids is not None else np.ones(len(profile), dtype=bool)
     if not in_persona.any():
-        return note("No personas: no customer is in a persona.", skipped=True)
+        return note(tr("No personas: no customer is in a persona."), skipped=True)
     keys = pd.Series(ids if ids is not None else profile["persona"].to_numpy(),
                      index=profile.index)[in_persona]
     described = _model_description(ctx)
@@ -68,21 +78,23 @@ def personas(ctx):
     large = [p for p in found if p.customers >= limit]
     small = [p for p in found if p.customers < limit]
     of = "of buyers" if ctx.has("frequency") and not ctx.buyers().all() else "of customers"
-    parts = [note(
+    parts = [note(tr(
         "Largest first. Figures: the median days since the last purchase; purchases a year, "
         "the persona's purchase occasions over its customers' years since their first "
         "purchase (per 365 days); the mean order value, its spend over its purchase "
         "occasions; and its share of all revenue. The suggested action follows from the "
-        "persona's value and its most common lifecycle stage.")]
+        "persona's value and its most common lifecycle stage."))]
     parts.append('<div class="grid">' + "".join(_card(ctx, p, of) for p in large) + "</div>")
     if small:
         parts.append(_small(ctx, small, limit, of))
     without = int((~in_persona).sum()) if ids is not None else 0
     if without:
         label = profile["persona"][~in_persona].iloc[0]
-        parts.append(note(f"{plural(without, 'customer')} without a purchase yet "
-                          f"(\u201c{label}\u201d) {'is' if without == 1 else 'are'} in no "
-                          "persona: the personas describe buyers."))
+        text = ("{customers} without a purchase yet (\u201c{label}\u201d) is in no persona: "
+                "the personas describe buyers." if without == 1 else
+                "{customers} without a purchase yet (\u201c{label}\u201d) are in no persona: "
+                "the personas describe buyers.")
+        parts.append(note(tr(text, customers=plural(without, "customer"), label=label)))
     return "".join(parts)
 
 
@@ -111,7 +123,7 @@ def _persona(ctx, key, members, in_persona, value, described):
     group, stage_text = _stage(ctx, members)
     persona = Persona(name=name, customers=n, share=n / max(int(in_persona.sum()), 1),
                       figures=persona_figures(ctx, members),
-                      action=suggested_action(group, level),
+                      action=tr(suggested_action(group, level)),
                       basis=" \u00b7 ".join(t for t in (basis, stage_text) if t))
     row = _description_row(described, key, name)
     if row is not None:
@@ -148,43 +160,45 @@ def persona_figures(ctx, members):
     tenure, spend = column("tenure_days"), column(ctx.monetary)
     figures = {}
     if recency is None or not np.isfinite(recency).any():
-        figures["recency"] = (None, "no recency_days" if recency is None else "no purchase dates")
+        figures["recency"] = (None, tr("no recency_days") if recency is None
+                              else tr("no purchase dates"))
     else:
         figures["recency"] = (fmt_int(np.nanmedian(recency)), "")
     if frequency is None or tenure is None:
-        figures["per_year"] = (None, "needs frequency and tenure_days")
+        figures["per_year"] = (None, tr("needs frequency and tenure_days"))
     else:
         both = np.isfinite(frequency) & np.isfinite(tenure)
         years = tenure[both].sum() / 365
         figures["per_year"] = ((fmt_num(frequency[both].sum() / years, 1), "") if years > 0
-                               else (None, "no time as a customer yet"))
+                               else (None, tr("no time as a customer yet")))
     if spend is None or frequency is None:
-        figures["order_value"] = (None, f"needs {ctx.monetary} and frequency")
-        figures["revenue_share"] = (None, f"no {ctx.monetary} column")
+        figures["order_value"] = (None, tr("needs {column} and frequency", column=ctx.monetary))
+        figures["revenue_share"] = (None, tr("no {column} column", column=ctx.monetary))
         return figures
     both = np.isfinite(spend) & np.isfinite(frequency)
     purchases = frequency[both].sum()
     figures["order_value"] = ((ctx.money(spend[both].sum() / purchases), "") if purchases > 0
-                              else (None, "no purchase"))
+                              else (None, tr("no purchase")))
     total = np.nansum(ctx.numbers(ctx.monetary))
     figures["revenue_share"] = ((fmt_share(np.nansum(spend) / total), "") if total > 0
-                                else (None, "no revenue in the profile"))
+                                else (None, tr("no revenue in the profile")))
     return figures
 
 
 def _value_level(ctx, members, value):
     """("high" or "low", the reason in words), or (None, a note) without a value."""
     if value is None:
-        return None, "value not available"
+        return None, tr("value not available")
     column, name, median = value
     values = ctx.numbers(column)[members]
     values = values[np.isfinite(values)]
     if not values.size:
-        return None, f"no {name} for these customers"
+        return None, tr("no {value} for these customers", value=tr(name))
     own = float(np.median(values))
     level = "high" if own > median else "low"
-    return level, (f"{level} value: median {name} {ctx.money(own)} against "
-                   f"{ctx.money(median)} for all")
+    text = ("high value: median {value} {own} against {all} for all" if level == "high"
+            else "low value: median {value} {own} against {all} for all")
+    return level, tr(text, value=tr(name), own=ctx.money(own), all=ctx.money(median))
 
 
 def _stage(ctx, members):
@@ -202,7 +216,8 @@ def _stage(ctx, members):
         codes = ctx.profile["lifecycle_stage_code"][members][stages == label]
         code = codes.mode().iloc[0] if codes.notna().any() else None
     group = stage_group(code=code) if code is not None else stage_group(label=label)
-    return group, f"mostly {label} ({fmt_share(counts.iloc[0] / len(stages), 0)})"
+    return group, tr("mostly {stage} ({share})", stage=label,
+                     share=fmt_share(counts.iloc[0] / len(stages), 0))
 
 
 def _parse_top_features(text):
@@ -260,7 +275,8 @@ def _is_number(value):
 
 def _figure(text, label, why):
     if text is None:
-        value = f'<div class="value na">{NOT_AVAILABLE}</div><div class="why">{esc(why)}</div>'
+        value = (f'<div class="value na">{esc(not_available())}</div>'
+                 f'<div class="why">{esc(why)}</div>')
     else:
         value = f'<div class="value">{esc(text)}</div>'
     return f'<div>{value}<div class="label">{esc(label)}</div></div>'
@@ -268,25 +284,25 @@ def _figure(text, label, why):
 
 def _card(ctx, persona, of):
     header = (f"<h3>{esc(persona.name)}</h3>"
-              + note(f"{plural(persona.customers, 'customer')} \u00b7 "
-                     f"{fmt_share(persona.share)} {of}")
+              + note(tr(_SIZE[of], customers=plural(persona.customers, "customer"),
+                        share=fmt_share(persona.share)))
               + f'<div class="size"><div style="width:{100 * persona.share:.1f}%"></div></div>')
     figures = '<div class="figures">' + "".join(
-        _figure(persona.figures[key][0], label, persona.figures[key][1])
+        _figure(persona.figures[key][0], tr(label), persona.figures[key][1])
         for key, label in FIGURES) + "</div>"
     action = (f'<div class="action"><strong>{esc(persona.action)}</strong>'
               f'<span class="why">{esc(persona.basis)}</span></div>')
     traits = ("<ul class=\"traits\">" + "".join(f"<li>{esc(t)}</li>" for t in persona.traits)
-              + "</ul>") if persona.traits else note("Close to the average customer.")
+              + "</ul>") if persona.traits else note(tr("Close to the average customer."))
     chart = ""
     if persona.lifts:
         columns = list(persona.lifts)
-        chart = note("Mean against the average customer:") + lift_chart(
+        chart = note(tr("Mean against the average customer:")) + lift_chart(
             [plain_label(c) for c in columns], [persona.lifts[c] for c in columns],
-            title=f"Means of {persona.name} against all customers")
+            title=tr("Means of {persona} against all customers", persona=persona.name))
     shown = ""
     if persona.representatives:
-        shown = ('<p class="note">Representative customers:</p><p class="ids">'
+        shown = (f'<p class="note">{esc(tr("Representative customers:"))}</p><p class="ids">'
                  + ", ".join(esc(ctx.show_id(i)) for i in persona.representatives) + "</p>")
     return card(header + figures + action + traits + chart + shown)
 
@@ -294,13 +310,13 @@ def _card(ctx, persona, of):
 def _small(ctx, small, limit, of):
     size = plural(math.ceil(limit), "customer")
     rows = [(p.name, fmt_int(p.customers), fmt_share(p.share),
-             *(p.figures[key][0] or NOT_AVAILABLE for key, _ in FIGURES), p.action)
+             *(p.figures[key][0] or not_available() for key, _ in FIGURES), p.action)
             for p in small]
     missing = {p.figures[key][1] for p in small for key, _ in FIGURES if p.figures[key][0] is None}
-    why = note("Not available: " + "; ".join(sorted(missing)) + ".") if missing else ""
-    return card("<h3>Small personas</h3>" + note(
-        f"{plural(len(small), 'persona')} of fewer than {size} each, listed apart "
-        f"(min_size); shares {of}.") + table(
-        rows, ["Persona", "Customers", "Share", "Days since last purchase", "Purchases a year",
-               "Mean order value", "Share of revenue", "Suggested action"],
-        numeric=range(1, 7)) + why)
+    why = (note(tr("Not available: {reasons}.", reasons=tr("; ").join(sorted(missing))))
+           if missing else "")
+    headers = ["Persona", "Customers", "Share", "Days since last purchase", "Purchases a year",
+               "Mean order value", "Share of revenue", "Suggested action"]
+    return card(f"<h3>{esc(tr('Small personas'))}</h3>" + note(
+        tr(_SMALL[of], personas=plural(len(small), "persona"), size=size)) + table(
+        rows, [tr(h) for h in headers], numeric=range(1, 7)) + why)

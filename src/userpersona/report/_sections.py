@@ -17,7 +17,8 @@ from ._charts import bar_chart, heat_map
 from ._clv import clv
 from ._context import Context
 from ._headline import headline
-from ._html import NOT_AVAILABLE, card, esc, fmt_int, fmt_num, fmt_share, note, table
+from ._html import card, esc, fmt_int, fmt_num, fmt_share, not_available, note, table
+from ._language import tr
 from ._personas import personas
 
 __all__ = ["Context", "SECTIONS"]
@@ -44,7 +45,7 @@ def _ordered(values, order=None):
 def rfm(ctx):
     """R x FM heat map of customers and revenue, and the segment table."""
     if not ctx.has("r_score", "f_score", "m_score"):
-        return _skipped("No RFM scores in the profile (r_score, f_score, m_score).")
+        return _skipped(tr("No RFM scores in the profile (r_score, f_score, m_score)."))
     profile = ctx.profile
     r = profile["r_score"].astype(int).to_numpy()
     fm = fm_score(profile["f_score"].to_numpy(), profile["m_score"].to_numpy())
@@ -61,11 +62,13 @@ def rfm(ctx):
               for j in range(n_bins)] for i in range(n_bins)]
     grid = heat_map([f"R {n_bins - i}" for i in range(n_bins)],
                     [f"FM {j + 1}" for j in range(n_bins)], counts, cells,
-                    title="Customers and revenue by R and FM score", row_title="R",
-                    column_title="FM = (F + M) / 2, rounded half up")
-    parts = [note("Each cell: customers (bold) and their revenue"
-                  f"{' (' + ctx.currency + ')' if ctx.currency else ''}. Colour: customers. "
-                  "Higher scores are better: R is recency, F frequency, M spend."),
+                    title=tr("Customers and revenue by R and FM score"), row_title="R",
+                    column_title=tr("FM = (F + M) / 2, rounded half up"))
+    cell = (tr("Each cell: customers (bold) and their revenue ({currency}).",
+               currency=ctx.currency) if ctx.currency
+            else tr("Each cell: customers (bold) and their revenue."))
+    parts = [note(cell + tr(" Colour: customers. Higher scores are better: R is recency, "
+                            "F frequency, M spend.")),
              card(grid)]
     if ctx.has("rfm_segment"):
         parts.append(card(_segment_table(ctx)))
@@ -86,18 +89,21 @@ def _segment_table(ctx):
         spend = monetary[members].sum() if spent else np.nan
         # an empty segment has no mean: "none" says so, rather than a number
         rows.append((label, fmt_int(n), fmt_share(n / max(len(profile), 1)), ctx.money(spend),
-                     fmt_share(spend / total) if total > 0 else NOT_AVAILABLE,
-                     *(fmt_num(profile[s][members].mean(), 1) if n else "none"
+                     fmt_share(spend / total) if total > 0 else not_available(),
+                     *(fmt_num(profile[s][members].mean(), 1) if n else tr("none")
                        for s in ("r_score", "f_score", "m_score"))))
     why = ""
     if not spent:
-        why = note(f"Revenue not available: no {ctx.monetary} column in the profile.")
+        why = note(tr("Revenue not available: no {column} column in the profile.",
+                      column=ctx.monetary))
     elif not total > 0:
-        why = note("Revenue share not available: the profile has no revenue.")
+        why = note(tr("Revenue share not available: the profile has no revenue."))
     if any(row[1] == "0" for row in rows):
-        why += note("Mean scores: none for a segment without customers.")
-    return table(rows, ["Segment", "Customers", "Share", ctx.money_title("Revenue"),
-                        "Revenue share", "Mean R", "Mean F", "Mean M"], numeric=range(1, 8),
+        why += note(tr("Mean scores: none for a segment without customers."))
+    headers = ["Segment", "Customers", "Share", "Revenue", "Revenue share", "Mean R", "Mean F",
+               "Mean M"]
+    headers = [ctx.money_title(h) if h == "Revenue" else tr(h) for h in headers]
+    return table(rows, headers, numeric=range(1, 8),
                  row_class=lambda row: "" if row[1] != "0" else "empty") + why
 
 
@@ -107,7 +113,7 @@ def _segment_table(ctx):
 def lifecycle(ctx):
     """Share of customers per lifecycle stage, in stage order, and optional transitions."""
     if not ctx.has("lifecycle_stage"):
-        return _skipped("No lifecycle stages in the profile (lifecycle_stage).")
+        return _skipped(tr("No lifecycle stages in the profile (lifecycle_stage)."))
     stage = ctx.profile["lifecycle_stage"]
     order = getattr(ctx.steps.get("lifecycle"), "stage_labels_", None)
     labels = _ordered(stage, order)
@@ -115,7 +121,7 @@ def lifecycle(ctx):
     shares = counts / max(len(stage), 1)
     chart = bar_chart(labels, counts, [f"{fmt_int(c)} ({fmt_share(s)})"
                                        for c, s in zip(counts, shares, strict=True)],
-                      title="Customers per lifecycle stage")
+                      title=tr("Customers per lifecycle stage"))
     parts = [card(chart)]
     if ctx.transitions is not None:
         parts.append(_transitions(ctx.transitions))
@@ -132,11 +138,11 @@ def _transitions(matrix):
     cells = [[(fmt_share(shares[i, j], 0), "" if is_share else fmt_int(values[i, j]))
               for j in range(values.shape[1])] for i in range(values.shape[0])]
     svg = heat_map([str(x) for x in matrix.index], [str(x) for x in matrix.columns], shares,
-                   cells, title="Transitions between stages", row_title="before",
-                   column_title="after", cell_width=84, cell_height=40)
-    return card("<h3>Transitions</h3>" + note(
+                   cells, title=tr("Transitions between stages"), row_title=tr("before"),
+                   column_title=tr("after"), cell_width=84, cell_height=40)
+    return card(f"<h3>{esc(tr('Transitions'))}</h3>" + note(tr(
         "Rows: stage before; columns: stage after. Each cell: share of the row and "
-        "customers.") + svg)
+        "customers.")) + svg)
 
 
 # -- 4. tags -------------------------------------------------------------------------
@@ -153,7 +159,7 @@ def tags(ctx):
     else:
         coverage = _coverage_from_profile(ctx.profile)
     if coverage is None or coverage.empty:
-        return _skipped("No tags: neither a fitted tags step nor bool tag columns.")
+        return _skipped(tr("No tags: neither a fitted tags step nor bool tag columns."))
     flags = coverage["value"].map(lambda v: v is True or v is np.True_)
     parts = []
     bools = coverage[flags]
@@ -161,18 +167,21 @@ def tags(ctx):
         chart = bar_chart(list(bools["tag"]), list(bools["share"]),
                           [f"{fmt_share(s)} ({fmt_int(c)})"
                            for s, c in zip(bools["share"], bools["customers"], strict=True)],
-                          title="Share of customers per tag", label_width=170)
+                          title=tr("Share of customers per tag"), label_width=170)
         # the widest chart of the section: a row of its own, at full size
-        parts.append(card("<h3>Yes/no tags</h3>" + chart, css="wide"))
+        parts.append(card(f"<h3>{esc(tr('Yes/no tags'))}</h3>" + chart, css="wide"))
     for name, group in coverage[~flags].groupby("tag", sort=False):
         chart = bar_chart([str(v) for v in group["value"]], list(group["share"]),
                           [f"{fmt_share(s)} ({fmt_int(c)})"
                            for s, c in zip(group["share"], group["customers"], strict=True)],
-                          title=f"Customers per value of {name}", width=320, label_width=100)
+                          title=tr("Customers per value of {tag}", tag=name), width=320,
+                          label_width=100)
         about = note(described[name]) if described.get(name) else ""
         parts.append(card(f"<h3>{esc(name)}</h3>{about}{chart}"))
     flagged = coverage[coverage.get("flag", pd.Series("", coverage.index)).astype(str) != ""]
-    lines = [note(f"Check {row.tag} = {row.value}: {row.flag}.") for row in flagged.itertuples()]
+    lines = [note(tr("Check {tag} = {value}: {flag}.", tag=row.tag, value=row.value,
+                     flag=tr(str(row.flag))))
+             for row in flagged.itertuples()]
     return '<div class="grid">' + "".join(parts) + "</div>" + "".join(lines)
 
 
@@ -196,26 +205,33 @@ def quality(ctx):
     if reports is None:
         reports = ctx.profile.attrs.get("data_quality")
     if reports is None:
-        return _skipped("No data-quality report given (pass quality=...).")
+        return _skipped(tr("No data-quality report given (pass quality=...)."))
     if not isinstance(reports, (list, tuple)):
         reports = [reports]
     # a table's attrs keep reports as plain data (DataQualityReport.to_dict)
     reports = [DataQualityReport.from_dict(r) if isinstance(r, dict) else r for r in reports]
     cards = []
     for report in reports:
-        as_of = ("not given" if report.as_of is None
+        as_of = (tr("not given") if report.as_of is None
                  else f"{pd.Timestamp(report.as_of):%Y-%m-%d}")
         summary = table([(report.source, fmt_int(report.rows_in), fmt_int(report.rows_used),
                           fmt_int(report.customers), as_of)],
-                        ["Log", "Rows in", "Rows used", "Customers", "As of"],
+                        [tr(h) for h in ("Log", "Rows in", "Rows used", "Customers", "As of")],
                         numeric=(1, 2, 3))
         counts = report.to_frame()
-        details = (table([(a, r, f"{fmt_int(n)} {report.counted_in(r)}")
+        details = (table([(tr(a), r, _counted(report, r, n))
                           for a, r, n in counts.itertuples(index=False)],
-                         ["Action", "Reason", "Count"], numeric=(2,))
-                   if len(counts) else note("Nothing dropped, changed or flagged."))
+                         [tr(h) for h in ("Action", "Reason", "Count")], numeric=(2,))
+                   if len(counts) else note(tr("Nothing dropped, changed or flagged.")))
         cards.append(card(f"<h3>{esc(report.source)}</h3>{summary}{details}", css="wide"))
     return '<div class="grid">' + "".join(cards) + "</div>"
+
+
+def _counted(report, reason, n):
+    """A count of the data-quality table with what it counts: rows or customers."""
+    if report.counted_in(reason) == "customers":
+        return tr("{count} customers", count=fmt_int(n))
+    return tr("{count} rows", count=fmt_int(n))
 
 
 #: The sections in page order: (anchor, heading, function).

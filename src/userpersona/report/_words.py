@@ -9,6 +9,8 @@ from its value and its lifecycle stage (:data:`ACTIONS`).
 
 import math
 
+from ._language import tr
+
 #: What the standard columns measure, in words.
 PLAIN_LABELS = {
     "recency_days": "days since last purchase",
@@ -94,8 +96,8 @@ ACTIONS = {
 
 
 def plain_label(column):
-    """What a column measures, in words; a column of the form ``name=level`` reads
-    ``"name: level"``; any other column keeps its name.
+    """What a column measures, in words and in the language of the page; a column
+    of the form ``name=level`` reads ``"name: level"``; any other column keeps its name.
 
     Examples
     --------
@@ -106,8 +108,12 @@ def plain_label(column):
     column = str(column)
     if "=" in column:
         name, _, level = column.partition("=")
-        return f"{PLAIN_LABELS.get(name, name)}: {level}"
-    return PLAIN_LABELS.get(column, column)
+        return tr("{name}: {level}", name=_label(name), level=level)
+    return _label(column)
+
+
+def _label(column):
+    return tr(PLAIN_LABELS[column]) if column in PLAIN_LABELS else column
 
 
 def fmt_ratio(lift):
@@ -118,7 +124,8 @@ def fmt_ratio(lift):
 
 
 def trait(column, distinction, lift=math.nan):
-    """A persona's trait on one column as a sentence with its ratio to the average.
+    """A persona's trait on one column as a sentence, in the language of the page,
+    with its ratio to the average.
 
     Parameters
     ----------
@@ -144,13 +151,16 @@ def trait(column, distinction, lift=math.nan):
     """
     known = math.isfinite(lift) and lift > 0
     above = lift > 1 if known else distinction > 0
-    ratio = f" ({fmt_ratio(lift)})" if known else ""
     column = str(column)
     if column in _TRAITS:
-        return _TRAITS[column][0 if above else 1] + ratio
-    if "=" in column:
-        return f"{'more' if above else 'less'} often {plain_label(column)} than average{ratio}"
-    return f"{plain_label(column)} {'above' if above else 'below'} average{ratio}"
+        text = tr(_TRAITS[column][0 if above else 1])
+    elif "=" in column:
+        text = tr("more often {label} than average" if above
+                  else "less often {label} than average", label=plain_label(column))
+    else:
+        text = tr("{label} above average" if above else "{label} below average",
+                  label=plain_label(column))
+    return tr("{trait} ({ratio})", trait=text, ratio=fmt_ratio(lift)) if known else text
 
 
 def stage_group(code=None, label=None):
