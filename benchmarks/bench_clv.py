@@ -47,9 +47,10 @@ stopped short), and the CLV totals within 3 %. The two do not define a month
 alike: lifetimes' ``freq="D"`` counts 30 days, userpersona 365.25 / 12; the
 userpersona worker therefore also computes, untimed, the CLV with 30-day months
 from its fitted models, the like-for-like comparison with lifetimes. Where the
-spend model's population mean is infinite (``q <= 1``) userpersona values
-customers without repeat purchases as NaN and lifetimes negative: the CLV
-totals are then compared over the customers userpersona values. Without
+spend model's population mean is infinite (``q <= 1``) userpersona gives
+customers without repeat purchases the observed mean spend (and a warning) and
+lifetimes a negative value: the CLV totals are then compared over the other
+customers, which both value with the model. Without
 lifetimes, the parameters must be finite and positive with a finite
 log-likelihood, and the CLV total finite and within 3 % of the 30-day version.
 
@@ -219,10 +220,14 @@ def measure_userpersona(data, repeat, reference=None, out=None):
                             frequency_spend_correlation=gg.frequency_spend_correlation_)
         clv = value.transform(table)["clv"].to_numpy()
         clv30 = _clv_30_day_months(fitted["bg"], fitted["gg"], table)
-    report["clv"].update(_totals(clv), total_30_days=float(np.nansum(clv30)))
+        # with q <= 1 the customers without repeat purchases get the observed mean
+        # spend, not the model's (infinite) mean: not the model lifetimes computes
+        modelled = (table["repeat_frequency"].to_numpy() > 0) | (gg.params_["q"] > 1)
+    report["clv"].update(_totals(clv), total_30_days=float(np.nansum(clv30)),
+                         mean_spend_fallback=int((~modelled).sum()))
     del result
     if out:
-        np.savez(out, clv=clv, clv30=clv30)
+        np.savez(out, clv=clv, clv30=clv30, modelled=modelled)
     return report
 
 
@@ -349,8 +354,10 @@ def _compare_clv(up_file, lt_file):
     import numpy as np
 
     with np.load(up_file) as u, np.load(lt_file) as t:
-        clv, clv30, theirs = u["clv"], u["clv30"], t["clv"]
-    valued = ~np.isnan(clv)  # userpersona's NaN: no repeat purchase and q <= 1
+        clv, clv30, theirs, modelled = u["clv"], u["clv30"], t["clv"], u["modelled"]
+    # compared where both apply the model: with q <= 1 userpersona gives the customers
+    # without repeat purchases the observed mean spend, lifetimes a negative value
+    valued = ~np.isnan(clv) & modelled
     up_total, lt_total = float(clv[valued].sum()), float(theirs[valued].sum())
     same30 = float(clv30[valued].sum())
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -542,15 +549,16 @@ def _size_notes(up, lt, comparison):
     if comparison is not None:
         c = comparison
         notes.append(
-            f"CLV totals over the {c['valued']:,} customers userpersona values:"
+            f"CLV totals over the {c['valued']:,} customers both value with the model:"
             f" userpersona {c['userpersona']:,.0f}, lifetimes {c['lifetimes']:,.0f}"
             f" ({c['relative']:.2%} apart, the month length); with 30-day months userpersona"
             f" gives {c['userpersona_30']:,.0f} ({c['relative_30']:.1e} apart, largest"
             f" per-customer difference {c['max_customer_30']:.1e}).")
         if c["valued"] and c["lifetimes_unvalued"]:
             notes.append(
-                f"customers userpersona does not value (NaN: no repeat purchase while the"
-                f" Gamma-Gamma q <= 1, an infinite population mean spend): lifetimes gives them"
+                f"customers without a repeat purchase while the Gamma-Gamma q <= 1 (an"
+                f" infinite population mean spend; userpersona gives them the observed mean"
+                f" spend): lifetimes gives them"
                 f" {c['lifetimes_unvalued']:,.0f} in total (its population mean p v / (q - 1)"
                 f" is negative), so its total over everyone is {c['lifetimes_all']:,.0f}.")
     elif up is not None:

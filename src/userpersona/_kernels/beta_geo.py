@@ -182,42 +182,36 @@ def _expected_if_alive(r, alpha, a, b, times, out):
         power[k] = z[k]
     # H = sum over n >= 1 of coefficient_n z^n, coefficient_n = (e)_n (a)_(n-1) /
     # ((c)_n n!). The coefficients do not depend on t, so they are computed once for
-    # all the periods while they stay in range; for a large a they grow like a^n / n!
-    # while z^n underflows, and each period is then summed on its own, its terms
-    # rescaled as they grow (see _series_of_one_period). A period whose sum has
-    # converged gets power 0: no more terms, and no other array to allocate for
-    # each customer in this hot loop.
+    # all the periods, in a loop without branches on the data (it vectorises); a
+    # finished period only gains negligible terms. For a large a the coefficients
+    # grow like a^n / n! while z^n underflows: then every period is summed on its
+    # own, its terms rescaled as they grow (see _series_of_one_period).
     coefficient = e / c
     n = 1
     shared = True
-    while n <= _SERIES_MAX_TERMS:
-        finished = True
+    while True:
+        converged = True
+        tiny = False
         for k in range(m):
-            if power[k] == 0.0:
-                continue
             term = coefficient * power[k]
             h[k] += term
-            if abs(term) <= _SERIES_TOLERANCE * abs(h[k]):
-                power[k] = 0.0
-            else:
-                power[k] *= z[k]
-                finished = False
-                if power[k] < _TINY:
-                    shared = False
-        if finished or not shared:
+            power[k] *= z[k]
+            converged &= abs(term) <= _SERIES_TOLERANCE * abs(h[k])
+            tiny |= power[k] < _TINY
+        if converged:
             break
         coefficient *= (e + n) * (a + n - 1.0) / ((c + n) * (n + 1.0))
-        if abs(coefficient) > _RESCALE:
+        n += 1
+        if tiny or abs(coefficient) > _RESCALE or n > _SERIES_MAX_TERMS:
             shared = False
             break
-        n += 1
     for k in range(m):
         if times[k] <= 0.0:
             out[k] = 0.0
             continue
         log_base = -math.log1p(times[k] / alpha)  # log(1 - z)
-        total, log_scale, converged = h[k], 0.0, power[k] == 0.0
-        if not converged:  # the shared sum gave way: this period on its own
+        total, log_scale, converged = h[k], 0.0, True
+        if not shared:  # the shared sum gave way: this period on its own
             total, log_scale, converged = _series_of_one_period(e, c, a, z[k])
         if not converged:
             # the series would need more terms than it may take (a long period, or
