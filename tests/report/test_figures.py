@@ -20,15 +20,9 @@ from userpersona.datasets import make_transactions
 from userpersona.report import render_report
 from userpersona.report._words import ACTIONS, stage_group, suggested_action, trait
 
-from .test_report import _check_well_formed
+from .test_report import _check_well_formed, _fit
 
 ID = re.compile(r"C\d{7}")
-
-
-def _fit(pipeline, table):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # notes on tied scores, spend, skipped tags
-        return pipeline.fit_transform(table)
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ from userpersona.report._html import esc, fmt_share, plural
 from userpersona.report._language import ZH, speaking
 from userpersona.report._sections import SECTIONS
 
-from .test_report import _check_well_formed
+from .test_report import _check_well_formed, _fit
 
 REPORT = Path(_language.__file__).parent
 # English phrases of the report's own texts that must not be left in a Chinese page
@@ -35,12 +35,6 @@ ENGLISH = ["Customers", "Revenue", "not available", "Suggested action",
            "mostly", "Top ", "by CLV", "log scale", "Each cell", "Colour", "Yes/no tags",
            "Check ", "Rows in", "Rows used", "As of", "Nothing dropped", "Made with",
            "Self-contained", "Customer profile", "customer ids", "amounts in"]
-
-
-def _fit(pipeline, table):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # notes on tied scores, spend, skipped tags
-        return pipeline.fit_transform(table)
 
 
 @pytest.fixture(scope="module")
