@@ -276,9 +276,8 @@ def _build_profile(progress, orders, events, attributes, *, mapping, as_of, tags
               "RFM scores or CLV; P(alive) and the expected purchases are kept.",
               file=sys.stderr)
         settings.update(value=ModifiedBetaGeoModel(time_unit=time_unit), rfm=None)
-    pipeline = make_profile_pipeline(**settings)
-    if not _value_step_fits(pipeline.named_steps["value"], table):
-        pipeline = make_profile_pipeline(**{**settings, "value": None})
+    value = make_profile_pipeline(**settings).get_params()["value__value"]
+    pipeline = make_profile_pipeline(**{**settings, "value": _fitted_value(value, table)})
     with progress.step(f"profiling {len(table):,} customers"), warnings.catch_warnings():
         # notes (tied scores, skipped tags) are for notebooks; the report shows them
         warnings.simplefilter("ignore")
@@ -286,25 +285,26 @@ def _build_profile(progress, orders, events, attributes, *, mapping, as_of, tags
     return profile, pipeline, quality
 
 
-def _value_step_fits(step, table):
-    """Whether the lifetime-value models can be learned from ``table``; else a note.
+def _fitted_value(value, table):
+    """The lifetime-value step fitted on ``table`` and frozen, or None with a note.
 
     Too few repeat buyers leave the models without anything to learn from: the
     rest of the profile is still made, without the CLV columns, rather than
-    stopping it all.
+    stopping it all. Frozen, the fit made to find that out is the one the
+    pipeline uses, not done twice.
     """
     from sklearn.base import clone
+    from sklearn.frozen import FrozenEstimator
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            clone(step).fit(table)
+            return FrozenEstimator(clone(value).fit(table))
     except ValueError as error:
         print(f"userpersona: note: the customer lifetime value cannot be learned from "
               f"these customers ({one_line(error).rstrip('.')}); the profile has no CLV columns.",
               file=sys.stderr)
-        return False
-    return True
+        return None
 
 
 def _persona_step(personas, n_buyers, random_state):
