@@ -202,7 +202,7 @@ EARLIER_PUBLIC_NAMES = {
 STAGES = {
     "userpersona.customer_table": ["summarize_transactions", "summarize_events",
                                    "join_sources", "CustomerState", "DataQualityReport",
-                                   "DataQualityWarning"],
+                                   "DataQualityWarning", "ErasureReceipt"],
     "userpersona.rfm": ["RFMScorer", "SegmentMap", "SegmentRules", "RFM11", "CN8",
                         "BinningWarning", "fm_score"],
     "userpersona.lifecycle": ["LifecycleStager", "lifecycle_over_time", "transition_matrix"],

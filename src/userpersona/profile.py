@@ -1,7 +1,9 @@
 """The whole profile as one scikit-learn Pipeline: each estimator adds its columns in turn."""
 
+import pandas as pd
 from sklearn.pipeline import FeatureUnion, Pipeline
 
+from ._estimator_input import as_fitted
 from .clv import CustomerLifetimeValue, GammaGammaModel, ModifiedBetaGeoModel
 from .lifecycle import LifecycleStager
 from .personas import PersonaClusterer
@@ -18,11 +20,21 @@ class _ProfileStep(FeatureUnion):
     called; an estimator put in later with ``set_params`` would return NumPy
     and turn the whole table into objects. This union sets pandas output again
     whenever its parameters change.
+
+    The table passes through, so a later table is first given the columns seen
+    in ``fit`` (its label shares aligned, see
+    :func:`~userpersona._estimator_input.aligned_to_fit`): the output columns
+    stay those of ``fit`` when next month's labels differ.
     """
 
     def set_params(self, **params):
         super().set_params(**params)
         return self.set_output(transform="pandas")
+
+    def transform(self, X, **params):
+        if isinstance(X, pd.DataFrame) and hasattr(self, "feature_names_in_"):
+            X = as_fitted(self, X, owner="The profile pipeline")
+        return super().transform(X, **params)
 
 
 #: The steps, in the order they run: later steps can read what earlier ones added
@@ -100,6 +112,16 @@ def make_profile_pipeline(*, value="default", rfm="default", lifecycle="default"
     infinite mean, which it warns about), the customers without a repeat
     purchase. The report counts them apart. Replace the spend model, or fill
     the gaps after the pipeline, if every customer needs a number.
+
+    A fitted pipeline transforms later tables, such as next month's, without
+    refitting, and its output columns stay those of ``fit``. The label-share
+    columns (``category_share_<label>``, ...) follow the labels of the data, so
+    they are aligned to those seen in ``fit``: a label that disappeared has
+    share 0, the shares of new labels go to a fitted ``<column>_share_other``
+    column or are left out (the others are not re-normalised), and the shares
+    of a label column without share columns in the new table are missing; one
+    :class:`~userpersona.DataQualityWarning` counts the changes. Any other
+    column seen in ``fit`` must be present, and no other new column may be.
 
     Examples
     --------

@@ -1,11 +1,10 @@
 """Text timestamps get one format per column, and timestamps in many timezones are converted."""
 
-import json
 
 import pandas as pd
-import pyarrow.parquet as pq
 import pytest
 
+from tests.scaling.state_files import rewrite_metadata
 from userpersona import (
     CustomerState,
     lifecycle_over_time,
@@ -14,7 +13,6 @@ from userpersona import (
 )
 from userpersona.customer_table._log_kinds import EVENTS, ORDERS, summarize_in_parts
 from userpersona.customer_table._options import EventLogOptions, OrderLogOptions
-from userpersona.customer_table._state.storage import METADATA_KEY
 
 BAD_TIME = "invalid (missing or unparsable timestamp)"
 
@@ -206,11 +204,8 @@ def test_a_state_saved_with_a_format_and_one_saved_before_it_existed_load(tmp_pa
     assert CustomerState.load(state.save(tmp_path / "new")).date_format == "%d/%m/%Y"
 
     path = CustomerState().update(orders).save(tmp_path / "old")
-    table = pq.read_table(path / "customers.parquet")
-    meta = json.loads(table.schema.metadata[METADATA_KEY])
-    del meta["params"]["date_format"]  # as saved before the parameter existed
-    pq.write_table(table.replace_schema_metadata({METADATA_KEY: json.dumps(meta)}),
-                   path / "customers.parquet")
+    # as saved before the parameter existed
+    rewrite_metadata(path, lambda meta: meta["params"].pop("date_format"))
     loaded = CustomerState.load(path)
     assert loaded.date_format is None
     pd.testing.assert_frame_equal(loaded.summary(), summarize_transactions(orders),

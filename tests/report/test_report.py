@@ -169,31 +169,37 @@ def test_pseudonyms_follow_the_salt(fitted):
     assert set(ids[0]).isdisjoint(ids[2]) and set(ids[0]).isdisjoint(ids[3])
 
 
-def test_data_is_escaped_everywhere(shop):
+def _profile_showing(shop, value):
+    """A profile whose category, customer id, segment, stage, tag and persona are ``value``."""
     orders = shop.orders.copy()
-    orders["category"] = orders["category"].cat.add_categories([SCRIPT])
-    orders.loc[orders.index[::7], "category"] = SCRIPT
+    orders["category"] = orders["category"].cat.add_categories([value])
+    orders.loc[orders.index[::7], "category"] = value
     first = orders["customer_id"].iloc[0]
     orders["customer_id"] = orders["customer_id"].astype(object).where(
-        orders["customer_id"] != first, SCRIPT)
+        orders["customer_id"] != first, value)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         table = summarize_transactions(orders, order="order_id", category="category")
-    share = f"category_share_{SCRIPT}"
-    assert SCRIPT in table.index and share in table.columns
-    segments = SegmentRules([(SCRIPT, {"R": (4, 5)}), ("Other R", {"R": (1, 3)})])
+    share = f"category_share_{value}"
+    assert value in table.index and share in table.columns
+    segments = SegmentRules([(value, {"R": (4, 5)}), ("Other R", {"R": (1, 3)})])
     pipeline = make_profile_pipeline(
         rfm=RFMScorer(segments=segments),
-        lifecycle=LifecycleStager(labels={"churned": SCRIPT}),
-        tags=TagRuleEngine([{"name": "level", "cases": [["frequency >= 3", SCRIPT]],
+        lifecycle=LifecycleStager(labels={"churned": value}),
+        tags=TagRuleEngine([{"name": "level", "cases": [["frequency >= 3", value]],
                              "default": "low"},
                             {"name": "repeat", "rule": "frequency >= 2"}]),
         personas=PersonaClusterer(features=["frequency", "recency_days", share],
-                                  n_clusters=3, vocabulary={"frequency": (SCRIPT, SCRIPT)},
+                                  n_clusters=3, vocabulary={"frequency": (value, value)},
                                   random_state=0),
     )
     profile = _fit(pipeline, table)
-    assert profile["persona"].astype(str).str.contains("script").any()
+    assert profile["persona"].astype(str).str.contains(value, regex=False).any()
+    return profile, pipeline
+
+
+def test_data_is_escaped_everywhere(shop):
+    profile, pipeline = _profile_showing(shop, SCRIPT)
     page = render_report(profile, pipeline, top_n=len(profile),
                          transitions=transition_matrix(profile["lifecycle_stage"],
                                                        profile["lifecycle_stage"]))
@@ -208,6 +214,19 @@ def test_data_is_escaped_everywhere(shop):
     bare = render_report(profile.rename(columns={"repeat": SCRIPT}), top_n=len(profile))
     assert "<script" not in bare and "&lt;script&gt;" in bare
     _check_well_formed(bare)
+
+
+def test_bidirectional_controls_are_shown_as_code_points(shop):
+    # U+202E shows the rest of the line reversed: "gpj.exe" would read "exe.jpg"
+    spoof = "invoice\u202egpj.exe\u2066x\u2069\u200f"
+    profile, pipeline = _profile_showing(shop, spoof)
+    for page in (render_report(profile, pipeline, top_n=len(profile),
+                               transitions=transition_matrix(profile["lifecycle_stage"],
+                                                             profile["lifecycle_stage"])),
+                 render_report(profile.rename(columns={"repeat": spoof}),
+                               top_n=len(profile))):
+        assert not re.search("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]", page)
+        assert page.count("invoice[U+202E]gpj.exe[U+2066]x[U+2069][U+200F]") >= 3
 
 
 def test_chinese_labels_render(customers):

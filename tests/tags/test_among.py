@@ -39,7 +39,7 @@ def test_among_is_read_and_checked_with_the_other_rules(tmp_path):
     assert tag.among == "notnull(recency_days)"
     problems = validate_tags({"spend": {**SPEND, "among": "recency_days >"}})
     assert len(problems) == 1 and "tag 'spend', among" in problems[0]
-    with pytest.raises(TagSpecError, match="'among' written as text"):
+    with pytest.raises(TagSpecError, match=r"tag 'spend': among must be text, got a list"):
         read_tags({"spend": {**SPEND, "among": ["x"]}})
     with pytest.raises(ValueError, match="tag 'spend', among: must be a condition"):
         TagRuleEngine({"spend": {**SPEND, "among": "monetary_total + 1"}}).fit(CUSTOMERS)

@@ -58,20 +58,75 @@ def test_tag_files_of_the_allowed_depth_are_read(tmp_path):
     assert [tag.name for tag in read_tags(str(path))] == ["level"]
 
 
-@pytest.mark.parametrize("tags, problem", [
-    ("tags: *i", "a tag must be a dict of fields, got [[[...]"),
-    ("tags:\n  t: {rule: x > 1, description: *i}", "tag 't': description must be text"),
-    ("tags:\n  t: {rule: x > 1, taxonomy: *i}", "tag 't': a taxonomy level must be text"),
-    ("tags:\n  t: {cases: [[x > 1, *i]], default: b}", "tag 't': a case's value must be text"),
-    ("tags:\n  t: {kind: *i, rule: x > 1}", "tag 't' has kind [[[...]"),
-])
-def test_aliases_blown_up_to_a_billion_items_give_short_messages(tmp_path, tags, problem):
+def billion_laughs_yaml(tags):
+    """A YAML file whose aliases stand for 9 ** 9 (387 million) strings, then ``tags``."""
     lines = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
     for previous, name in zip("abcdefgh", "bcdefghi", strict=True):
         lines.append(f"{name}: &{name} [{', '.join([f'*{previous}'] * 9)}]")
+    return "\n".join(lines + [tags]) + "\n"
+
+
+def billion_laughs():
+    """The same in Python: nine lists sharing their items, 9 ** 9 strings in all."""
+    laughs = ["lol"] * 9
+    for _ in range(8):
+        laughs = [laughs] * 9
+    return laughs
+
+
+@pytest.mark.parametrize("tags", [
+    "tags: *i",
+    "tags:\n  t: {rule: x > 1, description: *i}",
+    "tags:\n  t: {rule: x > 1, description: ok}\nnotes: *i",
+])
+def test_yaml_aliases_standing_for_a_billion_items_are_refused_before_reading(tmp_path,
+                                                                               tags):
     path = tmp_path / "tags.yaml"
-    path.write_text("\n".join(lines + [tags]) + "\n", encoding="utf-8")
+    path.write_text(billion_laughs_yaml(tags), encoding="utf-8")
     problems = validate_tags(path)
+    assert len(problems) == 1 and len(problems[0]) < 300
+    # a list of level k holds 1 + 9 * (the values of level k - 1): 10, 91, 820, 7381;
+    # lines 2 to 4 alias 9 * (10 + 91 + 820) values, and the first alias of line 5
+    # 7381 more: past the 20 values written plus 10,000
+    assert problems[0].startswith("tags.yaml, line 5: the aliases (*name) up to here stand "
+                                  f"for {9 * (10 + 91 + 820) + 7381:,} values, more than "
+                                  "the 20 the file writes out plus 10,000")
+    assert "write the values out" in problems[0]
+
+
+def test_yaml_merge_keys_are_counted_with_the_aliases(tmp_path):
+    lines = ["a: &a {" + ", ".join(f"k{i}: lol" for i in range(9)) + "}"]
+    for previous, name in zip("abcdefg", "bcdefgh", strict=True):
+        lines.append(f"{name}: &{name} {{<<: [{', '.join([f'*{previous}'] * 9)}]}}")
+    path = tmp_path / "tags.yaml"
+    path.write_text("\n".join(lines) + "\ntags: {t: x > 1}\n", encoding="utf-8")
+    assert "the aliases (*name) up to here stand for" in validate_tags(path)[0]
+
+
+def test_a_few_aliases_are_read(tmp_path):
+    path = tmp_path / "tags.yaml"
+    path.write_text("owner: &crm crm-team\nlevels: &levels [consumption, capability]\n"
+                    "tags:\n" + "".join(f"  - {{name: t{i}, rule: x > {i}, owner: *crm, "
+                                         "taxonomy: *levels}\n" for i in range(3_000)),
+                    encoding="utf-8")
+    tags = read_tags(str(path))
+    assert len(tags) == 3_000 and {tag.owner for tag in tags} == {"crm-team"}
+    assert tags[-1].taxonomy == ("consumption", "capability")
+
+
+@pytest.mark.parametrize("field, problem", [
+    ("tags", "a tag must be a dict of fields, got [[[...]"),
+    ("description", "tag 't': description must be text, got a list [[[...]"),
+    ("taxonomy", "tag 't': taxonomy level 1 must be text, got a list [[[...]"),
+    ("case value", "tag 't': the value of case 1 must be text or a number, got a list"),
+    ("kind", "tag 't': kind must be one of ['bool', 'enum', 'score'], got a list [[[...]"),
+])
+def test_data_sharing_a_billion_items_gives_short_messages(field, problem):
+    laughs = billion_laughs()
+    spec = {"tags": laughs} if field == "tags" else {
+        "t": {"cases": [["x > 1", laughs]], "default": "b"} if field == "case value"
+        else {"rule": "x > 1", field: laughs}}
+    problems = validate_tags(spec)
     assert problems and all(len(problem) < 300 for problem in problems)
     assert problems[0].startswith(problem)
 

@@ -12,13 +12,15 @@ from ._events import summarize_events
 from ._join import join_sources
 from ._orders import summarize_transactions
 from ._quality import DataQualityReport, DataQualityWarning
-from ._state import CustomerState
+from ._state import CustomerState, ErasureReceipt, hash_id
 
 __all__ = [
     "CustomerState",
     "DataQualityReport",
     "DataQualityWarning",
+    "ErasureReceipt",
     "join_sources",
     "summarize_events",
     "summarize_transactions",
+    "hash_id",
 ]

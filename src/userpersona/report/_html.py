@@ -74,6 +74,14 @@ footer { color: var(--muted); font-size: 13px; text-align: center; padding: 24px
 """
 
 
+# Characters that reorder the text around them (bidirectional embeddings,
+# overrides, isolates and marks): a label holding U+202E shows the rest of the
+# line reversed, so "gpj.exe" can read as "exe.jpg". They are shown as their
+# code point instead, so the page shows what the data holds.
+_BIDI_CONTROLS = {code: f"[U+{code:04X}]" for code in (
+    0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+
+
 def esc(value):
     """Escape any value for HTML text and attribute values.
 
@@ -85,15 +93,20 @@ def esc(value):
     Returns
     -------
     str
-        The text with ``&``, ``<``, ``>``, ``"`` and ``'`` escaped.
+        The text with ``&``, ``<``, ``>``, ``"`` and ``'`` escaped, and the
+        bidirectional control characters (U+061C, U+200E, U+200F,
+        U+202A-U+202E, U+2066-U+2069), which could make the text display as
+        other text, written as their code points, such as ``[U+202E]``.
 
     Examples
     --------
     >>> from userpersona.report._html import esc
     >>> esc('<b title="x">')
     '&lt;b title=&quot;x&quot;&gt;'
+    >>> esc("invoice\u202egpj.exe")
+    'invoice[U+202E]gpj.exe'
     """
-    return html.escape(str(value), quote=True)
+    return html.escape(str(value).translate(_BIDI_CONTROLS), quote=True)
 
 
 #: What a missing number is shown as, in figures and table cells alike; the

@@ -1,14 +1,19 @@
 """Tags from a declared taxonomy: a safe rule language, the tag engine and audiences."""
 
 from ._audience import Audience, select
-from ._engine import TagCoverage, TagRuleEngine, default_taxonomy_path
-from ._spec import Tag, TagSpecError, read_tags, validate_tags
+from ._coverage import TagCoverage
+from ._engine import TagRuleEngine, default_taxonomy_path
+from ._errors import RuleArithmeticWarning, SkippedTagsWarning, TagSpecError
+from ._fields import Tag
+from ._spec import read_tags, validate_tags
 from ._syntax import RuleError, RuleSyntaxError, parse_rule
 
 __all__ = [
     "Audience",
+    "RuleArithmeticWarning",
     "RuleError",
     "RuleSyntaxError",
+    "SkippedTagsWarning",
     "Tag",
     "TagCoverage",
     "TagRuleEngine",

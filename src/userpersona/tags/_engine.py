@@ -1,7 +1,7 @@
 """TagRuleEngine: tags of a declared taxonomy as a scikit-learn transformer."""
 
 import os
-from dataclasses import dataclass
+import warnings
 from importlib import resources
 
 import numpy as np
@@ -11,9 +11,12 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .._estimator_input import checked_table
-from .._estimator_output import as_output
+from .._estimator_output import as_output, output_container
 from .._sklearn_compat import StrOptions, check_feature_names_in, fit_context
+from ._coverage import TagCoverage, arithmetic_problems, warn_arithmetic
+from ._errors import SkippedTagsWarning
 from ._program import (
+    ARITHMETIC,
     BOOL,
     NUMBER,
     TEXT,
@@ -26,7 +29,8 @@ from ._program import (
     reference_date,
     run,
 )
-from ._spec import read_tags
+from ._skipping import missing_columns, nothing_left_message, skip_reasons, skipped_message
+from ._spec import _names, read_tags
 from ._syntax import RuleError, parse_rule
 
 
@@ -70,9 +74,14 @@ class TagRuleEngine(TransformerMixin, BaseEstimator):
         The date ``days_since`` counts to; None takes the latest date of the
         timestamp columns the rules use, in the training data.
     missing_columns : {"auto", "raise", "skip"}, default="auto"
-        What to do with tags whose columns are not in the table: raise, or leave
-        them out (with the tags using them) and list them in ``skipped_tags_``.
-        ``"auto"`` skips for the default taxonomy and raises otherwise.
+        What to do with tags whose columns are not in the table: ``"raise"`` a
+        :class:`~userpersona.tags.RuleError` at the first unknown column (with the
+        closest column name), or ``"skip"``: leave them out, with the tags using
+        them, and list them in ``missing_columns_`` and ``skipped_tags_``.
+        ``"auto"`` skips for the default taxonomy, with a
+        :class:`~userpersona.tags.SkippedTagsWarning` naming the tags left out and
+        the columns they need, and raises otherwise. When every tag would be left
+        out, ``fit`` raises a ValueError naming the missing columns.
 
     Attributes
     ----------
@@ -84,6 +93,9 @@ class TagRuleEngine(TransformerMixin, BaseEstimator):
         customers it was learned from (empty: all).
     skipped_tags_ : dict
         Tags left out -> the reason.
+    missing_columns_ : dict
+        Tags left out -> the columns each needs that are not in the table (also
+        those of the tags it uses); the columns to add to compute them.
     as_of_ : pandas.Timestamp or None
         The date ``days_since`` counts to.
     n_features_in_ : int
@@ -117,6 +129,17 @@ class TagRuleEngine(TransformerMixin, BaseEstimator):
     >>> engine.cutoffs_[["rule", "percentile", "cutoff"]]
                             rule  percentile  cutoff
     0  monetary_total >= pct(75)        75.0   600.0
+
+    Arithmetic that divides by zero or overflows gives a missing value, with a
+    :class:`~userpersona.tags.RuleArithmeticWarning` counting the customers:
+
+    >>> import warnings
+    >>> average = TagRuleEngine({"avg": {"kind": "score",
+    ...                                  "expression": "monetary_total / (frequency - 1)"}})
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     average.set_output(transform="pandas").fit_transform(customers)["avg"].tolist()
+    [112.5, 166.66666666666666, nan, nan]
     """
 
     _parameter_constraints: dict = {
@@ -147,13 +170,33 @@ class TagRuleEngine(TransformerMixin, BaseEstimator):
         -------
         self : TagRuleEngine
             The fitted engine.
+
+        Raises
+        ------
+        RuleError
+            When a rule does not fit the table: an unknown column (with
+            ``missing_columns="raise"``, or ``"auto"`` with tags of your own), text
+            compared with a number, a function given the wrong kind of value.
+        ValueError
+            When no tag can be computed, as the table lacks the columns of every
+            one; the message names the missing columns.
         """
         tags = read_tags(default_taxonomy_path() if self.tags is None else self.tags)
         frame = _as_frame(checked_table(self, X, reset=True)[0])
-        skip = self.missing_columns == "skip" or (
-            self.missing_columns == "auto" and _is_default(self.tags))
+        auto = self.missing_columns == "auto" and _is_default(self.tags)
         kinds = {str(name): column_kind(frame[name]) for name in frame.columns}
-        self.tags_, self.skipped_tags_, program = _compile(tags, kinds, skip)
+        missing = {}
+        if self.missing_columns == "skip" or auto:
+            missing = missing_columns(tags, kinds)
+            if missing and len(missing) == len(tags):
+                raise ValueError(nothing_left_message(missing, list(kinds)))
+            if missing and auto:
+                warnings.warn(skipped_message(missing, len(tags)), SkippedTagsWarning,
+                              stacklevel=3)  # the caller of fit, past its wrapper
+        self.skipped_tags_ = skip_reasons(tags, missing)
+        self.missing_columns_ = missing
+        self.tags_, program = _compile([tag for tag in tags if tag.name not in missing],
+                                       kinds)
         self.program_ = program
         self.as_of_, _ = reference_date(frame, program, self.as_of)
         self.constants_ = {}
@@ -186,16 +229,30 @@ class TagRuleEngine(TransformerMixin, BaseEstimator):
         X_out : ndarray, DataFrame or sparse matrix
             As chosen by ``output``; with ``set_output(transform="pandas")`` the
             columns are typed (bool, categorical, float) and keep the index.
+
+        Raises
+        ------
+        ValueError
+            When ``X`` lacks columns the tags read, naming them.
+
+        Warns
+        -----
+        RuleArithmeticWarning
+            Per tag whose arithmetic divided by zero, overflowed or took
+            ``log1p`` of -1 or less for some customers, counting them: the result
+            is missing (NaN) for them, never an infinity.
         """
         check_is_fitted(self)
-        table, index = checked_table(self, X, reset=False)
-        frame = _as_frame(table)
-        values = self._evaluate(frame)
+        frame, index = self._checked_frame(X)
+        values, problems = self._evaluate(frame)
+        warn_arithmetic(problems, {tag.name: tag.kind for tag in self.tags_})
+        if not values and self.output == "columns" and output_container(self) == "default":
+            return np.zeros((len(frame), 0))  # no tags: no columns, one row per customer
         if self.output == "sparse":
-            return self._indicators(values)
+            return self._indicators(values, len(frame))
         if self.output == "lists":
             names = self._indicator_names()
-            matrix = self._indicators(values).tolil()
+            matrix = self._indicators(values, len(frame)).tolil()
             lists = np.empty(len(frame), dtype=object)
             for row, held in enumerate(matrix.rows):
                 lists[row] = [names[j] for j in held]
@@ -238,7 +295,9 @@ class TagRuleEngine(TransformerMixin, BaseEstimator):
             ``report.tags``: one row per bool tag and per enum value with
             ``customers``, ``share`` and a ``flag`` (``"covers nobody"``,
             ``"covers everybody"`` or empty); ``report.overlaps``: customers in
-            both, for every pair of rows of ``report.tags``.
+            both, for every pair of rows of ``report.tags``;
+            ``report.arithmetic``: the customers whose arithmetic divided by zero
+            or overflowed, per tag (as warned by ``transform``).
 
         Examples
         --------
@@ -255,9 +314,10 @@ class TagRuleEngine(TransformerMixin, BaseEstimator):
         2   whale  True          0   0.00     covers nobody
         """
         check_is_fitted(self)
-        table, _ = checked_table(self, X, reset=False)
-        frame = _as_frame(table)
-        matrix = self._indicators(self._evaluate(frame)).tocsc().astype(np.int64)
+        frame, _ = self._checked_frame(X)
+        values, problems = self._evaluate(frame)
+        warn_arithmetic(problems, {tag.name: tag.kind for tag in self.tags_})
+        matrix = self._indicators(values, len(frame)).tocsc().astype(np.int64)
         counts = np.asarray(matrix.sum(axis=0)).ravel().astype(int)
         n = max(matrix.shape[0], 1)
         rows = []
@@ -268,7 +328,8 @@ class TagRuleEngine(TransformerMixin, BaseEstimator):
         tags = pd.DataFrame(rows, columns=["tag", "value", "customers", "share", "flag"])
         overlaps = (matrix.T @ matrix).toarray().astype(int)
         names = self._indicator_names()
-        return TagCoverage(tags, pd.DataFrame(overlaps, index=names, columns=names))
+        return TagCoverage(tags, pd.DataFrame(overlaps, index=names, columns=names),
+                           problems)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -278,9 +339,29 @@ class TagRuleEngine(TransformerMixin, BaseEstimator):
 
     # -- helpers ------------------------------------------------------------------
 
+    def _checked_frame(self, X):
+        """``X`` as a frame with string column names, checked to hold the columns the
+        tags read; and its index."""
+        if isinstance(X, pd.DataFrame):  # named before scikit-learn's generic message
+            have = {str(column) for column in X.columns}
+            lacking = [name for name in self.program_.columns if name not in have]
+            if lacking:
+                users = [tag.name for tag in self.tags_ if any(
+                    name in lacking for text, _ in tag.rules(among=True)
+                    for name in _names(parse_rule(text)))]
+                raise ValueError(
+                    f"X lacks the columns {lacking}, read by the tags {users[:10]}"
+                    f"{' and more' if len(users) > 10 else ''} of this TagRuleEngine; "
+                    "pass a table with the columns seen in fit.")
+        table, index = checked_table(self, X, reset=False)
+        return _as_frame(table), index
+
     def _evaluate(self, frame):
+        """The value of every tag, and the arithmetic problems met (a DataFrame)."""
         columns = _column_values(frame, self.program_, self._reference_day())
-        values = run(self.program_, columns, self.constants_, self._reference_day())
+        events = {}
+        values = run(self.program_, columns, self.constants_, self._reference_day(),
+                     events=events, size=len(frame))
         n = len(frame)
         out = {}
         taken = set()
@@ -298,7 +379,7 @@ class TagRuleEngine(TransformerMixin, BaseEstimator):
                       or self.program_.instructions[slot].op == "column")
             taken.add(slot)
             out[tag.name] = np.broadcast_to(value, n).copy() if shared else value
-        return out
+        return out, arithmetic_problems(self.program_, events)
 
     def _indicator_keys(self):
         keys = []
@@ -313,53 +394,17 @@ class TagRuleEngine(TransformerMixin, BaseEstimator):
         return [name if value is True else f"{name}={value}"
                 for name, value in self._indicator_keys()]
 
-    def _indicators(self, values):
+    def _indicators(self, values, n):
         columns = []
         for name, value in self._indicator_keys():
             column = values[name]
             columns.append(np.asarray(column) if value is True
                            else np.asarray(column == value))
-        n = len(next(iter(values.values()))) if values else 0
         dense = np.column_stack(columns) if columns else np.zeros((n, 0), dtype=bool)
         return sp.csr_matrix(dense)
 
     def _reference_day(self):
         return np.nan if self.as_of_ is None else day_number(self.as_of_)
-
-
-@dataclass(frozen=True)
-class TagCoverage:
-    """Coverage of the tags: per tag and value, and the overlaps of pairs.
-
-    Attributes
-    ----------
-    tags : pandas.DataFrame
-        ``tag``, ``value``, ``customers``, ``share`` and ``flag`` per indicator.
-    overlaps : pandas.DataFrame
-        Customers in both, for every pair of indicators.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from userpersona.tags import TagRuleEngine
-    >>> customers = pd.DataFrame({"frequency": [1, 2, 5], "recency_days": [3, 90, 10]})
-    >>> engine = TagRuleEngine({"repeat": "frequency >= 2", "recent": "recency_days <= 30"})
-    >>> report = engine.fit(customers).coverage_report(customers)
-    >>> report.overlaps
-            repeat  recent
-    repeat       2       1
-    recent       1       2
-    >>> report.flagged.empty
-    True
-    """
-
-    tags: pd.DataFrame
-    overlaps: pd.DataFrame
-
-    @property
-    def flagged(self):
-        """The indicators covering nobody or everybody, likely mistakes."""
-        return self.tags[self.tags["flag"] != ""]
 
 
 def _is_default(tags):
@@ -384,29 +429,24 @@ def _among(program, slot):
     return program.instructions[args[1]].rule if len(args) > 1 else ""
 
 
-def _compile(tags, kinds, skip):
-    """Compile the tags in dependency order; leave out (or raise for) missing columns."""
+def _compile(tags, kinds):
+    """Compile the tags in dependency order, recording the arithmetic of each."""
     clashes = [tag.name for tag in tags if tag.name in kinds]
     if clashes:
         raise ValueError(f"tags named like columns of X: {clashes}; rename the tags, a "
                          "rule could not tell the tag from the column.")
     compiler = Compiler(kinds)
-    kept, skipped = [], {}
+    program = compiler.program
     for tag in tags:
-        state = compiler.snapshot()
-        try:
-            slot, _ = _compile_tag(compiler, tag)
-        except RuleError as error:
-            unknown = "unknown column or tag" in error.problem
-            if skip and unknown:
-                compiler.restore(state)  # nothing of a skipped tag stays in the program
-                compiler.skipped.add(tag.name)
-                skipped[tag.name] = error.problem
-                continue
-            raise
-        compiler.program.outputs[tag.name] = slot
-        kept.append(tag)
-    return kept, skipped, compiler.program
+        compiler.touched = set()
+        slot, _ = _compile_tag(compiler, tag)
+        program.outputs[tag.name] = slot
+        arithmetic = sorted(slot for slot in compiler.touched
+                            if program.instructions[slot].op in ARITHMETIC)
+        if arithmetic:
+            program.arithmetic[tag.name] = arithmetic
+    compiler.touched = None
+    return list(tags), program
 
 
 def _compile_tag(compiler, tag):

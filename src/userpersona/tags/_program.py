@@ -15,6 +15,12 @@ Values during evaluation:
 A comparison, ``in`` or ``between`` involving a missing value is False (and so
 ``not`` of it is True); ``isnull`` tests for missing values. A missing value in a
 boolean column reads as False.
+
+Arithmetic never makes an infinity out of finite numbers: a division by zero
+(``/`` or ``%``), a result beyond the float range (overflow) and ``log1p`` of -1
+or less are missing values (NaN) instead, so ``monetary_total / frequency > 100``
+does not hold for a customer without purchases. :func:`run` counts them per
+instruction, so that the engine can say which tags met them.
 """
 
 import difflib
@@ -73,6 +79,15 @@ class Program:
     instructions: list = field(default_factory=list)
     outputs: dict = field(default_factory=dict)
     columns: dict = field(default_factory=dict)  # column name -> kind
+    # tag -> slots of the arithmetic its own rules compute (a subexpression shared
+    # with other tags counts for each of them)
+    arithmetic: dict = field(default_factory=dict)
+
+
+#: Instructions whose result can be missing where their inputs are not (see above).
+ARITHMETIC = frozenset({"+", "-", "*", "/", "%", "log1p"})
+#: What each count of :func:`run`'s ``events`` is about, in order.
+EVENTS = ("divided by zero", "overflowed", "took log1p of -1 or less")
 
 
 class Compiler:
@@ -94,19 +109,10 @@ class Compiler:
         self.slots = {}  # key of a subtree -> slot
         self.rule = ""
         self.context = ""
+        self.touched = None  # when a set: every slot compiled for the current tag
         # slot of the condition of the tag being compiled that picks the customers
         # its pct() cut-offs are learned from (a tag's "among"); None: all
         self.among = None
-
-    def snapshot(self):
-        """State to return to if a tag has to be left out after all."""
-        return (len(self.program.instructions), dict(self.slots),
-                dict(self.program.columns))
-
-    def restore(self, state):
-        size, slots, columns = state
-        del self.program.instructions[size:]
-        self.slots, self.program.columns = slots, columns
 
     def add(self, tree, rule, context):
         """Compile ``tree`` (parsed from ``rule``); return its slot and kind."""
@@ -122,11 +128,12 @@ class Compiler:
             # a subexpression of a tag with "among" may hold a cut-off of its own:
             # it is shared only with the same tag's other rules
             key = (key, "among", self.among)
-        if key in self.slots:
-            return self.slots[key]
-        self.program.instructions.append(
-            Instruction(op, tuple(args), data, kind, self.rule, position))
-        self.slots[key] = len(self.program.instructions) - 1
+        if key not in self.slots:
+            self.program.instructions.append(
+                Instruction(op, tuple(args), data, kind, self.rule, position))
+            self.slots[key] = len(self.program.instructions) - 1
+        if self.touched is not None:
+            self.touched.add(self.slots[key])
         return self.slots[key]
 
     def kind(self, slot):
@@ -343,7 +350,8 @@ def needed_for(program, slots):
     return needed
 
 
-def run(program, columns, constants, reference_day, learn=False, keep=None, only=None):
+def run(program, columns, constants, reference_day, learn=False, keep=None, only=None,
+        events=None, size=1):
     """Evaluate ``program`` on column values; return the value of the slots in ``keep``.
 
     ``constants`` maps a ``pct`` slot to its cut-off. With ``learn=True`` the
@@ -351,6 +359,9 @@ def run(program, columns, constants, reference_day, learn=False, keep=None, only
     ``constants``. ``keep`` lists the slots whose values are wanted (default: the
     program's outputs); every other value is freed after its last use, so that
     the next instructions reuse warm memory instead of touching new pages.
+    ``events``, a dict, receives for each arithmetic slot whose result went
+    missing where its inputs were not, one boolean mask per entry of ``EVENTS``
+    (of ``size`` customers).
     """
     keep = set(program.outputs.values()) if keep is None else set(keep)
     last_use = {}
@@ -366,7 +377,13 @@ def run(program, columns, constants, reference_day, learn=False, keep=None, only
             args = [values[a] for a in instruction.args]
             if instruction.op == "pct" and learn:
                 constants[slot] = _percentile_of(*args, instruction=instruction)
-            values[slot] = _step(instruction, args, columns, constants, slot, reference_day)
+            if instruction.op in ARITHMETIC:
+                values[slot], masks = _arithmetic(instruction.op, args, size)
+                if events is not None and masks is not None:
+                    events[slot] = masks
+            else:
+                values[slot] = _step(instruction, args, columns, constants, slot,
+                                     reference_day)
             for arg in instruction.args:
                 if last_use[arg] == slot and arg not in keep:
                     values[arg] = None
@@ -400,8 +417,6 @@ def _step(instruction, args, columns, constants, slot, reference_day):
         return Text(np.select(conditions, case_codes, default).astype(np.int64), list(labels))
     if op == "neg":
         return -args[0]
-    if op in ("+", "-", "*", "/", "%"):
-        return _ARITHMETIC[op](args[0], args[1])
     if op == "compare":
         return _compare(args[0], args[1], data)
     if op == "and":
@@ -430,8 +445,6 @@ def _step(instruction, args, columns, constants, slot, reference_day):
         return _coalesce(args[0], args[1])
     if op == "abs":
         return np.abs(args[0])
-    if op == "log1p":
-        return np.log1p(args[0])
     if op in ("min", "max"):
         # fmin/fmax skip a missing side; a value missing on both sides stays missing
         return (np.fmin if op == "min" else np.fmax)(args[0], args[1])
@@ -440,6 +453,28 @@ def _step(instruction, args, columns, constants, slot, reference_day):
 
 _ARITHMETIC = {"+": np.add, "-": np.subtract, "*": np.multiply, "/": np.true_divide,
                "%": np.fmod}
+
+
+def _arithmetic(op, args, size):
+    """The result of an arithmetic instruction, missing (NaN) wherever it divided by
+    zero, overflowed or took ``log1p`` of -1 or less; and the masks of those
+    customers, one per entry of ``EVENTS`` (None when there are none)."""
+    if op == "log1p":
+        (x,) = args
+        result = np.log1p(x)
+        # the log of zero or less: -inf or NaN from a finite number
+        events = (False, False, np.isfinite(x) & (np.asarray(x) <= -1))
+    else:
+        left, right = args
+        result = _ARITHMETIC[op](left, right)
+        zero = (np.asarray(right) == 0) & ~np.isnan(left) if op in ("/", "%") else False
+        events = (zero, ~np.isfinite(result) & np.isfinite(left) & np.isfinite(right) & ~zero,
+                  False)
+    if not any(np.any(mask) for mask in events):
+        return result, None
+    missing = np.logical_or(np.logical_or(events[0], events[1]), events[2])
+    result = np.where(missing, np.nan, result)
+    return result, [np.broadcast_to(mask, np.shape(result) or (size,)) for mask in events]
 
 
 def _length(args):

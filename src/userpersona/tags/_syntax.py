@@ -306,12 +306,15 @@ def _number(rule, i, tokens):
 
 
 def _starts_name(char):
-    return char == "_" or unicodedata.category(char)[0] == "L"
+    if char.isascii():  # most names: no need for the Unicode database
+        return char == "_" or char.isalpha()
+    return unicodedata.category(char)[0] == "L"
 
 
 def _continues_name(char):
-    return char == "_" or unicodedata.category(char)[0] in "LN" or unicodedata.category(
-        char) in ("Mn", "Mc")
+    if char.isascii():
+        return char == "_" or char.isalnum()
+    return unicodedata.category(char)[0] in "LN" or unicodedata.category(char) in ("Mn", "Mc")
 
 
 # -- parser ------------------------------------------------------------------------
@@ -350,20 +353,24 @@ class _Parser:
     def __init__(self, rule):
         self.rule = rule
         self.tokens = tokenize(rule)
+        self.last = len(self.tokens) - 1  # the end token, where reading stops
         self.at = 0
         self.depth = 0
 
-    # helpers
+    # helpers (the parser's innermost calls: kept to plain indexing)
     def peek(self, offset=0):
-        return self.tokens[min(self.at + offset, len(self.tokens) - 1)]
+        at = self.at + offset
+        return self.tokens[at if at < self.last else self.last]
 
     def next(self):
         token = self.tokens[self.at]
-        self.at = min(self.at + 1, len(self.tokens) - 1)
+        if self.at < self.last:
+            self.at += 1
         return token
 
     def is_(self, kind, value=None, offset=0):
-        token = self.peek(offset)
+        at = self.at + offset
+        token = self.tokens[at if at < self.last else self.last]
         return token.kind == kind and (value is None or token.value == value)
 
     def expect(self, kind, value, what):

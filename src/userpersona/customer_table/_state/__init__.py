@@ -30,10 +30,13 @@ The modules, in the order of the data flow: ``batch`` reads a batch of new
 orders into a :class:`~.batch.Batch` without touching the state;
 ``aggregates`` folds it into what the state holds; ``summary`` builds the
 customer table from the aggregates and ``report`` the data-quality reports;
-``storage`` saves and loads them; ``state`` holds :class:`CustomerState`, the
+``erasure`` writes the receipt of customers forgotten; ``storage`` saves
+and loads the aggregates, as versions of a directory switched atomically
+(``versions``) and checked when read (``checks``); ``state`` holds :class:`CustomerState`, the
 public class that runs it all with the parameters of ``options``.
 """
 
+from .erasure import ErasureReceipt, hash_id
 from .state import CustomerState
 
-__all__ = ["CustomerState"]
+__all__ = ["CustomerState", "ErasureReceipt", "hash_id"]

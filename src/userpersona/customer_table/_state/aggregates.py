@@ -141,23 +141,32 @@ class Aggregates:
         self.n = end
 
     def forget(self, ids):
-        """Remove the customers of ``ids`` (a pandas Index) held; return how many."""
+        """Remove the customers of ``ids`` (a pandas Index) held, and every trace of them.
+
+        Labels that only their rows had go too. Returns the ids removed (a
+        pandas Index), the number of their rows and the number of labels removed.
+        """
         if not self.n or not len(ids):
-            return 0
+            return ids[:0], 0, 0
         positions = self.ids.positions(ids)
         positions = np.unique(positions[positions >= 0])
         if not len(positions):
-            return 0
+            return ids[:0], 0, 0
+        removed = self.ids.all()[positions]
+        n_rows = int(self.ints[INT_ROW["rows_in"], positions].sum())
         keep = np.ones(self.n, bool)
         keep[positions] = False
         new_position = np.cumsum(keep) - 1
         self.counts.keep_customers(keep, new_position)
+        kept_labels = self.counts.drop_unused_labels([len(labels) for labels in self.labels])
+        self.labels = [labels[kept] for labels, kept in zip(self.labels, kept_labels,
+                                                            strict=True)]
         self.ints = self.ints.T[:self.n][keep].T
         self.floats = self.floats.T[:self.n][keep].T
         self.ids.take(keep)
         self.n = int(keep.sum())
         self.recount()
-        return len(positions)
+        return removed, n_rows, int(sum((~kept).sum() for kept in kept_labels))
 
     def sort_by_id(self):
         """Renumber the customers in the order of their ids.

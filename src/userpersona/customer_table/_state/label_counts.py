@@ -81,6 +81,27 @@ class LabelCounts:
                      | (keys[take] & _BELOW_POSITION))
         self.values = values[take]
 
+    def drop_unused_labels(self, n_labels):
+        """Drop the labels no pair counts, renumbering the others' codes in order.
+
+        ``n_labels`` are the numbers of labels of each label column. Returns,
+        for each column, a boolean mask of the labels kept.
+        """
+        keys, values = self.consolidated()
+        _, column, code = unpack_keys(keys)
+        kept = []
+        for k, n in enumerate(n_labels):
+            mine = column == k
+            used = np.zeros(n, bool)
+            used[code[mine]] = True
+            kept.append(used)
+            if not used.all():
+                # codes keep their order, so the keys stay sorted
+                new_code = np.cumsum(used) - 1
+                keys[mine] = (keys[mine] & ~MAX_LABELS) | new_code[code[mine]]
+        self.keys = keys
+        return kept
+
 
 def merge_sorted(keys, values, new_keys, new_values):
     """Add ``new_values`` at ``new_keys`` into sorted unique ``keys`` (new arrays)."""

@@ -1,6 +1,6 @@
 """The parameters of a :class:`CustomerState`, checked, as one frozen object."""
 
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, fields
 
 from ... import _log_columns as v
 from ..._date_formats import check_date_format
@@ -70,3 +70,6 @@ class StateOptions:
 
 
 PARAMETERS = tuple(field.name for field in fields(StateOptions))
+# the parameters every saved state has (those added later have defaults)
+REQUIRED_PARAMETERS = tuple(field.name for field in fields(StateOptions)
+                            if field.default is MISSING)

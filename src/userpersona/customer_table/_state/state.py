@@ -11,11 +11,13 @@ from sklearn.exceptions import NotFittedError
 from ... import _log_columns as v
 from .aggregates import Aggregates
 from .batch import read_batch
+from .erasure import erasure_receipt
 from .ids import as_index
-from .options import LABEL_ROLES, PARAMETERS, StateOptions
+from .options import LABEL_ROLES, PARAMETERS, REQUIRED_PARAMETERS, StateOptions
 from .report import batch_report
 from .storage import open_saved_state, save_state
 from .summary import summarize_aggregates
+from .versions import StateFileError
 
 
 class CustomerState:
@@ -179,6 +181,7 @@ class CustomerState:
         self._held = Aggregates(len(self._label_columns()))
         self.n_batches_ = 0
         self.batch_report_ = None
+        self._saved_as = None  # (directory, version) last loaded from or saved to
 
     # ------------------------------------------------------------------ public
 
@@ -296,18 +299,24 @@ class CustomerState:
             raise NotFittedError("This CustomerState has no batch yet: call update first.")
         return summarize_aggregates(self._held, options, as_of)
 
-    def forget(self, customer_ids):
+    def forget(self, customer_ids, *, key=None):
         """Remove customers and all their rows from the state (right to erasure).
 
         Parameters
         ----------
         customer_ids : scalar or list-like
             Ids of the customers to remove. Ids not held are ignored.
+        key : bytes or str, optional
+            Secret key with which the receipt hashes the removed ids
+            (HMAC-SHA256); without one they are hashed with plain SHA-256,
+            which guessable ids do not survive.
 
         Returns
         -------
-        n_removed : int
-            Number of customers removed.
+        receipt : ErasureReceipt
+            How many customers, rows and labels were removed, the removed ids
+            hashed, and when: a record for the audit log that does not keep
+            the ids.
 
         Notes
         -----
@@ -318,6 +327,11 @@ class CustomerState:
         time of day. Rows without a customer id are not anybody's and stay
         counted in the report.
 
+        Nothing of them is left in what :meth:`save` writes next: not their
+        rows, nor the labels only they had; the save removes the version
+        saved before. Copies made elsewhere (backups, logs) are not the
+        state's to erase.
+
         Examples
         --------
         >>> import pandas as pd
@@ -327,32 +341,55 @@ class CustomerState:
         ...     "timestamp": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-05"]),
         ...     "amount": [5.0, 7.0, 9.0]})
         >>> state = CustomerState().update(orders)
-        >>> state.forget(["bob", "nobody"])
-        1
+        >>> receipt = state.forget(["bob", "nobody"])
+        >>> receipt.n_customers, receipt.n_rows
+        (1, 2)
         >>> state.summary().index.tolist()
         ['ann']
         """
-        return self._held.forget(as_index(customer_ids))
+        if key is not None:
+            erasure_receipt([], 0, 0, key)  # checks the key before anything is removed
+        removed, n_rows, n_labels = self._held.forget(as_index(customer_ids))
+        return erasure_receipt(removed, n_rows, n_labels, key)
 
-    def save(self, path):
+    def save(self, path, *, overwrite=False):
         """Write the state to the directory ``path`` (created if needed), as Parquet.
 
-        The directory holds ``customers.parquet`` (one row per customer, with
+        Each save writes a new version of the state beside the one saved
+        before, in a folder of its own with a ``manifest.json`` of its files'
+        sizes and SHA-256 digests, and then makes it current in one atomic
+        rename of the pointer file ``CURRENT``; the earlier version is removed
+        after. A save interrupted at any point (an error, a full disk, the
+        process killed) leaves the earlier version current and whole, and
+        :meth:`load` reads either the earlier state or the new one, never a
+        mix. The files are ``customers.parquet`` (one row per customer, with
         the parameters and counters as JSON in its schema metadata),
         ``label_counts.parquet`` (customer, label column, label code and
-        counts, one row per pair) and ``labels_<k>.parquet`` (the labels of the
-        ``k``-th label column). Nothing is pickled: loading runs no code from
-        the files. Saving also puts the customers held in id order, the order
-        in which updates and summaries read them fastest.
+        counts) and ``labels_<k>.parquet`` (the labels of the ``k``-th label
+        column). Nothing is pickled: loading runs no code from the files.
+        Saving also puts the customers held in id order, the order in which
+        updates and summaries read them fastest.
 
         Parameters
         ----------
         path : str or path-like
-            A directory; files of an earlier save there are overwritten.
+            A directory.
+        overwrite : bool, default=False
+            Replace a state in ``path`` that this one was not loaded from, or
+            that was saved again since. By default such a save is refused, so
+            that two writers cannot lose each other's updates.
 
         Returns
         -------
         path : pathlib.Path
+            The directory, resolved.
+
+        Raises
+        ------
+        ValueError
+            When another process is saving to ``path`` at the same time (it
+            holds the lock file ``.lock``), or ``path`` holds a state this one
+            did not come from, or one saved again since (see ``overwrite``).
 
         Examples
         --------
@@ -366,11 +403,17 @@ class CustomerState:
         >>> with tempfile.TemporaryDirectory() as folder:
         ...     _ = state.save(folder)
         ...     loaded = CustomerState.load(folder)
-        >>> loaded.summary().equals(state.summary())
-        True
+        ...     _ = loaded.update(orders.assign(timestamp=pd.Timestamp("2024-01-09"))).save(folder)
+        ...     state.save(folder)  # the version it came from is no longer current
+        Traceback (most recent call last):
+        ...
+        ValueError: The CustomerState in ... was saved again (now version v000002) ...
         """
         params = {name: getattr(self, name) for name in PARAMETERS}
-        return save_state(path, self._held, params, self.n_batches_, self._label_columns())
+        self._saved_as = save_state(path, self._held, params, self.n_batches_,
+                                    self._label_columns(), saved_as=self._saved_as,
+                                    overwrite=overwrite)
+        return self._saved_as[0]
 
     @classmethod
     def load(cls, path):
@@ -389,7 +432,12 @@ class CustomerState:
         Raises
         ------
         ValueError
-            When ``path`` is not a directory written by :meth:`save`.
+            When ``path`` is not a directory written by :meth:`save`, or any of
+            its files is missing, cut short, changed since it was saved (its
+            size or SHA-256 digest differs from the manifest's), of an older
+            format, or does not hold a state (duplicated customers, negative
+            counts, labels or counts out of range, totals that disagree): the
+            message names the file and the problem.
 
         Examples
         --------
@@ -399,13 +447,18 @@ class CustomerState:
         ...     CustomerState.load(folder)
         Traceback (most recent call last):
         ...
-        ValueError: ... is not a saved CustomerState: it has no customers.parquet. ...
+        ValueError: ... is not a saved CustomerState: it has no CURRENT file. ...
         """
-        saved = open_saved_state(path)
+        saved = open_saved_state(path, PARAMETERS, REQUIRED_PARAMETERS, LABEL_ROLES)
         state = cls(**saved.params)
-        state._options()  # checks the parameters saved
-        state._held = saved.aggregates(len(state._label_columns()))
+        try:
+            state._options()  # checks the parameters saved
+        except (TypeError, ValueError) as error:
+            raise StateFileError(saved.file, f"its parameters are not valid ({error})"
+                                 ) from None
+        state._held = saved.aggregates()
         state.n_batches_ = saved.n_batches
+        state._saved_as = (saved.path.resolve(), saved.version)
         return state
 
     # --------------------------------------------------------------- internals
