@@ -29,14 +29,19 @@ then robust-scaled:
 Checks: the adjusted Rand index of each clustering against the planted groups
 (at least 0.95 required), the chosen k (5 required for the auto runs).
 
+``--busy`` runs a CPU-bound process beside every measurement (one core kept
+busy), to show what a busy machine does to each implementation's threads.
+
 ``--quick`` (100,000 customers, one repeat) is what CI runs. The script exits
 non-zero if a check or a run fails.
 """
 
 import json
+import subprocess
 import sys
 import time
 import warnings
+from contextlib import contextmanager
 
 from bench_summary import (
     _setup_path,
@@ -202,10 +207,24 @@ def _notes(res):
     return ", ".join(notes)
 
 
-def run_benchmark(sizes, repeat, markdown=None):
+@contextmanager
+def _busy_core(busy):
+    """With ``busy``, a process spinning on one core for the duration of the block."""
+    if not busy:
+        yield
+        return
+    spinner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        yield
+    finally:
+        spinner.kill()
+        spinner.wait()
+
+
+def run_benchmark(sizes, repeat, markdown=None, busy=False):
     failed = False
     rows = []
-    with workspace("persona") as (tmp, env):
+    with workspace("persona") as (tmp, env), _busy_core(busy):
         for n in sizes:
             data = tmp / f"customers-{n}.parquet"
             info = run_script(__file__, ["--generate", str(n), "--out", str(data)], env,
@@ -265,6 +284,8 @@ def main(argv=None):
         "CI mode: 100,000 customers, one repeat", IMPLEMENTATIONS,
         repeat_help="timed fits per measurement", references=False,
     )
+    parser.add_argument("--busy", action="store_true",
+                        help="keep one core busy with another process during the runs")
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
@@ -278,7 +299,7 @@ def main(argv=None):
         return 0
     sizes, repeat = ([1e5], 1) if args.quick else (args.sizes, args.repeat)
     start = time.perf_counter()
-    status = run_benchmark([int(s) for s in sizes], repeat, args.markdown)
+    status = run_benchmark([int(s) for s in sizes], repeat, args.markdown, args.busy)
     print(f"\ntotal {time.perf_counter() - start:.0f} s")
     return status
 

@@ -347,11 +347,16 @@ def test_properties_on_random_tables(seed, n, k):
     table = pd.DataFrame({"recency_days": rng.integers(0, 365, n),
                           "frequency": rng.integers(1, 30, n),
                           "monetary_mean": rng.lognormal(4, 1, n)})
-    fitted = personas(n_clusters=k, n_init=1).fit(table)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PersonaWarning)  # a cluster of one merged
+        fitted = personas(n_clusters=k, n_init=1).fit(table)
     np.testing.assert_array_equal(fitted.predict(table), fitted.labels_)
     spend = table.groupby(fitted.labels_)["monetary_mean"].mean()
     assert spend.is_monotonic_decreasing
-    assert len(set(fitted.persona_names_)) == k
+    # min_size="auto": no persona of one customer, the others kept
+    assert fitted.n_clusters_ + fitted.n_merged_ == k
+    assert np.bincount(fitted.labels_).min() >= min(2, n) or fitted.n_clusters_ == 1
+    assert len(set(fitted.persona_names_)) == fitted.n_clusters_
     assert fitted.describe()["share"].sum() == pytest.approx(1)
 
 

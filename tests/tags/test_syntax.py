@@ -2,6 +2,7 @@
 
 import builtins
 import copy
+import gc
 import io
 import os
 import pickle
@@ -536,6 +537,11 @@ def guarded(monkeypatch):
         for name in ("eval", "exec", "compile", "open", "breakpoint", "__import__"):
             # __import__ last
             monkeypatch.setattr(builtins, name, forbidden(name, getattr(builtins, name)))
+        # objects left by earlier tests are collected now, not while the parser
+        # runs: their finalizers (closing files, joining threads) are not its calls
+        gc.collect()
+        collecting = gc.isenabled()
+        gc.disable()
         _EVENTS.clear()
         _AUDITING[0] = threading.get_ident()
         try:
@@ -544,6 +550,8 @@ def guarded(monkeypatch):
             outcome = error
         finally:
             _AUDITING[0] = None
+            if collecting:
+                gc.enable()
             monkeypatch.undo()
         return outcome, calls, list(_EVENTS)
 

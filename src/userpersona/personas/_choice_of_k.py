@@ -14,6 +14,7 @@ from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score
 
 from .._kernels.silhouette import mean_silhouettes
+from ._threads import sized_threads
 
 CRITERIA = {
     # criterion -> (column of k_scores_, whether larger is better)
@@ -55,7 +56,8 @@ def score_counts(prepared, low, high, rng, *, sample_size, n_init, criterion):
         )
     rows, labelings = [], []
     for k in counts:
-        model = KMeans(k, n_init=n_init, random_state=seed(rng)).fit(points)
+        with sized_threads(len(points)):
+            model = KMeans(k, n_init=n_init, random_state=seed(rng)).fit(points)
         labelings.append(model.labels_)
         rows.append({
             "n_clusters": k,
@@ -74,6 +76,25 @@ def score_counts(prepared, low, high, rng, *, sample_size, n_init, criterion):
     best = np.argmax(values) if larger_is_better else np.argmin(values)
     scores["chosen"] = np.arange(len(scores)) == best
     return scores
+
+
+def fit_kmeans(prepared, n_clusters, k_range, rng, *, sample_size, n_init, criterion,
+               batches):
+    """The k-means fitted on every customer, and the scores of the candidate counts.
+
+    ``n_clusters`` is the number of personas or ``"auto"`` to choose it in
+    ``k_range`` (see :func:`score_counts`; the scores are None otherwise);
+    mini-batches from ``batches`` customers on.
+    """
+    scores = None
+    if n_clusters == "auto":
+        scores = score_counts(prepared, *k_range, rng, sample_size=sample_size,
+                              n_init=n_init, criterion=criterion)
+        n_clusters = int(scores.index[scores["chosen"]][0])
+    model = make_kmeans(n_clusters, len(prepared), rng, n_init=n_init,
+                        minibatch_threshold=batches)
+    with sized_threads(len(prepared)):
+        return model.fit(prepared), scores
 
 
 def make_kmeans(k, n_customers, rng, *, n_init, minibatch_threshold):

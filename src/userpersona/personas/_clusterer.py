@@ -11,26 +11,29 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._estimator_input import checked_table
 from .._estimator_output import as_output
-from .._sklearn_compat import Interval, StrOptions, check_feature_names_in, fit_context
-from ._choice_of_k import CRITERIA, checked_k_range, make_kmeans, score_counts
+from .._sklearn_compat import Interval, RealNotInt, StrOptions, check_feature_names_in, fit_context
+from ._choice_of_k import CRITERIA, checked_k_range, fit_kmeans
 from ._description import (
     ClusteringSpace,
     description_table,
     one_time_personas,
+    plain_figures,
     representatives,
     term_labels,
 )
 from ._features import (
     categorical_features,
-    constant_columns,
+    check_some_vary,
     counted_missing,
     make_preprocessor,
     numeric_features,
-    resolve_features,
     skewed_columns,
+    varying_features,
 )
-from ._identity import check_comparable, matched_personas, order_column, persona_of_cluster
+from ._identity import check_comparable, matched_personas, order_column
+from ._min_size import persona_distances, personas_of_clusters, resolved_min_size
 from ._names import check_vocabulary, distinctions, name_personas
+from ._threads import sized_threads
 from ._without_purchase import (
     NO_PURCHASE_ID,
     marker_column,
@@ -115,6 +118,10 @@ default="silhouette"
         Runs of k-means++ from different seeds; the best one is kept.
     minibatch_threshold : int, default=2000000
         From this many customers on, ``MiniBatchKMeans`` replaces ``KMeans``.
+    min_size : "auto", int or float, default="auto"
+        Fewest customers of a persona: a smaller cluster joins the one whose
+        centre is nearest (see ``n_merged_``). A count, a share of the customers
+        clustered (a float below 1), or ``"auto"``: 1 % of them, and at least 2.
     order_by : "auto", str or int, default="auto"
         The column whose mean orders the persona ids, from the highest:
         ``"auto"`` uses ``monetary_total`` if ``X`` has it, else
@@ -133,7 +140,8 @@ default="silhouette"
         Whether :meth:`transform` outputs the ``persona`` name column.
     distances : bool, default=False
         Whether :meth:`transform` also outputs ``distance_<id>``, the distance of
-        each customer to the centre of each persona, in the clustering space.
+        each customer to the centre of each persona, in the clustering space (to
+        the nearest of its k-means centres when small clusters were merged).
     no_purchase : "auto", str, int or None, default="auto"
         The column whose missing value marks a customer without a purchase (a
         user who only browsed, a registered customer without an order). Such
@@ -150,6 +158,9 @@ default="silhouette"
     ----------
     n_clusters_ : int
         Number of personas.
+    n_merged_ : int
+        Clusters merged into their nearest for having fewer than ``min_size``
+        customers (warned about when ``n_clusters`` is a number).
     labels_ : ndarray of shape (n_customers,)
         Persona id of each training customer (-1 without a purchase).
     no_purchase_column_ : str, int or None
@@ -227,6 +238,8 @@ default="silhouette"
         "sample_size": [Interval(Integral, 3, None, closed="left")],
         "n_init": [Interval(Integral, 1, None, closed="left")],
         "minibatch_threshold": [Interval(Integral, 1, None, closed="left")],
+        "min_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left"),
+                     Interval(RealNotInt, 0, 1, closed="neither")],
         "order_by": [str, Integral],
         "language": [StrOptions({"en", "zh"})],
         "vocabulary": [dict, None],
@@ -251,6 +264,7 @@ default="silhouette"
         sample_size=10_000,
         n_init=3,
         minibatch_threshold=2_000_000,
+        min_size="auto",
         order_by="auto",
         language="en",
         vocabulary=None,
@@ -271,6 +285,7 @@ default="silhouette"
         self.sample_size = sample_size
         self.n_init = n_init
         self.minibatch_threshold = minibatch_threshold
+        self.min_size = min_size
         self.order_by = order_by
         self.language = language
         self.vocabulary = vocabulary
@@ -325,27 +340,21 @@ default="silhouette"
         prepared = self.preprocessor_.fit_transform(frame["all"])
         prepared = np.ascontiguousarray(prepared, dtype=np.float64)
 
-        if self.n_clusters == "auto":
-            self.k_scores_ = score_counts(
-                prepared, low, high, rng, sample_size=self.sample_size, n_init=self.n_init,
-                criterion=self.criterion,
-            )
-            self.n_clusters_ = int(self.k_scores_.index[self.k_scores_["chosen"]][0])
-        else:
-            self.k_scores_ = None
-            self.n_clusters_ = int(self.n_clusters)
-        self.model_ = make_kmeans(
-            self.n_clusters_, n_customers, rng, n_init=self.n_init,
-            minibatch_threshold=self.minibatch_threshold,
-        ).fit(prepared)
-
+        self.model_, self.k_scores_ = fit_kmeans(
+            prepared, self.n_clusters, (low, high), rng, sample_size=self.sample_size,
+            n_init=self.n_init, criterion=self.criterion, batches=self.minibatch_threshold)
         # Number personas by decreasing spend, so that the ids do not depend on
-        # the seed k-means started from.
-        self._persona_of_cluster = persona_of_cluster(
-            frame["order_by"], self.model_.labels_, self.n_clusters_)
+        # the seed k-means started from; clusters too small to act on are merged.
+        (self._persona_of_cluster, self.cluster_centers_, self.n_clusters_,
+         self.n_merged_) = personas_of_clusters(
+            self.model_, frame["order_by"], resolved_min_size(self.min_size, n_customers))
+        if self.n_merged_ and self.n_clusters != "auto":
+            warnings.warn(
+                f"{self.n_merged_} of the {self.n_clusters} clusters had fewer than "
+                f"min_size={self.min_size!r} customers and joined their nearest: "
+                f"{self.n_clusters_} personas. Pass a smaller min_size to keep them.",
+                PersonaWarning, stacklevel=2)
         labels = self._persona_of_cluster[self.model_.labels_]
-        cluster_of_persona = np.argsort(self._persona_of_cluster)
-        self.cluster_centers_ = self.model_.cluster_centers_[cluster_of_persona]
         self.centroids_ = self._space().to_units(self.cluster_centers_)
 
         terms = self._space().terms()
@@ -356,7 +365,7 @@ default="silhouette"
         ), dtype=object)
         self.representatives_ = representatives(
             prepared, self.cluster_centers_, labels, index, self.n_representatives)
-        self._description = self._describe(frame, labels, scores)
+        self._description = self._describe(frame, labels, scores, table)
         self.labels_ = np.full(len(bought), NO_PURCHASE_ID, dtype=labels.dtype)
         self.labels_[bought] = labels
         return self
@@ -435,11 +444,14 @@ default="silhouette"
         Returns
         -------
         description : DataFrame
-            Indexed by ``persona_id``, with ``persona`` (the name),
-            ``customers``, ``share``, the mean of every numeric feature and the
-            share of every level of a categorical feature (``feature=level``)
-            among the persona's customers, the same divided by its value over all
-            customers (``<column>_lift``), ``top_features`` (the features that
+            By ``persona_id``: ``persona`` (the name), ``customers``, ``share``;
+            figures in the data's units from the standard columns ``X`` has,
+            ``days_since_last_purchase`` (median), ``purchases_per_year`` (pooled
+            over the customers' tenure), ``mean_order_value``, ``revenue_share``;
+            the mean of every numeric feature and the share of every level of a
+            categorical feature (``feature=level``), the numeric features'
+            standard deviations (``<feature>_std``), the means over their value
+            for all customers (``<column>_lift``), ``top_features`` (the features that
             set the persona apart most, with the distance of its mean from the
             mean of all customers in standard deviations of the prepared feature)
             and ``representatives`` (with ``X=None``; see ``representatives_``).
@@ -465,12 +477,13 @@ default="silhouette"
         frame = self._feature_frame(table, fitting=False)
         if len(frame["all"]):
             prepared = self.preprocessor_.transform(frame["all"])
-            labels = self._persona_of_cluster[self.model_.predict(prepared)]
+            with sized_threads(len(prepared)):
+                labels = self._persona_of_cluster[self.model_.predict(prepared)]
         else:
             prepared = np.zeros((0, self.cluster_centers_.shape[1]))
             labels = np.zeros(0, np.int64)
         description = self._describe(frame, labels,
-                                     distinctions(prepared, labels, self.n_clusters_))
+                                     distinctions(prepared, labels, self.n_clusters_), table)
         return description.drop(columns="representatives")
 
     def match(self, previous):
@@ -531,29 +544,15 @@ default="silhouette"
     def _feature_frame(self, table, *, fitting):
         """The features of ``table``, checked; in ``fit``, also decides which to use."""
         if fitting:
-            keys, categorical_keys = resolve_features(table, self.features, self.categorical)
-            numeric = numeric_features(table, keys)
-            categorical = categorical_features(table, categorical_keys)
-            constant = constant_columns(numeric, categorical)
+            keys, self._keys, constant, numeric, categorical = varying_features(
+                table, self.features, self.categorical)
             if constant:
                 warnings.warn(
                     f"Features {constant} hold a single value, which cannot tell "
                     "customers apart; they are left out.", PersonaWarning, stacklevel=3,
                 )
             self.dropped_features_ = constant
-            self._keys = {
-                "numeric": [k for k, name in zip(keys, numeric.columns, strict=True)
-                            if name not in constant],
-                "categorical": [k for k, name in zip(categorical_keys, categorical.columns,
-                                                     strict=True) if name not in constant],
-            }
-            numeric = numeric.drop(columns=constant, errors="ignore")
-            categorical = categorical.drop(columns=constant, errors="ignore")
-            if not numeric.shape[1] + categorical.shape[1]:
-                raise ValueError(
-                    f"Every feature holds a single value ({constant}), so customers "
-                    "cannot be told apart; pass features that vary."
-                )
+            check_some_vary(numeric, categorical, constant)
             self.features_ = list(numeric.columns) + list(categorical.columns)
             self.log_features_ = skewed_columns(numeric, self.log_features)
             self.n_imputed_ = counted_missing(numeric)
@@ -574,11 +573,12 @@ default="silhouette"
             bool(self._keys["categorical"]), self.categorical_weight,
         )
 
-    def _describe(self, frame, labels, scores):
+    def _describe(self, frame, labels, scores, table):
         return description_table(
             frame, labels, scores, persona_names=self.persona_names_,
             labels_of_terms=term_labels(self._space().terms()), n_words=self.n_name_words,
             representatives_of=self.representatives_,
+            figures=plain_figures(table, labels, self.n_clusters_),
         )
 
     # -- assigning ------------------------------------------------------------------
@@ -594,7 +594,7 @@ default="silhouette"
         frame = self._feature_frame(rows(table, bought), fitting=False)
         if len(frame["all"]):
             prepared = self.preprocessor_.transform(frame["all"])
-            distance[bought] = self.model_.transform(prepared)[
-                :, np.argsort(self._persona_of_cluster)]
+            distance[bought] = persona_distances(
+                self.model_.transform(prepared), self._persona_of_cluster, self.n_clusters_)
             ids[bought] = np.argmin(distance[bought], axis=1)
         return ids, distance, index

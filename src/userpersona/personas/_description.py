@@ -110,14 +110,63 @@ def representatives(prepared, centres, labels, index, n_representatives):
     return chosen
 
 
+#: The plain figures that lead a description, from the standard columns.
+PLAIN_FIGURES = ("days_since_last_purchase", "purchases_per_year", "mean_order_value",
+                 "revenue_share")
+
+
+def plain_figures(table, labels, k):
+    """Per persona, figures in the units of the data, from the standard columns of ``table``.
+
+    ``days_since_last_purchase``: the median ``recency_days``.
+    ``purchases_per_year``: the sum of ``frequency`` over the sum of
+    ``tenure_days``, times 365 (pooled, so that a customer of one day does not
+    count as hundreds of purchases a year). ``mean_order_value``: the sum of
+    ``monetary_total`` over the sum of ``frequency``. ``revenue_share``: the
+    persona's ``monetary_total`` over everybody's. A figure whose columns
+    ``table`` lacks is missing (NaN); an array has none of them.
+    """
+    index = pd.RangeIndex(k, name="persona_id")
+    figures = pd.DataFrame(np.nan, index=index, columns=list(PLAIN_FIGURES))
+    if not isinstance(table, pd.DataFrame):
+        return figures
+
+    def column(name):
+        return (pd.to_numeric(table[name], errors="coerce").to_numpy(dtype=np.float64)
+                if name in table.columns else None)
+
+    def pooled(numerator, denominator, scale=1.0):
+        both = np.isfinite(numerator) & np.isfinite(denominator)
+        top = np.bincount(labels[both], numerator[both], minlength=k)
+        bottom = np.bincount(labels[both], denominator[both], minlength=k)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(bottom > 0, scale * top / bottom, np.nan)
+
+    recency, frequency = column("recency_days"), column("frequency")
+    tenure, spend = column("tenure_days"), column("monetary_total")
+    if recency is not None:
+        medians = pd.Series(recency).groupby(labels).median()
+        figures["days_since_last_purchase"] = medians.reindex(range(k)).to_numpy()
+    if frequency is not None and tenure is not None:
+        figures["purchases_per_year"] = pooled(frequency, tenure, 365.0)
+    if frequency is not None and spend is not None:
+        figures["mean_order_value"] = pooled(spend, frequency)
+    if spend is not None and np.nansum(spend) > 0:
+        figures["revenue_share"] = np.bincount(
+            labels, np.nan_to_num(spend), minlength=k) / np.nansum(spend)
+    return figures
+
+
 def description_table(frame, labels, scores, *, persona_names, labels_of_terms, n_words,
-                      representatives_of):
-    """One row per persona: size, share, feature means and lifts, top features, representatives.
+                      representatives_of, figures):
+    """One row per persona: size, share, plain figures, feature means, standard
+    deviations and lifts, top features, representatives.
 
     ``frame`` holds the customers' ``numeric`` and ``categorical`` features,
     ``labels`` their persona ids and ``scores`` the personas' distinctions on
     each prepared column (labelled by ``labels_of_terms``); ``n_words``
-    distinctions are listed per persona.
+    distinctions are listed per persona. ``figures`` are the
+    :func:`plain_figures`, which lead.
     """
     k = len(persona_names)
     counts = np.bincount(labels, minlength=k)
@@ -126,6 +175,7 @@ def description_table(frame, labels, scores, *, persona_names, labels_of_terms, 
         dummies = pd.get_dummies(frame["categorical"], prefix_sep="=", dtype=float)
         values = pd.concat([values, dummies], axis=1)
     means = values.groupby(labels).mean().reindex(range(k))
+    spreads = frame["numeric"].groupby(labels).std().reindex(range(k))
     lifts = means / values.mean().replace(0, np.nan)
     top = [
         ", ".join(f"{labels_of_terms[j]} {score[j]:+.1f}"
@@ -137,8 +187,9 @@ def description_table(frame, labels, scores, *, persona_names, labels_of_terms, 
          "share": counts / max(len(labels), 1)},
         index=pd.RangeIndex(k, name="persona_id"),
     )
-    means.index = lifts.index = description.index
-    description = pd.concat([description, means, lifts.add_suffix("_lift")], axis=1)
+    means.index = spreads.index = lifts.index = description.index
+    description = pd.concat([description, figures.dropna(axis=1, how="all"), means,
+                             spreads.add_suffix("_std"), lifts.add_suffix("_lift")], axis=1)
     description["top_features"] = top
     description["representatives"] = [representatives_of[p] for p in range(k)]
     return description

@@ -220,3 +220,32 @@ def counted_missing(numeric):
                         for name, count in counts[counts > 0].items())
             + ".", DataQualityWarning, stacklevel=4)
     return counts
+
+
+def varying_features(table, features, categorical):
+    """The features to cluster on: those asked for, less the constant ones.
+
+    Returns the numeric keys asked for, the keys kept (``{"numeric": [...],
+    "categorical": [...]}``), the names of the constant features left out, and
+    the numeric and categorical features kept.
+    """
+    keys, categorical_keys = resolve_features(table, features, categorical)
+    numeric = numeric_features(table, keys)
+    categorical = categorical_features(table, categorical_keys)
+    constant = constant_columns(numeric, categorical)
+    kept = {
+        "numeric": [k for k, name in zip(keys, numeric.columns, strict=True)
+                    if name not in constant],
+        "categorical": [k for k, name in zip(categorical_keys, categorical.columns,
+                                             strict=True) if name not in constant],
+    }
+    numeric = numeric.drop(columns=constant, errors="ignore")
+    categorical = categorical.drop(columns=constant, errors="ignore")
+    return keys, kept, constant, numeric, categorical
+
+
+def check_some_vary(numeric, categorical, constant):
+    """Raise a ValueError when no feature is left once the constant ones are out."""
+    if not numeric.shape[1] + categorical.shape[1]:
+        raise ValueError(f"Every feature holds a single value ({constant}), so customers "
+                         "cannot be told apart; pass features that vary.")
