@@ -193,4 +193,5 @@ def test_electronics_events(shops):
 
 @pytest.mark.parametrize("name", GENERATORS)
 def test_types_are_recoverable_from_behaviour(tables, shops, name):
-    assert supervised_ceiling(tables[name], shops[name].types) >= 0.85
+    # two folds, to keep the test short: a lower bound of the five-fold ceiling
+    assert supervised_ceiling(tables[name], shops[name].types, n_folds=2) >= 0.85

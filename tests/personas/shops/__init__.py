@@ -33,10 +33,10 @@ HELD_OUT = make_held_out_shop
 """The held-out shop: only for the final check of a method already chosen."""
 
 
-def supervised_ceiling(table, types, random_state=0):
+def supervised_ceiling(table, types, random_state=0, n_folds=5):
     """How well the types can be recovered from the table by a supervised model.
 
-    The adjusted Rand index between the planted types and the 5-fold
+    The adjusted Rand index between the planted types and the ``n_folds``-fold
     cross-validated predictions of a gradient-boosting classifier fitted on
     the table's numeric columns. An unsupervised method can hardly do better,
     so it is the ceiling against which a clustering's agreement is read.
@@ -52,6 +52,9 @@ def supervised_ceiling(table, types, random_state=0):
         The planted type of each customer, indexed by customer id.
     random_state : int, default=0
         Seed of the folds and of the classifier.
+    n_folds : int, default=5
+        Folds of the cross-validation; fewer fit faster on less training data
+        each, so the ceiling they give is a little lower.
 
     Returns
     -------
@@ -62,7 +65,7 @@ def supervised_ceiling(table, types, random_state=0):
     common = table.index.intersection(types.index)
     features = table.loc[common].select_dtypes(include=["number", "bool"]).astype(float)
     labels = types.loc[common].astype(str).to_numpy()
-    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=random_state)
+    folds = StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=random_state)
     model = HistGradientBoostingClassifier(random_state=random_state)
     # on tables of a few thousand rows, OpenMP threads contending for a few
     # shared cores cost far more than they bring (minutes instead of seconds);
