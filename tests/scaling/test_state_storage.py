@@ -415,6 +415,16 @@ def test_no_update_is_lost_between_two_writers(saved):
     pd.testing.assert_frame_equal(CustomerState.load(path).summary(), second.summary())
 
 
+def test_overwrite_replaces_a_state_whose_pointer_is_damaged(saved):
+    path, state, _ = saved
+    (path / "CURRENT").write_text("not json")
+    with pytest.raises(ValueError, match="CURRENT.*not valid JSON"):
+        CustomerState(**PARAMS).save(path)
+    state.save(path, overwrite=True)
+    pd.testing.assert_frame_equal(CustomerState.load(path).summary(), state.summary())
+    assert [p.name for p in path.iterdir() if p.is_dir()] == ["v000001"]
+
+
 # ------------------------------------------------------------------ erasure
 
 def test_forget_leaves_no_trace_in_the_saved_files(tmp_path):

@@ -55,9 +55,10 @@ def score_counts(prepared, low, high, rng, *, sample_size, n_init, criterion):
             "customers or a fixed n_clusters."
         )
     rows, labelings = [], []
-    for k in counts:
-        with sized_threads(len(points)):
-            model = KMeans(k, n_init=n_init, random_state=seed(rng)).fit(points)
+    with sized_threads(len(points)):
+        models = [KMeans(k, n_init=n_init, random_state=seed(rng)).fit(points)
+                  for k in counts]
+    for k, model in zip(counts, models, strict=True):
         labelings.append(model.labels_)
         rows.append({
             "n_clusters": k,

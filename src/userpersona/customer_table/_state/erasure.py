@@ -99,12 +99,17 @@ def hash_id(customer_id, key=None):
     return hmac.new(key, text, hashlib.sha256).hexdigest()
 
 
-def erasure_receipt(removed_ids, n_rows, n_labels, key=None):
-    """The :class:`ErasureReceipt` of removing ``removed_ids`` (and their rows and labels)."""
+def check_key(key):
+    """Raise for a ``key`` that is neither None nor non-empty bytes or text."""
     if key is not None and not isinstance(key, (bytes, bytearray, str)):
         raise TypeError(f"key must be bytes or text, got {type(key).__name__}.")
     if key is not None and not len(key):
         raise ValueError("key is empty; give a secret key, or None for plain SHA-256.")
+
+
+def erasure_receipt(removed_ids, n_rows, n_labels, key=None):
+    """The :class:`ErasureReceipt` of removing ``removed_ids`` (and their rows and labels)."""
+    check_key(key)
     return ErasureReceipt(
         n_customers=len(removed_ids), n_rows=int(n_rows), n_labels=int(n_labels),
         hashed_ids=tuple(sorted(hash_id(each, key) for each in removed_ids)),

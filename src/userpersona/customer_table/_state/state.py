@@ -11,7 +11,7 @@ from sklearn.exceptions import NotFittedError
 from ... import _log_columns as v
 from .aggregates import Aggregates
 from .batch import read_batch
-from .erasure import erasure_receipt
+from .erasure import check_key, erasure_receipt
 from .ids import as_index
 from .options import LABEL_ROLES, PARAMETERS, REQUIRED_PARAMETERS, StateOptions
 from .report import batch_report
@@ -347,8 +347,7 @@ class CustomerState:
         >>> state.summary().index.tolist()
         ['ann']
         """
-        if key is not None:
-            erasure_receipt([], 0, 0, key)  # checks the key before anything is removed
+        check_key(key)  # before anything is removed
         removed, n_rows, n_labels = self._held.forget(as_index(customer_ids))
         return erasure_receipt(removed, n_rows, n_labels, key)
 

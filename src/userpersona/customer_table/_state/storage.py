@@ -64,7 +64,7 @@ def save_state(path, held, params, n_batches, label_columns, *, saved_as=None,
         for k, labels in enumerate(held.labels):
             files[label_file(k)] = _labels_table(labels, label_columns[k])
         version = commit_version(
-            path, {name: partial(_write_parquet, table) for name, table in files.items()},
+            path, current, {name: partial(_write_parquet, table) for name, table in files.items()},
             {"format": FORMAT, "format_version": VERSION, "n_customers": int(held.n),
              "n_batches": int(n_batches)})
         if overwrite:  # a state of format 1 beside: it may hold customers since forgotten

@@ -88,15 +88,15 @@ def current_version(path):
     return _read_pointer(pointer)
 
 
-def commit_version(path, files, describe):
-    """Write ``files`` as the next version of ``path`` and make it current.
+def commit_version(path, current, files, describe):
+    """Write ``files`` as the version after ``current`` (None: the first) and make it current.
 
     ``files`` maps file names to functions writing the file at the path they
     are given; ``describe`` is a dict added to the manifest. Call it holding
-    :func:`writer_lock`. Returns the new version's name.
+    :func:`writer_lock`, with the ``current`` version read under it. Returns
+    the new version's name.
     """
     path = Path(path)
-    current = current_version(path)
     _remove_all_but(path, current)  # what crashed saves left
     name = f"v{(int(current[1:]) if current else 0) + 1:06d}"
     staging = path / f"{_STAGING_PREFIX}{uuid.uuid4().hex}"
