@@ -14,12 +14,15 @@ criteria (each picks k in ``2..10`` from k-means fits on the customers)
     of at least 0.9 on all customers, averaged over four splits; Lange et al.,
     2004), and ``true k`` (the number of planted types, for reference);
 spaces
-    ``defaults``: ``PersonaClusterer``'s default features and preparation;
+    ``defaults``: the features PersonaClusterer used by default before the
+    one-time buyers were set apart (with tenure, frequency, category entropy),
+    prepared as it prepares features now;
     ``behaviour``: the behaviour columns present, without ``tenure_days`` (which
     says when a customer arrived more than how they buy), log-transformed when
     skewed, then standardised;
     ``one-time first``: the ``behaviour`` space, with one-time buyers set apart
-    as one persona before the repeat buyers are clustered.
+    as one persona before the repeat buyers are clustered;
+    ``library default``: ``PersonaClusterer(random_state=0)`` as it is now.
 
 Each cell shows the k chosen and, for the shops, the adjusted Rand index
 against the planted types (customers without a purchase are left out).
@@ -64,8 +67,11 @@ CRITERIA = ("silhouette", "calinski_harabasz", "davies_bouldin", "bic", "gap",
 
 
 def defaults_space(table):
-    """The features as PersonaClusterer prepares them by default."""
-    model = PersonaClusterer(n_clusters=2, random_state=0).fit(table)
+    """The features as PersonaClusterer prepared them before the one-time buyers
+    were set apart (its features and scaling of then)."""
+    model = PersonaClusterer(n_clusters=2, random_state=0, one_time="together", features=[
+        c for c in ("recency_days", "frequency", "monetary_mean", "tenure_days",
+                    "weekend_share", "category_entropy", "sessions") if c in table]).fit(table)
     return model.preprocessor_.transform(table[model.features_].reset_index(drop=True))
 
 
@@ -166,7 +172,9 @@ def main(argv=None):
         warnings.simplefilter("ignore")
         for name, table, types in tables(args.customers, args.seed, args.held_out):
             n_types = types.nunique() if types is not None else 0
+            model = PersonaClusterer(random_state=0).fit(table)
             spaces = {
+                "library default": {"stability": (model.n_clusters_, model.labels_)},
                 "defaults": choose(defaults_space(table), n_types, 0),
                 "behaviour": choose(behaviour_space(table), n_types, 0),
                 "one-time first": one_time_first(table, n_types, 0),
@@ -183,7 +191,8 @@ def main(argv=None):
             print(f"done {name}", file=sys.stderr, flush=True)
     frame = pd.Series(cells).unstack()
     frame = frame.reindex(pd.MultiIndex.from_product(
-        [["defaults", "behaviour", "one-time first"], CRITERIA]))
+        [["defaults", "behaviour", "one-time first"], CRITERIA]).append(
+        pd.MultiIndex.from_tuples([("library default", "stability")])))
     print("| space | criterion | " + " | ".join(frame.columns) + " |")
     print("|---|---|" + "---|" * len(frame.columns))
     for (space, criterion), row in frame.iterrows():

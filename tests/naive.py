@@ -544,3 +544,29 @@ def modified_beta_geo_probability(r, alpha, a, b, n, t):
     alive = beta_function(a, b + n + 1) / beta_function(a, b) * nbd(n)
     gone = beta_function(a + 1, b + n) / beta_function(a, b)
     return alive + gone * (1 - sum(nbd(j) for j in range(n)))
+
+
+def lloyd(points, centres, max_iter):
+    """Lloyd's k-means iterations, one point and one centre at a time: assign each
+    point to its nearest centre (the first on a tie), stop when none moves, else move
+    each non-empty cluster's centre to its members' mean."""
+    centres = [list(map(float, centre)) for centre in centres]
+    labels = [-1] * len(points)
+    for _ in range(max_iter):
+        moved = 0
+        for i, point in enumerate(points):
+            distances = [sum((p - c) ** 2 for p, c in zip(point, centre, strict=True))
+                         for centre in centres]
+            nearest = distances.index(min(distances))
+            if labels[i] != nearest:
+                labels[i], moved = nearest, moved + 1
+        if not moved:
+            break
+        for c in range(len(centres)):
+            members = [point for point, label in zip(points, labels, strict=True) if label == c]
+            if members:
+                centres[c] = [sum(column) / len(members)
+                              for column in zip(*members, strict=True)]
+    inertia = sum(sum((p - c) ** 2 for p, c in zip(point, centres[label], strict=True))
+                  for point, label in zip(points, labels, strict=True))
+    return centres, labels, inertia

@@ -29,7 +29,7 @@ def _shop_with_outliers(n_outliers=1, seed=0):
 def test_a_cluster_of_one_customer_joins_its_nearest():
     table = _shop_with_outliers()
     with pytest.warns(PersonaWarning, match="1 of the 4 clusters had fewer than"):
-        model = PersonaClusterer(n_clusters=4, random_state=0).fit(table)
+        model = PersonaClusterer(n_clusters=4, one_time="together", random_state=0).fit(table)
     assert (model.n_clusters_, model.n_merged_) == (3, 1)
     sizes = np.bincount(model.labels_)
     assert sizes.min() >= 300 and len(sizes) == 3
@@ -43,7 +43,8 @@ def test_a_cluster_of_one_customer_joins_its_nearest():
 
     with warnings.catch_warnings():
         warnings.simplefilter("error", PersonaWarning)
-        kept = PersonaClusterer(n_clusters=4, min_size=1, random_state=0).fit(table)
+        kept = PersonaClusterer(n_clusters=4, min_size=1, one_time="together",
+                                random_state=0).fit(table)
     assert (kept.n_clusters_, kept.n_merged_) == (4, 0)
     assert np.bincount(kept.labels_).min() == 1
 

@@ -23,7 +23,7 @@ def test_describe_leads_with_plain_figures_computed_by_hand():
                                    / members["frequency"].sum())
         np.testing.assert_allclose(row["revenue_share"], members["monetary_total"].sum()
                                    / table["monetary_total"].sum())
-        np.testing.assert_allclose(row["frequency_std"], members["frequency"].std())
+        np.testing.assert_allclose(row["monetary_mean_std"], members["monetary_mean"].std())
     np.testing.assert_allclose(described["revenue_share"].sum(), 1.0)
     # the same figures for new customers, assigned with predict
     again = model.describe(table)

@@ -7,13 +7,14 @@ import numpy as np
 import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal, assert_series_equal
+from sklearn.metrics import adjusted_rand_score
 
 import userpersona
 from tests.personas.shops import HELD_OUT, SHOPS, Shop, supervised_ceiling
 
 GENERATORS = dict(SHOPS, held_out=HELD_OUT)
 MODULES = {name: importlib.import_module(f"tests.personas.shops.{name}") for name in GENERATORS}
-# enough customers for stable shares and ceilings; the four ceilings take most
+# enough customers for stable shares and ceilings; the five ceilings take most
 # of the module's half minute, whatever the size
 N_CUSTOMERS = 5000
 
@@ -23,10 +24,12 @@ COLUMNS = {
                 "discount"],
     "grocery": ["customer_id", "order_id", "timestamp", "amount"],
     "electronics": ["customer_id", "order_id", "timestamp", "amount", "category"],
-    "held_out": ["customer_id", "order_id", "timestamp", "amount", "category", "channel",
-                 "device"],
+    "beauty": ["customer_id", "order_id", "timestamp", "amount", "category", "channel",
+               "device"],
+    "held_out": ["customer_id", "order_id", "timestamp", "amount", "category", "channel"],
 }
-MULTI_LINE = {"fashion": True, "grocery": False, "electronics": True, "held_out": True}
+MULTI_LINE = {"fashion": True, "grocery": False, "electronics": True, "beauty": True,
+              "held_out": True}
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +55,7 @@ def _customers_seen(shop):
 
 
 def test_registry():
-    assert set(SHOPS) == {"fashion", "grocery", "electronics"}
+    assert set(SHOPS) == {"fashion", "grocery", "electronics", "beauty"}
     assert HELD_OUT not in SHOPS.values()
     doc = MODULES["held_out"].__doc__.lower()
     assert "held-out" in doc and "must not" in doc
@@ -195,3 +198,23 @@ def test_electronics_events(shops):
 def test_types_are_recoverable_from_behaviour(tables, shops, name):
     # two folds, to keep the test short: a lower bound of the five-fold ceiling
     assert supervised_ceiling(tables[name], shops[name].types, n_folds=2) >= 0.85
+
+
+# The shops the persona method was chosen on, with the adjusted Rand index its
+# defaults reach on their customers with a purchase (0.906, 0.942 and 0.931 when
+# this was written): a guard against changes that lose them. The beauty shop,
+# on which the method falls short (0.68), is measured in the benchmarks instead.
+RECOVERED = {"fashion": 0.88, "grocery": 0.9, "electronics": 0.9}
+
+
+@pytest.mark.parametrize("name", RECOVERED)
+def test_default_personas_recover_the_types_and_refits_agree(tables, shops, name):
+    table = tables[name]
+    bought = table["recency_days"].notna().to_numpy()
+    types = shops[name].types.reindex(table.index)[bought]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", userpersona.PersonaWarning)
+        first, second = (userpersona.PersonaClusterer(random_state=seed).fit(table)
+                         for seed in (0, 1))
+    assert adjusted_rand_score(types, first.labels_[bought]) >= RECOVERED[name]
+    assert adjusted_rand_score(first.labels_, second.labels_) >= 0.98

@@ -65,7 +65,7 @@ def test_transform_names_customers_without_a_purchase():
 
 def test_no_purchase_none_clusters_every_customer_with_medians():
     table = _with_non_buyers(blobs(3)[0])
-    with pytest.warns(DataQualityWarning, match="filled with the column median"):
+    with pytest.warns(DataQualityWarning, match="filled with the column mean"):
         model = PersonaClusterer(n_clusters=3, no_purchase=None, random_state=0).fit(table)
     assert model.no_purchase_column_ is None and model.n_without_purchase_ == 0
     assert (model.labels_ >= 0).all()

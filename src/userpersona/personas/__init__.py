@@ -5,6 +5,7 @@ of personas, clusters the customers and names each persona after the features
 that set it apart.
 """
 
-from ._clusterer import PersonaClusterer, PersonaWarning
+from ._clusterer import PersonaClusterer
+from ._warning import PersonaWarning
 
 __all__ = ["PersonaClusterer", "PersonaWarning"]

@@ -1,9 +1,18 @@
 """How many personas: every candidate count clustered on a sample and scored.
 
 With ``n_clusters="auto"`` each count of the range is fitted with k-means on one
-random sample of customers and scored three ways (mean silhouette,
-Calinski-Harabasz, Davies-Bouldin); the criterion picks the count. The final
-clustering, on all customers, comes from :func:`make_kmeans`.
+random sample of customers and scored four ways (stability under resampling,
+mean silhouette, Calinski-Harabasz, Davies-Bouldin); the criterion picks the
+count. The final clustering, on all customers, comes from :func:`make_kmeans`.
+
+Stability (Lange, Roth, Braun and Buhmann, 2004): k-means fitted on two disjoint
+halves of the sample should group the whole sample alike when the k groups are
+real. It is measured by the adjusted Rand index of the two groupings, averaged
+over several random halvings. The default criterion takes, among the stable
+counts, the largest whose mean silhouette is nearly the best: a real but
+dominant split (one-time against repeat buyers) does not hide the finer
+structure, and a split that is reproducible but cuts through a dense group
+(its silhouette falls) is not taken.
 """
 
 from numbers import Integral
@@ -11,17 +20,36 @@ from numbers import Integral
 import numpy as np
 import pandas as pd
 from sklearn.cluster import KMeans, MiniBatchKMeans
-from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score
+from sklearn.metrics import adjusted_rand_score, calinski_harabasz_score, davies_bouldin_score
 
+from .._kernels.kmeans import best_of_starts, nearest_centres
 from .._kernels.silhouette import mean_silhouettes
 from ._threads import sized_threads
 
 CRITERIA = {
-    # criterion -> (column of k_scores_, whether larger is better)
+    # criterion -> (column of k_scores_, whether larger is better); "stability"
+    # is decided by stable_choice, the silhouette breaking ties
+    "stability": ("silhouette", True),
     "silhouette": ("silhouette", True),
     "calinski_harabasz": ("calinski_harabasz", True),
     "davies_bouldin": ("davies_bouldin", False),
 }
+
+
+#: A count is stable when its half-sample fits agree at least this well (ARI).
+STABLE = 0.9
+#: Stable counts whose mean silhouette is within this of the best are as good;
+#: the largest of them is chosen.
+SILHOUETTE_TOLERANCE = 0.02
+#: A choice that a stability threshold this much higher or lower would change is
+#: borderline (the mean over the halvings varies by about that much).
+BORDERLINE = 0.05
+#: Random halvings averaged per count, the most customers they are drawn from,
+#: and the k-means++ starts of each half's fit (one start alone often lands in a
+#: poor local optimum, which would read as instability of the data).
+N_HALVINGS, STABILITY_SAMPLE, STABILITY_STARTS = 8, 2000, 3
+#: Most Lloyd iterations of each half's fit.
+STABILITY_ITERATIONS = 100
 
 
 def checked_k_range(k_range):
@@ -36,11 +64,27 @@ def checked_k_range(k_range):
     return checked
 
 
-def score_counts(prepared, low, high, rng, *, sample_size, n_init, criterion):
+def check_enough_customers(n_customers, n_clusters, low, n_without_purchase):
+    """Raise a ValueError when there are too few customers for ``n_clusters``."""
+    smallest = n_clusters if n_clusters != "auto" else low
+    if n_customers < max(smallest, 2) + (n_clusters == "auto"):
+        with_purchase = " with a purchase" if n_without_purchase else ""
+        raise ValueError(
+            f"X has {n_customers} customer(s){with_purchase} (n_samples = {n_customers}), "
+            "too few "
+            + (f"for n_clusters={n_clusters}" if n_clusters != "auto"
+               else f"to compare {low} or more personas (at least {low + 1} are needed)")
+            + "; pass more customers or fewer clusters."
+        )
+
+
+def score_counts(prepared, low, high, rng, *, sample_size, n_init, criterion, floor=None):
     """Fit every candidate count on one sample and score each clustering.
 
-    Returns the ``k_scores_`` table: per count, the ``silhouette``,
-    ``calinski_harabasz``, ``davies_bouldin`` and ``inertia``, and ``chosen``.
+    Returns the ``k_scores_`` table: per count, the ``stability`` (with that
+    criterion), ``silhouette``, ``calinski_harabasz``, ``davies_bouldin`` and
+    ``inertia``, and ``chosen`` (False everywhere when, with a silhouette
+    ``floor``, no count is worth a split: see :func:`stable_choice`).
     """
     n = len(prepared)
     sample = np.sort(rng.choice(n, sample_size, replace=False)) if (
@@ -72,11 +116,58 @@ def score_counts(prepared, low, high, rng, *, sample_size, n_init, criterion):
         np.asarray(counts, dtype=np.int64),
     )
     scores.insert(0, "silhouette", silhouettes)
-    column, larger_is_better = CRITERIA[criterion]
-    values = scores[column].to_numpy()
-    best = np.argmax(values) if larger_is_better else np.argmin(values)
-    scores["chosen"] = np.arange(len(scores)) == best
+    if criterion == "stability":
+        scores.insert(0, "stability", [stability(points, k, rng) for k in counts])
+        best = stable_choice(scores, floor)
+        # a choice that a slightly different stability would change is flagged:
+        # a refit on other customers or another seed may well choose otherwise
+        scores.attrs["borderline"] = any(
+            stable_choice(scores, floor, STABLE + shift) != best
+            for shift in (-BORDERLINE, BORDERLINE))
+        scores.attrs["none_stable"] = bool((scores["stability"] < STABLE).all())
+    else:
+        column, larger_is_better = CRITERIA[criterion]
+        values = scores[column].to_numpy()
+        best = np.argmax(values) if larger_is_better else np.argmin(values)
+    scores["chosen"] = np.arange(len(scores)) == (-1 if best is None else best)
     return scores
+
+
+def stability(points, k, rng):
+    """How alike k-means on two disjoint random halves groups ``points``: the mean
+    adjusted Rand index over :data:`N_HALVINGS` halvings (1 for the same grouping)."""
+    if len(points) > STABILITY_SAMPLE:
+        points = points[rng.choice(len(points), STABILITY_SAMPLE, replace=False)]
+    half = len(points) // 2
+    if half <= k:
+        return np.nan
+    points = np.ascontiguousarray(points, dtype=np.float64)
+    agreement = []
+    for _ in range(N_HALVINGS):
+        order = rng.permutation(len(points))
+        groupings = [nearest_centres(points, best_of_starts(
+            points[part], k, STABILITY_STARTS, seed(rng), STABILITY_ITERATIONS))
+            for part in (order[:half], order[half:])]
+        agreement.append(adjusted_rand_score(*groupings))
+    return float(np.mean(agreement))
+
+
+def stable_choice(scores, floor=None, threshold=STABLE):
+    """The position in ``scores`` of the count to choose by stability, or None.
+
+    Among the counts whose ``stability`` reaches ``threshold``, the largest whose
+    silhouette is within :data:`SILHOUETTE_TOLERANCE` of the best of them; with
+    none stable, the largest silhouette. With a ``floor``, None when no stable
+    count reaches a silhouette of ``floor`` (the customers are one group).
+    """
+    silhouette = scores["silhouette"].to_numpy()
+    stable = scores["stability"].to_numpy() >= threshold
+    if not stable.any():
+        return None if floor is not None else int(np.argmax(silhouette))
+    best = silhouette[stable].max()
+    if floor is not None and best < floor:
+        return None
+    return int(np.flatnonzero(stable & (silhouette >= best - SILHOUETTE_TOLERANCE))[-1])
 
 
 def fit_kmeans(prepared, n_clusters, k_range, rng, *, sample_size, n_init, criterion,

@@ -1,10 +1,8 @@
 """PersonaClusterer: a handful of readable personas from the customer table."""
 
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
-import pandas as pd
 from sklearn.base import BaseEstimator, ClusterMixin, TransformerMixin
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
@@ -12,7 +10,7 @@ from sklearn.utils.validation import check_is_fitted
 from .._estimator_input import checked_table
 from .._estimator_output import as_output
 from .._sklearn_compat import Interval, RealNotInt, StrOptions, check_feature_names_in, fit_context
-from ._choice_of_k import CRITERIA, checked_k_range, fit_kmeans
+from ._choice_of_k import CRITERIA, check_enough_customers, checked_k_range
 from ._description import (
     ClusteringSpace,
     description_table,
@@ -23,17 +21,21 @@ from ._description import (
 )
 from ._features import (
     categorical_features,
-    check_some_vary,
-    counted_missing,
+    decided_features,
+    feature_frames,
     make_preprocessor,
     numeric_features,
-    skewed_columns,
-    varying_features,
 )
 from ._identity import check_comparable, matched_personas, order_column
-from ._min_size import persona_distances, personas_of_clusters, resolved_min_size
+from ._min_size import (
+    persona_distances,
+    personas_of_clusters,
+    resolved_min_size,
+    warn_merged,
+)
 from ._names import check_vocabulary, distinctions, name_personas
-from ._threads import sized_threads
+from ._one_time import fit_grouped, one_time_buyers, set_apart
+from ._purchase_evidence import with_repeat_rate
 from ._without_purchase import (
     NO_PURCHASE_ID,
     marker_column,
@@ -43,36 +45,28 @@ from ._without_purchase import (
 )
 
 
-class PersonaWarning(UserWarning):
-    """Warning about the features of a persona model (constant columns left out).
-
-    Examples
-    --------
-    >>> import warnings
-    >>> from userpersona import PersonaWarning
-    >>> warnings.simplefilter("error", PersonaWarning)  # make it an error
-    >>> warnings.resetwarnings()
-    """
-
-
 class PersonaClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
     """Cluster customers into personas with stable ids, short names and descriptions.
 
     Fit on the customer table (one row per customer, such as the output of
     :func:`~userpersona.summarize_transactions`, joined with that of
     :func:`~userpersona.summarize_events` when there is a behaviour log). The
-    features are prepared with scikit-learn: skewed non-negative columns (spend,
-    counts) are log-transformed with ``log1p``, numeric columns are centred on
-    the median and divided by the interquartile range of their observed values
-    (``RobustScaler``), missing values are set to the median, and categorical
-    columns are one-hot encoded. Customers are then clustered with scikit-learn's
-    ``KMeans`` (``MiniBatchKMeans`` above ``minibatch_threshold`` customers).
+    features are prepared with scikit-learn: shares of purchases are pulled toward
+    everyone's for customers with few purchases, skewed non-negative columns
+    (spend, counts) are log-transformed with ``log1p``, numeric columns are
+    standardised (``StandardScaler``), missing values are set to the mean, and
+    categorical columns are one-hot encoded. With ``one_time="apart"`` the one-time
+    buyers are clustered apart from the repeat buyers, on spend and browsing only,
+    and join a repeat persona they resemble. Customers are clustered with
+    scikit-learn's ``KMeans`` (``MiniBatchKMeans`` above ``minibatch_threshold``
+    customers).
 
     With ``n_clusters="auto"`` every count in ``k_range`` is tried on a random
-    sample of ``sample_size`` customers and scored by the mean silhouette (how
-    much closer customers are to their own persona than to the next one, from -1
-    to 1; Rousseeuw, 1987), the Calinski-Harabasz index and the Davies-Bouldin
-    index; ``criterion`` picks the count, and ``k_scores_`` keeps every score.
+    sample of ``sample_size`` customers: by default the largest count whose
+    k-means on two random halves agree (stability, Lange et al., 2004) and whose
+    mean silhouette is nearly the best is chosen, and ``k_scores_`` keeps every
+    score. A count chosen on the edge of stability, or customers with no stable
+    count, raise a ``PersonaWarning``.
 
     Personas are numbered 0, 1, ... by decreasing mean spend (``order_by``), so
     refits that find the same structure give the same ids whatever the seed;
@@ -102,16 +96,16 @@ class PersonaClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
         Weight of the one-hot columns relative to the scaled numeric ones.
     n_clusters : int or "auto", default="auto"
         Number of personas, or ``"auto"`` to choose it in ``k_range``.
-    k_range : tuple of (int, int), default=(3, 10)
-        Smallest and largest number of personas tried by ``n_clusters="auto"``.
-        Two personas rarely make a useful model, and the mean silhouette
-        favours two whenever one group (one-time buyers, typically) lies far
-        from all the others; pass ``(2, 10)`` to allow two.
-    criterion : {"silhouette", "calinski_harabasz", "davies_bouldin"}, \
-default="silhouette"
-        How ``n_clusters="auto"`` chooses: the largest mean silhouette, the
-        largest Calinski-Harabasz index, or the smallest Davies-Bouldin index.
-    sample_size : int, default=10000
+    k_range : tuple of (int, int), default=(2, 10)
+        Smallest and largest number of personas tried by ``n_clusters="auto"``
+        (of the repeat buyers' personas, with the one-time buyers apart).
+    criterion : {"stability", "silhouette", "calinski_harabasz", \
+"davies_bouldin"}, default="stability"
+        How ``n_clusters="auto"`` chooses: the largest stable count nearly as well
+        separated as the best stable one (see the user guide), the largest mean
+        silhouette, the largest Calinski-Harabasz index, or the smallest
+        Davies-Bouldin index.
+    sample_size : int, default=5000
         Customers sampled to try the candidate counts on; the silhouette costs
         a distance per pair of them. The final model is fitted on all customers.
     n_init : int, default=3
@@ -146,11 +140,19 @@ default="silhouette"
         The column whose missing value marks a customer without a purchase (a
         user who only browsed, a registered customer without an order). Such
         customers are left out of the fit, since their purchase features would
-        be filled with the median, and get the persona id -1 and the name
+        be filled with the mean, and get the persona id -1 and the name
         ``"no purchase yet"`` (``"未购买"``), as they get the lifecycle stage
         ``registered`` and the RFM segment "No Purchase". ``"auto"`` uses
         ``recency_days`` when ``X`` is a frame that has it; None clusters every
         customer.
+    one_time : {"apart", "together"}, default="apart"
+        ``"apart"``: when ``X`` has the standard ``frequency`` column, customers
+        who bought once are clustered apart from the repeat buyers, on
+        ``monetary_mean`` and the browsing columns only (one persona without
+        browsing columns), and a one-time persona whose centre lies within a
+        repeat persona's spread on spend and browsing joins it. A fixed
+        ``n_clusters`` then counts one persona of one-time buyers. ``"together"``
+        clusters every customer on every feature.
     random_state : int, RandomState instance or None, default=None
         Seed of the sampling and of k-means; an int makes fits reproducible.
 
@@ -176,9 +178,14 @@ default="silhouette"
         centre (undoing the scaling and the log), and the share of each level of
         a categorical feature.
     k_scores_ : DataFrame or None
-        With ``n_clusters="auto"``: per candidate count, the ``silhouette``,
-        ``calinski_harabasz``, ``davies_bouldin`` and ``inertia`` on the sample,
-        and ``chosen``. None otherwise.
+        With ``n_clusters="auto"``: per candidate count (of the repeat buyers'
+        personas when the one-time buyers are apart), the ``stability`` (with
+        that criterion), ``silhouette``, ``calinski_harabasz``,
+        ``davies_bouldin`` and ``inertia`` on the sample, and ``chosen``. None
+        otherwise.
+    one_time_k_scores_ : DataFrame or None
+        The same for the one-time buyers' personas, counts 2 to 5, when they were
+        clustered on browsing columns; no ``chosen`` row means one persona.
     features_ : list of str
         The features clustered on (``x<i>`` for column ``i`` of an array).
     log_features_ : list of str
@@ -186,11 +193,15 @@ default="silhouette"
     dropped_features_ : list of str
         Features left out because they were constant.
     n_imputed_ : Series
-        Missing values filled with the median, per numeric feature.
+        Missing values filled with the mean, per numeric feature (not counting
+        the features one-time buyers set apart are not clustered on).
     preprocessor_ : ColumnTransformer
         The fitted feature preparation.
-    model_ : KMeans or MiniBatchKMeans
-        The fitted clustering (its own cluster numbering, before ordering).
+    model_ : GroupedKMeans
+        The fitted clustering (its own cluster numbering, before ordering):
+        ``model_.repeat`` is the ``KMeans`` (or ``MiniBatchKMeans``) of the repeat
+        buyers (of every customer with ``one_time="together"``),
+        ``model_.one_time`` that of the one-time buyers (None for one persona).
     representatives_ : dict of {int: list}
         Per persona id, the index labels (row positions for arrays) of the
         training customers closest to its centre.
@@ -216,15 +227,16 @@ default="silhouette"
     ...     "monetary_mean": np.r_[rng.normal(120, 10, 50), rng.normal(30, 5, 50)],
     ... })
     >>> personas = PersonaClusterer(k_range=(2, 6), random_state=0).fit(customers)
-    >>> personas.n_clusters_
-    2
-    >>> personas.persona_names_.tolist()
-    ['high spend · recent · frequent', 'low spend · lapsed · infrequent']
+    >>> personas.n_clusters_  # the one-time buyers are set apart
+    3
+    >>> personas.persona_names_.tolist()[2]
+    'one-time · low spend · lapsed'
     >>> personas.describe()[["persona", "customers", "monetary_mean"]].round(1)
                                         persona  customers  monetary_mean
     persona_id
     0            high spend · recent · frequent         50          119.7
-    1           low spend · lapsed · infrequent         50           29.4
+    1           lapsed · low spend · infrequent         28           29.9
+    2             one-time · low spend · lapsed         22           28.7
     """
 
     _parameter_constraints: dict = {
@@ -248,6 +260,7 @@ default="silhouette"
         "names": ["boolean"],
         "distances": ["boolean"],
         "no_purchase": [str, Integral, None],
+        "one_time": [StrOptions({"apart", "together"})],
         "random_state": ["random_state"],
     }
 
@@ -259,9 +272,9 @@ default="silhouette"
         log_features="auto",
         categorical_weight=1.0,
         n_clusters="auto",
-        k_range=(3, 10),
-        criterion="silhouette",
-        sample_size=10_000,
+        k_range=(2, 10),
+        criterion="stability",
+        sample_size=5_000,
         n_init=3,
         minibatch_threshold=2_000_000,
         min_size="auto",
@@ -273,6 +286,7 @@ default="silhouette"
         names=True,
         distances=False,
         no_purchase="auto",
+        one_time="apart",
         random_state=None,
     ):
         self.features = features
@@ -294,6 +308,7 @@ default="silhouette"
         self.names = names
         self.distances = distances
         self.no_purchase = no_purchase
+        self.one_time = one_time
         self.random_state = random_state
 
     @fit_context(prefer_skip_nested_validation=True)
@@ -321,45 +336,35 @@ default="silhouette"
         table = rows(table, bought)
         index = np.flatnonzero(bought) if index is None else index[bought]
         n_customers = table.shape[0]
-        smallest = self.n_clusters if self.n_clusters != "auto" else low
-        if n_customers < max(smallest, 2) + (self.n_clusters == "auto"):
-            with_purchase = " with a purchase" if self.n_without_purchase_ else ""
-            raise ValueError(
-                f"X has {n_customers} customer(s){with_purchase} (n_samples = "
-                f"{n_customers}), too few "
-                + (f"for n_clusters={self.n_clusters}" if self.n_clusters != "auto"
-                   else f"to compare {low} or more personas (at least {low + 1} are needed)")
-                + "; pass more customers or fewer clusters."
-            )
-        frame = self._feature_frame(table, fitting=True)
+        check_enough_customers(n_customers, self.n_clusters, low, self.n_without_purchase_)
+        table = with_repeat_rate(table)
+        once = set_apart(one_time_buyers(table, self.one_time), self.n_clusters, (low, high))
+        frame = self._feature_frame(table, fitting=True, once=once)
         rng = check_random_state(self.random_state)
         self.preprocessor_ = make_preprocessor(
             frame["numeric"], self.log_features_, frame["categorical"],
             self.categorical_weight,
         )
-        prepared = self.preprocessor_.fit_transform(frame["all"])
-        prepared = np.ascontiguousarray(prepared, dtype=np.float64)
-
-        self.model_, self.k_scores_ = fit_kmeans(
-            prepared, self.n_clusters, (low, high), rng, sample_size=self.sample_size,
-            n_init=self.n_init, criterion=self.criterion, batches=self.minibatch_threshold)
+        # the scales are those of the customers clustered on every feature
+        self.preprocessor_.fit(frame["model"] if once is None else frame["model"][~once])
+        prepared = np.ascontiguousarray(self.preprocessor_.transform(frame["model"]),
+                                        dtype=np.float64)
+        self.model_, self.k_scores_, self.one_time_k_scores_ = fit_grouped(
+            prepared, once, list(frame["numeric"].columns), n_clusters=self.n_clusters,
+            k_range=(low, high), rng=rng, sample_size=self.sample_size, n_init=self.n_init,
+            criterion=self.criterion, batches=self.minibatch_threshold)
         # Number personas by decreasing spend, so that the ids do not depend on
         # the seed k-means started from; clusters too small to act on are merged.
         (self._persona_of_cluster, self.cluster_centers_, self.n_clusters_,
          self.n_merged_) = personas_of_clusters(
             self.model_, frame["order_by"], resolved_min_size(self.min_size, n_customers))
-        if self.n_merged_ and self.n_clusters != "auto":
-            warnings.warn(
-                f"{self.n_merged_} of the {self.n_clusters} clusters had fewer than "
-                f"min_size={self.min_size!r} customers and joined their nearest: "
-                f"{self.n_clusters_} personas. Pass a smaller min_size to keep them.",
-                PersonaWarning, stacklevel=2)
+        warn_merged(self.n_merged_, self.n_clusters, self.min_size, self.n_clusters_)
         labels = self._persona_of_cluster[self.model_.labels_]
         self.centroids_ = self._space().to_units(self.cluster_centers_)
 
         terms = self._space().terms()
         scores = distinctions(prepared, labels, self.n_clusters_)
-        one_time = one_time_personas(frame["numeric"], labels, self.n_clusters_)
+        one_time = one_time_personas(table, labels, self.n_clusters_)
         self.persona_names_ = np.asarray(name_personas(
             scores, terms, one_time, self.language, self.vocabulary, self.n_name_words,
         ), dtype=object)
@@ -371,7 +376,7 @@ default="silhouette"
         return self
 
     def predict(self, X):
-        """Assign customers to the fitted personas (the nearest centre).
+        """Assign customers to the fitted personas (one-time buyers to theirs).
 
         Parameters
         ----------
@@ -466,22 +471,15 @@ default="silhouette"
         >>> model.describe()[["customers", "frequency", "frequency_lift"]].round(2)
                     customers  frequency  frequency_lift
         persona_id
-        0                   3      10.33            1.77
-        1                   3       1.33            0.23
+        0                   4       8.25            1.41
+        1                   2       1.00            0.17
         """
         check_is_fitted(self)
         if X is None:
             return self._description.copy()
         table, _ = checked_table(self, X, reset=False)
-        table = rows(table, purchased(table, self.no_purchase_column_))
-        frame = self._feature_frame(table, fitting=False)
-        if len(frame["all"]):
-            prepared = self.preprocessor_.transform(frame["all"])
-            with sized_threads(len(prepared)):
-                labels = self._persona_of_cluster[self.model_.predict(prepared)]
-        else:
-            prepared = np.zeros((0, self.cluster_centers_.shape[1]))
-            labels = np.zeros(0, np.int64)
+        table = with_repeat_rate(rows(table, purchased(table, self.no_purchase_column_)))
+        frame, prepared, labels = self._clusters(table)
         description = self._describe(frame, labels,
                                      distinctions(prepared, labels, self.n_clusters_), table)
         return description.drop(columns="representatives")
@@ -541,37 +539,40 @@ default="silhouette"
 
     # -- fitting ------------------------------------------------------------------
 
-    def _feature_frame(self, table, *, fitting):
+    def _feature_frame(self, table, *, fitting, once=None):
         """The features of ``table``, checked; in ``fit``, also decides which to use."""
         if fitting:
-            keys, self._keys, constant, numeric, categorical = varying_features(
-                table, self.features, self.categorical)
-            if constant:
-                warnings.warn(
-                    f"Features {constant} hold a single value, which cannot tell "
-                    "customers apart; they are left out.", PersonaWarning, stacklevel=3,
-                )
-            self.dropped_features_ = constant
-            check_some_vary(numeric, categorical, constant)
-            self.features_ = list(numeric.columns) + list(categorical.columns)
-            self.log_features_ = skewed_columns(numeric, self.log_features)
-            self.n_imputed_ = counted_missing(numeric)
+            decided = decided_features(table, self.features, self.categorical,
+                                       self.log_features, once)
+            (self._keys, self.dropped_features_, self.features_, self.log_features_,
+             self._share_means, self.n_imputed_) = decided["fitted"]
+            numeric, categorical = decided["numeric"], decided["categorical"]
         else:
             numeric = numeric_features(table, self._keys["numeric"], fitting=False)
             categorical = categorical_features(table, self._keys["categorical"],
                                                fitting=False)
-        frame = pd.concat([numeric, categorical], axis=1)
-        frame.index = pd.RangeIndex(len(frame))
-        return {"numeric": numeric, "categorical": categorical, "all": frame,
-                "order_by": (numeric_features(table, [order_column(table, self.order_by, keys)])
-                             .iloc[:, 0].to_numpy() if fitting else None)}
+        frame = feature_frames(table, numeric, categorical, self._share_means)
+        if fitting:
+            frame["order_by"] = numeric_features(
+                table, [order_column(table, self.order_by, decided["keys"])]
+            ).iloc[:, 0].to_numpy()
+        return frame
+
+    def _clusters(self, table):
+        """The feature frame, the prepared features and the persona ids of the
+        customers of ``table`` (all with a purchase)."""
+        frame = self._feature_frame(table, fitting=False)
+        if not len(frame["all"]):
+            return (frame, np.zeros((0, self.cluster_centers_.shape[1])),
+                    np.zeros(0, np.int64))
+        prepared = self.preprocessor_.transform(frame["model"])
+        clusters = self.model_.predict(prepared, one_time_buyers(table, self.one_time))
+        return frame, prepared, self._persona_of_cluster[clusters]
 
     def _space(self):
         """The clustering space of the fitted model, for moving centres in and out of it."""
-        return ClusteringSpace(
-            self.preprocessor_, self.features_, len(self._keys["numeric"]),
-            bool(self._keys["categorical"]), self.categorical_weight,
-        )
+        return ClusteringSpace(self.preprocessor_, self.features_, len(self._keys["numeric"]),
+                               bool(self._keys["categorical"]), self.categorical_weight)
 
     def _describe(self, frame, labels, scores, table):
         return description_table(
@@ -591,10 +592,8 @@ default="silhouette"
         bought = purchased(table, self.no_purchase_column_)
         ids = np.full(len(bought), NO_PURCHASE_ID, dtype=np.int64)
         distance = np.full((len(bought), self.n_clusters_), np.nan)
-        frame = self._feature_frame(rows(table, bought), fitting=False)
-        if len(frame["all"]):
-            prepared = self.preprocessor_.transform(frame["all"])
+        _, prepared, ids[bought] = self._clusters(with_repeat_rate(rows(table, bought)))
+        if len(prepared):
             distance[bought] = persona_distances(
                 self.model_.transform(prepared), self._persona_of_cluster, self.n_clusters_)
-            ids[bought] = np.argmin(distance[bought], axis=1)
         return ids, distance, index

@@ -87,11 +87,13 @@ def term_labels(terms):
     return [name if level is None else f"{name}={level}" for name, level in terms]
 
 
-def one_time_personas(numeric, labels, n_personas):
-    """Personas whose median member bought exactly once (when frequency is a feature)."""
-    if "frequency" not in numeric.columns:
+def one_time_personas(table, labels, n_personas):
+    """Personas whose median member bought exactly once (when ``table`` is a frame
+    with the standard ``frequency`` column)."""
+    if not isinstance(table, pd.DataFrame) or "frequency" not in table.columns:
         return np.zeros(n_personas, bool)
-    medians = pd.Series(numeric["frequency"].to_numpy()).groupby(labels).median()
+    frequency = pd.to_numeric(table["frequency"], errors="coerce").to_numpy(np.float64)
+    medians = pd.Series(frequency).groupby(labels).median()
     return medians.reindex(range(n_personas)).to_numpy() <= 1
 
 

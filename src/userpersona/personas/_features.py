@@ -2,10 +2,10 @@
 
 Spend and counts are heavily skewed (a few customers buy a hundred times more
 than the median), so such columns are log-transformed; every numeric column is
-then centred on its median and scaled by its interquartile range, so that no
-column dominates the distances because of its units. Categorical columns are
-one-hot encoded. All of it is scikit-learn: a ColumnTransformer of a numeric
-pipeline (log, RobustScaler, missing values set to the median) and a
+then standardised (centred on its mean, divided by its standard deviation), so
+that no column dominates the distances because of its units. Categorical columns
+are one-hot encoded. All of it is scikit-learn: a ColumnTransformer of a numeric
+pipeline (log, StandardScaler, missing values set to the mean) and a
 OneHotEncoder.
 """
 
@@ -17,22 +17,31 @@ import pandas as pd
 from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, RobustScaler
+from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
 
 from .._estimator_input import column_label, table_column
 from ..customer_table import DataQualityWarning
 from ._names import MISSING_LEVEL
+from ._one_time import ONE_TIME_FEATURES
+from ._purchase_evidence import REPEAT_RATE, SHARE_FAMILIES, share_means, shrunk_shares
+from ._warning import PersonaWarning
 
 # Standard columns of summarize_transactions and summarize_events that describe
-# behaviour rather than dates or identifiers, in the order they are used.
+# behaviour rather than dates, identifiers or how long a customer has been one,
+# in the order they are used; the families of shares (SHARE_FAMILIES) present
+# follow weekend_share. Tenure, and frequency (which grows with tenure), are left
+# to the repeat rate; category_entropy, which few purchases keep low, to the
+# category shares.
 DEFAULT_FEATURES = (
     "recency_days",
-    "frequency",
+    REPEAT_RATE,
     "monetary_mean",
-    "tenure_days",
+    "mean_gap_days",
     "weekend_share",
-    "category_entropy",
     "sessions",
+    "events_per_session",
+    "view_to_cart_rate",
+    "cart_to_purchase_rate",
 )
 # A non-negative column whose sample skewness exceeds this is log-transformed
 # under log_features="auto": the usual rule of thumb for a strongly skewed column.
@@ -51,7 +60,7 @@ def resolve_features(table, features, categorical):
         if not isinstance(table, pd.DataFrame):
             keys = [key for key in range(table.shape[1]) if key not in categorical]
         else:
-            keys = [name for name in DEFAULT_FEATURES if name in table.columns]
+            keys = default_features(table.columns)
             if not keys:
                 keys = [name for name in table.columns
                         if _is_number(table[name].dtype) and name not in categorical]
@@ -69,13 +78,28 @@ def resolve_features(table, features, categorical):
     return keys, categorical
 
 
+def default_features(columns):
+    """The standard feature columns among ``columns``, in order (``frequency`` in
+    place of the repeat rate when a table has no ``tenure_days`` to derive it)."""
+    columns = list(columns)
+    chosen = []
+    for name in DEFAULT_FEATURES:
+        if name == REPEAT_RATE and name not in columns and "frequency" in columns:
+            name = "frequency"
+        if name in columns:
+            chosen.append(name)
+        if name == "weekend_share":
+            chosen += [column for column in columns if str(column).startswith(SHARE_FAMILIES)]
+    return chosen
+
+
 def numeric_features(table, keys, *, fitting=True):
     """The numeric features as a float64 frame, each column checked.
 
     Raises for a non-numeric column (which should be declared categorical), an
     infinite value, or, when ``fitting``, a column missing for every customer
     (in a transform a batch may hold only customers without the value, which
-    the fitted medians fill).
+    the fitted means fill).
     """
     columns = {}
     for key in keys:
@@ -166,18 +190,19 @@ def make_preprocessor(numeric, logged, categorical, categorical_weight):
                                     kw_args={"mask": log_mask},
                                     inv_kw_args={"mask": log_mask}, check_inverse=False,
                                     feature_names_out="one-to-one")),
-        # The scaler learns medians and quartiles from the observed values (it
-        # skips NaN) and centres on the median, so a missing value filled with 0
-        # afterwards is filled with the median; SimpleImputer's own median is a
-        # full masked sort, ten times slower on a million customers.
-        ("scale", RobustScaler()),
+        # The scaler learns means and deviations from the observed values (it
+        # skips NaN), so a missing value filled with 0 afterwards is filled with
+        # the mean; SimpleImputer's own statistics cost a second pass.
+        ("scale", StandardScaler()),
         ("impute", SimpleImputer(strategy="constant", fill_value=0.0)),
     ])
     transformers = []
     if len(numeric.columns):
         transformers.append(("numeric", numeric_steps, list(numeric.columns)))
     if len(categorical.columns):
-        encoder = OneHotEncoder(handle_unknown="ignore", sparse_output=False)
+        # the levels of every customer, though the scales may be learnt on some
+        levels = [sorted(categorical[name].unique()) for name in categorical.columns]
+        encoder = OneHotEncoder(categories=levels, handle_unknown="ignore", sparse_output=False)
         transformers.append(("categorical", encoder, list(categorical.columns)))
     return ColumnTransformer(
         transformers,
@@ -209,13 +234,18 @@ def _is_number(dtype):
     return pd.api.types.is_numeric_dtype(dtype)  # booleans count, as 0 and 1
 
 
-def counted_missing(numeric):
-    """The missing values of each numeric feature, which the median fills; warns
-    with the counts, so that no value is filled silently."""
-    counts = numeric.isna().sum()
+def counted_missing(numeric, unused=None):
+    """The missing values of each numeric feature, which the mean fills; warns
+    with the counts, so that no value is filled silently.
+
+    ``unused`` (a boolean frame like ``numeric``) marks values the clustering
+    does not read (the gaps of one-time buyers set apart): they are not counted.
+    """
+    missing = numeric.isna()
+    counts = (missing & ~unused if unused is not None else missing).sum()
     if counts.any():
         warnings.warn(
-            "Missing values were filled with the column median, in "
+            "Missing values were filled with the column mean, in "
             + ", ".join(f"{name!r} for {count:,} customer(s)"
                         for name, count in counts[counts > 0].items())
             + ".", DataQualityWarning, stacklevel=4)
@@ -230,7 +260,10 @@ def varying_features(table, features, categorical):
     the numeric and categorical features kept.
     """
     keys, categorical_keys = resolve_features(table, features, categorical)
-    numeric = numeric_features(table, keys)
+    # a standard column picked by "auto" but missing for every customer (a behaviour
+    # log without carts) is left out like a constant one; one asked for is an error
+    auto = isinstance(features, str) and features == "auto"
+    numeric = numeric_features(table, keys, fitting=not auto)
     categorical = categorical_features(table, categorical_keys)
     constant = constant_columns(numeric, categorical)
     kept = {
@@ -249,3 +282,43 @@ def check_some_vary(numeric, categorical, constant):
     if not numeric.shape[1] + categorical.shape[1]:
         raise ValueError(f"Every feature holds a single value ({constant}), so customers "
                          "cannot be told apart; pass features that vary.")
+
+
+def decided_features(table, features, categorical, log_features, once):
+    """In ``fit``: the features to use, checked, and what is learnt about them.
+
+    ``once`` marks the one-time buyers set apart (None: none), whose features
+    outside ``one_time_features`` are not clustered on, so their missing values
+    are not counted. Returns a dict: ``"fitted"`` (the kept keys, the constant
+    features dropped, the feature names, the logged ones, the share means and the
+    missing counts), the ``"numeric"`` and ``"categorical"`` frames and the
+    numeric ``"keys"`` asked for.
+    """
+    keys, kept, constant, numeric, categorical = varying_features(table, features, categorical)
+    if constant:
+        warnings.warn(f"Features {constant} hold a single value, which cannot tell customers "
+                      "apart; they are left out.", PersonaWarning, stacklevel=5)
+    check_some_vary(numeric, categorical, constant)
+    unused = None
+    if once is not None:
+        unused = pd.DataFrame(np.outer(once, ~np.isin(numeric.columns, ONE_TIME_FEATURES)),
+                              columns=numeric.columns, index=numeric.index)
+    fitted = (kept, constant, list(numeric.columns) + list(categorical.columns),
+              skewed_columns(numeric, log_features),
+              share_means(numeric if once is None else numeric[~once]),
+              counted_missing(numeric, unused))
+    return {"fitted": fitted, "numeric": numeric, "categorical": categorical, "keys": keys}
+
+
+def feature_frames(table, numeric, categorical, means):
+    """The feature frames of ``table``: ``"numeric"``, ``"categorical"``, ``"all"``
+    (both, as given: descriptions report them) and ``"model"`` (both, the shares
+    pulled toward ``means``: what the preprocessor reads)."""
+    frequency = (pd.to_numeric(table["frequency"], errors="coerce").to_numpy(np.float64)
+                 if isinstance(table, pd.DataFrame) and "frequency" in table.columns else None)
+    frames = [pd.concat([part, categorical], axis=1)
+              for part in (numeric, shrunk_shares(numeric, frequency, means))]
+    for frame in frames:
+        frame.index = pd.RangeIndex(len(frame))
+    return {"numeric": numeric, "categorical": categorical, "all": frames[0],
+            "model": frames[1]}

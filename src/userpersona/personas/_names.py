@@ -11,6 +11,8 @@ the persona leans.
 import numpy as np
 import pandas as pd
 
+from ._purchase_evidence import REPEAT_RATE, share_family
+
 SEPARATOR = " · "
 # Smallest distinction, in standard deviations, worth a word in a name.
 MIN_DISTINCTION = 0.5
@@ -21,6 +23,7 @@ VOCABULARIES = {
         "monetary_mean": ("high spend", "low spend"),
         "monetary_total": ("high value", "low value"),
         "frequency": ("frequent", "infrequent"),
+        "repeat_purchases_per_year": ("frequent", "infrequent"),
         "recency_days": ("lapsed", "recent"),
         "tenure_days": ("long-standing", "new"),
         "weekend_share": ("weekend shopper", "weekday shopper"),
@@ -37,6 +40,7 @@ VOCABULARIES = {
         "monetary_mean": ("高客单价", "低客单价"),
         "monetary_total": ("高价值", "低价值"),
         "frequency": ("高频", "低频"),
+        "repeat_purchases_per_year": ("高频", "低频"),
         "recency_days": ("久未购买", "近期活跃"),
         "tenure_days": ("老客", "新客"),
         "weekend_share": ("周末购物", "工作日购物"),
@@ -186,7 +190,13 @@ def _word(term, score, one_time, language, vocabulary):
     if level is not None:
         # Being *under*-represented at a level says little; only the lean counts.
         return level_word(feature, level, language) if score > 0 else None
-    if feature == "frequency" and score < 0 and one_time and feature not in (vocabulary or {}):
+    if (feature in ("frequency", REPEAT_RATE) and score < 0 and one_time
+            and feature not in (vocabulary or {})):
         return ONE_TIME[language]
+    family = share_family(feature)
+    if family and feature not in (vocabulary or {}):
+        # a share of purchases reads like a level: only the lean counts
+        return level_word(family[:-len("_share_")], feature[len(family):], language) if (
+            score > 0) else None
     above, below = feature_words(feature, language, vocabulary)
     return above if score > 0 else below
