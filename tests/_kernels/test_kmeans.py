@@ -30,7 +30,7 @@ def points_and_k(draw, max_points=40):
 
 
 @given(points_and_k())
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)
 def test_lloyd_matches_the_naive_iterations(case):
     points, k, seed = case
     start = plus_plus_centres(points, k, seed)
@@ -43,7 +43,7 @@ def test_lloyd_matches_the_naive_iterations(case):
 
 
 @given(points_and_k())
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)
 def test_seeding_picks_input_points_and_a_fit_is_a_fixed_point(case):
     points, k, seed = case
     start = plus_plus_centres(points, k, seed)

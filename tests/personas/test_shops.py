@@ -208,13 +208,14 @@ RECOVERED = {"fashion": 0.88, "grocery": 0.9, "electronics": 0.9}
 
 
 @pytest.mark.parametrize("name", RECOVERED)
-def test_default_personas_recover_the_types_and_refits_agree(tables, shops, name):
+def test_default_personas_recover_the_types(tables, shops, name):
     table = tables[name]
     bought = table["recency_days"].notna().to_numpy()
     types = shops[name].types.reindex(table.index)[bought]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", userpersona.PersonaWarning)
-        first, second = (userpersona.PersonaClusterer(random_state=seed).fit(table)
-                         for seed in (0, 1))
-    assert adjusted_rand_score(types, first.labels_[bought]) >= RECOVERED[name]
-    assert adjusted_rand_score(first.labels_, second.labels_) >= 0.98
+        first = userpersona.PersonaClusterer(random_state=0).fit(table)
+        assert adjusted_rand_score(types, first.labels_[bought]) >= RECOVERED[name]
+        if name == "grocery":  # refits with another seed agree (one shop: they cost)
+            second = userpersona.PersonaClusterer(random_state=1).fit(table)
+            assert adjusted_rand_score(first.labels_, second.labels_) >= 0.98
