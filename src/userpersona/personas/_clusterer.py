@@ -337,7 +337,6 @@ class PersonaClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
         index = np.flatnonzero(bought) if index is None else index[bought]
         n_customers = table.shape[0]
         check_enough_customers(n_customers, self.n_clusters, low, self.n_without_purchase_)
-        table = with_repeat_rate(table)
         once = set_apart(one_time_buyers(table, self.one_time), self.n_clusters, (low, high))
         frame = self._feature_frame(table, fitting=True, once=once)
         rng = check_random_state(self.random_state)
@@ -478,7 +477,7 @@ class PersonaClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
         if X is None:
             return self._description.copy()
         table, _ = checked_table(self, X, reset=False)
-        table = with_repeat_rate(rows(table, purchased(table, self.no_purchase_column_)))
+        table = rows(table, purchased(table, self.no_purchase_column_))
         frame, prepared, labels = self._clusters(table)
         description = self._describe(frame, labels,
                                      distinctions(prepared, labels, self.n_clusters_), table)
@@ -541,6 +540,7 @@ class PersonaClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
 
     def _feature_frame(self, table, *, fitting, once=None):
         """The features of ``table``, checked; in ``fit``, also decides which to use."""
+        table = with_repeat_rate(table)  # the derived feature, read like the others
         if fitting:
             decided = decided_features(table, self.features, self.categorical,
                                        self.log_features, once)
@@ -592,7 +592,7 @@ class PersonaClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
         bought = purchased(table, self.no_purchase_column_)
         ids = np.full(len(bought), NO_PURCHASE_ID, dtype=np.int64)
         distance = np.full((len(bought), self.n_clusters_), np.nan)
-        _, prepared, ids[bought] = self._clusters(with_repeat_rate(rows(table, bought)))
+        _, prepared, ids[bought] = self._clusters(rows(table, bought))
         if len(prepared):
             distance[bought] = persona_distances(
                 self.model_.transform(prepared), self._persona_of_cluster, self.n_clusters_)

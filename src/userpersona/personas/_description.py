@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ._purchase_evidence import standard_column
+
 
 @dataclass(frozen=True)
 class ClusteringSpace:
@@ -90,9 +92,9 @@ def term_labels(terms):
 def one_time_personas(table, labels, n_personas):
     """Personas whose median member bought exactly once (when ``table`` is a frame
     with the standard ``frequency`` column)."""
-    if not isinstance(table, pd.DataFrame) or "frequency" not in table.columns:
+    frequency = standard_column(table, "frequency")
+    if frequency is None:
         return np.zeros(n_personas, bool)
-    frequency = pd.to_numeric(table["frequency"], errors="coerce").to_numpy(np.float64)
     medians = pd.Series(frequency).groupby(labels).median()
     return medians.reindex(range(n_personas)).to_numpy() <= 1
 
@@ -133,10 +135,6 @@ def plain_figures(table, labels, k):
     if not isinstance(table, pd.DataFrame):
         return figures
 
-    def column(name):
-        return (pd.to_numeric(table[name], errors="coerce").to_numpy(dtype=np.float64)
-                if name in table.columns else None)
-
     def pooled(numerator, denominator, scale=1.0):
         both = np.isfinite(numerator) & np.isfinite(denominator)
         top = np.bincount(labels[both], numerator[both], minlength=k)
@@ -144,8 +142,8 @@ def plain_figures(table, labels, k):
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.where(bottom > 0, scale * top / bottom, np.nan)
 
-    recency, frequency = column("recency_days"), column("frequency")
-    tenure, spend = column("tenure_days"), column("monetary_total")
+    recency, frequency, tenure, spend = (standard_column(table, name) for name in (
+        "recency_days", "frequency", "tenure_days", "monetary_total"))
     if recency is not None:
         medians = pd.Series(recency).groupby(labels).median()
         figures["days_since_last_purchase"] = medians.reindex(range(k)).to_numpy()

@@ -23,7 +23,13 @@ from .._estimator_input import column_label, table_column
 from ..customer_table import DataQualityWarning
 from ._names import MISSING_LEVEL
 from ._one_time import ONE_TIME_FEATURES
-from ._purchase_evidence import REPEAT_RATE, SHARE_FAMILIES, share_means, shrunk_shares
+from ._purchase_evidence import (
+    REPEAT_RATE,
+    SHARE_FAMILIES,
+    share_means,
+    shrunk_shares,
+    standard_column,
+)
 from ._warning import PersonaWarning
 
 # Standard columns of summarize_transactions and summarize_events that describe
@@ -314,10 +320,8 @@ def feature_frames(table, numeric, categorical, means):
     """The feature frames of ``table``: ``"numeric"``, ``"categorical"``, ``"all"``
     (both, as given: descriptions report them) and ``"model"`` (both, the shares
     pulled toward ``means``: what the preprocessor reads)."""
-    frequency = (pd.to_numeric(table["frequency"], errors="coerce").to_numpy(np.float64)
-                 if isinstance(table, pd.DataFrame) and "frequency" in table.columns else None)
-    frames = [pd.concat([part, categorical], axis=1)
-              for part in (numeric, shrunk_shares(numeric, frequency, means))]
+    frames = [pd.concat([part, categorical], axis=1) for part in
+              (numeric, shrunk_shares(numeric, standard_column(table, "frequency"), means))]
     for frame in frames:
         frame.index = pd.RangeIndex(len(frame))
     return {"numeric": numeric, "categorical": categorical, "all": frames[0],

@@ -35,9 +35,9 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from ._choice_of_k import fit_kmeans, score_counts
+from ._purchase_evidence import standard_column
 from ._threads import sized_threads
 from ._warning import PersonaWarning
 
@@ -63,11 +63,8 @@ def one_time_buyers(table, one_time):
     ``one_time="apart"`` needs a frame with the standard ``frequency`` column
     (purchase occasions); ``"together"`` never sets them apart.
     """
-    if one_time != "apart" or not isinstance(table, pd.DataFrame) or (
-            "frequency" not in table.columns):
-        return None
-    frequency = pd.to_numeric(table["frequency"], errors="coerce").to_numpy(np.float64)
-    return frequency == 1
+    frequency = standard_column(table, "frequency") if one_time == "apart" else None
+    return None if frequency is None else frequency == 1
 
 
 @dataclass

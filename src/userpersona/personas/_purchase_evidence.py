@@ -29,14 +29,20 @@ SHARE_PRIOR = 2.0
 SHARE_FAMILIES = ("category_share_", "channel_share_", "device_share_")
 
 
+def standard_column(table, name):
+    """The standard column ``name`` of ``table`` as float64 (a value that is not a
+    number is NaN), or None when ``table`` is not a frame or lacks it."""
+    if not isinstance(table, pd.DataFrame) or name not in table.columns:
+        return None
+    return pd.to_numeric(table[name], errors="coerce").to_numpy(np.float64)
+
+
 def with_repeat_rate(table):
     """``table`` with the :data:`REPEAT_RATE` column, when it has ``frequency`` and
     ``tenure_days`` and not that column already (an array is returned as is)."""
-    if not isinstance(table, pd.DataFrame) or REPEAT_RATE in table.columns or not {
-            "frequency", "tenure_days"} <= set(table.columns):
+    frequency, tenure = standard_column(table, "frequency"), standard_column(table, "tenure_days")
+    if frequency is None or tenure is None or REPEAT_RATE in table.columns:
         return table
-    frequency = pd.to_numeric(table["frequency"], errors="coerce").to_numpy(np.float64)
-    tenure = pd.to_numeric(table["tenure_days"], errors="coerce").to_numpy(np.float64)
     # a tenure under a day (two purchases today) counts as one day
     rate = (frequency - 1) / np.maximum(tenure, 1.0) * 365.25
     return table.assign(**{REPEAT_RATE: rate})
