@@ -26,10 +26,12 @@ COLUMNS = {
     "electronics": ["customer_id", "order_id", "timestamp", "amount", "category"],
     "beauty": ["customer_id", "order_id", "timestamp", "amount", "category", "channel",
                "device"],
-    "held_out": ["customer_id", "order_id", "timestamp", "amount", "category", "channel"],
+    "pets": ["customer_id", "order_id", "timestamp", "amount", "category", "channel"],
+    "held_out": ["customer_id", "order_id", "timestamp", "amount", "category", "channel",
+                 "device", "discount"],
 }
 MULTI_LINE = {"fashion": True, "grocery": False, "electronics": True, "beauty": True,
-              "held_out": True}
+              "pets": True, "held_out": True}
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +57,7 @@ def _customers_seen(shop):
 
 
 def test_registry():
-    assert set(SHOPS) == {"fashion", "grocery", "electronics", "beauty"}
+    assert set(SHOPS) == {"fashion", "grocery", "electronics", "beauty", "pets"}
     assert HELD_OUT not in SHOPS.values()
     doc = MODULES["held_out"].__doc__.lower()
     assert "held-out" in doc and "must not" in doc

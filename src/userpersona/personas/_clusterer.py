@@ -57,16 +57,16 @@ class PersonaClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
     standardised (``StandardScaler``), missing values are set to the mean, and
     categorical columns are one-hot encoded. With ``one_time="apart"`` the one-time
     buyers are clustered apart from the repeat buyers, on spend and browsing only,
-    and join a repeat persona they resemble. Customers are clustered with
-    scikit-learn's ``KMeans`` (``MiniBatchKMeans`` above ``minibatch_threshold``
-    customers).
+    and join a repeat persona they resemble. Clustering is scikit-learn's
+    ``KMeans`` (``MiniBatchKMeans`` from ``minibatch_threshold`` customers on).
 
     With ``n_clusters="auto"`` every count in ``k_range`` is tried on a random
     sample of ``sample_size`` customers: by default the largest count whose
     k-means on two random halves agree (stability, Lange et al., 2004) and whose
-    mean silhouette is nearly the best is chosen, and ``k_scores_`` keeps every
-    score. A count chosen on the edge of stability, or customers with no stable
-    count, raise a ``PersonaWarning``.
+    mean silhouette is nearly the best is chosen (``k_scores_`` keeps every score);
+    clusters with no density valley between them, or the same behaviour and other
+    tastes, then join. A count on the edge of stability, or no stable count,
+    raise a ``PersonaWarning``.
 
     Personas are numbered 0, 1, ... by decreasing mean spend (``order_by``), so
     refits that find the same structure give the same ids whatever the seed;
@@ -159,7 +159,8 @@ class PersonaClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
     Attributes
     ----------
     n_clusters_ : int
-        Number of personas.
+        Number of personas (joined clusters count once: it may be below the
+        count chosen in ``k_scores_``).
     n_merged_ : int
         Clusters merged into their nearest for having fewer than ``min_size``
         customers (warned about when ``n_clusters`` is a number).

@@ -37,7 +37,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._choice_of_k import fit_kmeans, score_counts
-from ._purchase_evidence import standard_column
+from ._purchase_evidence import share_family, standard_column
+from ._same_group import join_same_groups
 from ._threads import sized_threads
 from ._warning import PersonaWarning
 
@@ -123,13 +124,19 @@ def fit_grouped(prepared, once, names, *, n_clusters, k_range, rng, sample_size,
     columns. A fixed ``n_clusters`` gives the one-time buyers one persona and the
     repeat buyers the rest. Returns the :class:`GroupedKMeans`, the repeat
     buyers' ``k_scores_`` and the one-time buyers' (None when not scored); warns
-    about a count chosen on the edge (:func:`warn_if_borderline`).
+    about a count chosen on the edge (:func:`warn_if_borderline`). With a count
+    chosen by the model, repeat clusters that are one group join (see
+    :mod:`~userpersona.personas._same_group`).
     """
     model, scores, one_time_scores = _fit_groups(
         prepared, once, np.flatnonzero(np.isin(names, ONE_TIME_FEATURES)),
         n_clusters=n_clusters, k_range=k_range, rng=rng, sample_size=sample_size,
         n_init=n_init, criterion=criterion, batches=batches)
     join_one_time(model, prepared, np.flatnonzero(np.isin(names, SHARED_FEATURES)))
+    if n_clusters == "auto":
+        # the behaviour columns: the numeric ones but the shares of what is bought
+        behaviour = [i for i, name in enumerate(names) if share_family(name) is None]
+        join_same_groups(model, prepared, behaviour, rng)
     warn_if_borderline(scores, one_time_scores)
     return model, scores, one_time_scores
 

@@ -19,6 +19,7 @@ from .beauty import make_beauty_shop
 from .electronics import make_electronics_shop
 from .fashion import make_fashion_shop
 from .grocery import make_grocery_shop
+from .pets import make_pets_shop
 
 __all__ = ["HELD_OUT", "SHOPS", "Shop", "supervised_ceiling"]
 
@@ -27,6 +28,7 @@ SHOPS = {
     "grocery": make_grocery_shop,
     "electronics": make_electronics_shop,
     "beauty": make_beauty_shop,
+    "pets": make_pets_shop,
 }
 """The shops a method may be chosen on, by name."""
 
