@@ -79,19 +79,12 @@ def test_joined_maps_every_cluster_to_the_first_of_its_group(k, n_one_time, seed
     rng = np.random.default_rng(seed)
     points = rng.normal(size=(600, 2)) + rng.integers(0, 3, size=(600, 1)) * 3.0
     model = _grouped(points, k + n_one_time, n_one_time, seed)
-    # some one-time clusters were joined to a repeat one beforehand
-    before = np.arange(k + n_one_time)
-    before[k:] = np.where(rng.random(n_one_time) < 0.5, rng.integers(0, k, n_one_time),
-                          before[k:])
-    model.joined = before.copy()
     join_same_groups(model, points, [0], np.random.RandomState(seed))
     joined = model.joined
     assert (joined[joined] == joined).all()  # a group's first cluster is its own
     assert (joined[:k] < k).all() and (joined[:k] <= np.arange(k)).all()
-    # a one-time cluster not joined stays its own; a joined one follows its group
-    alone = before[k:] >= k
-    assert (joined[k:][alone] == np.arange(k, k + n_one_time)[alone]).all()
-    assert (joined[k:][~alone] == joined[before[k:][~alone]]).all()
+    # the one-time clusters are left to join_one_time
+    assert (joined[k:] == np.arange(k, k + n_one_time)).all()
 
 
 def test_a_number_of_personas_asked_for_is_kept():

@@ -3,7 +3,9 @@
 With ``n_clusters="auto"`` each count of the range is fitted with k-means on one
 random sample of customers and scored four ways (stability under resampling,
 mean silhouette, Calinski-Harabasz, Davies-Bouldin); the criterion picks the
-count. The final clustering, on all customers, comes from :func:`make_kmeans`.
+count. The final clustering, on all customers, comes from :func:`make_kmeans`,
+started from the chosen count's centres on the sample (one run of Lloyd's
+iterations from there instead of ``n_init`` restarts from random seeds).
 
 Stability (Lange, Roth, Braun and Buhmann, 2004): k-means fitted on two disjoint
 halves of the sample should group the whole sample alike when the k groups are
@@ -84,7 +86,8 @@ def score_counts(prepared, low, high, rng, *, sample_size, n_init, criterion, fl
     Returns the ``k_scores_`` table: per count, the ``stability`` (with that
     criterion), ``silhouette``, ``calinski_harabasz``, ``davies_bouldin`` and
     ``inertia``, and ``chosen`` (False everywhere when, with a silhouette
-    ``floor``, no count is worth a split: see :func:`stable_choice`).
+    ``floor``, no count is worth a split: see :func:`stable_choice`); and the
+    centres of each count's k-means on the sample, by count.
     """
     n = len(prepared)
     sample = np.sort(rng.choice(n, sample_size, replace=False)) if (
@@ -130,7 +133,7 @@ def score_counts(prepared, low, high, rng, *, sample_size, n_init, criterion, fl
         values = scores[column].to_numpy()
         best = np.argmax(values) if larger_is_better else np.argmin(values)
     scores["chosen"] = np.arange(len(scores)) == (-1 if best is None else best)
-    return scores
+    return scores, {k: model.cluster_centers_ for k, model in zip(counts, models, strict=True)}
 
 
 def stability(points, k, rng):
@@ -171,29 +174,35 @@ def stable_choice(scores, floor=None, threshold=STABLE):
 
 
 def fit_kmeans(prepared, n_clusters, k_range, rng, *, sample_size, n_init, criterion,
-               batches):
+               batches, start=None):
     """The k-means fitted on every customer, and the scores of the candidate counts.
 
     ``n_clusters`` is the number of personas or ``"auto"`` to choose it in
     ``k_range`` (see :func:`score_counts`; the scores are None otherwise);
-    mini-batches from ``batches`` customers on.
+    mini-batches from ``batches`` customers on. The fit starts from ``start``
+    (centres), or from the chosen count's centres on the sample.
     """
     scores = None
     if n_clusters == "auto":
-        scores = score_counts(prepared, *k_range, rng, sample_size=sample_size,
-                              n_init=n_init, criterion=criterion)
+        scores, centres = score_counts(prepared, *k_range, rng, sample_size=sample_size,
+                                       n_init=n_init, criterion=criterion)
         n_clusters = int(scores.index[scores["chosen"]][0])
+        start = centres[n_clusters]
     model = make_kmeans(n_clusters, len(prepared), rng, n_init=n_init,
-                        minibatch_threshold=batches)
+                        minibatch_threshold=batches, start=start)
     with sized_threads(len(prepared)):
         return model.fit(prepared), scores
 
 
-def make_kmeans(k, n_customers, rng, *, n_init, minibatch_threshold):
-    """The unfitted k-means for ``k`` personas: mini-batches from ``minibatch_threshold`` on."""
+def make_kmeans(k, n_customers, rng, *, n_init, minibatch_threshold, start=None):
+    """The unfitted k-means for ``k`` personas: mini-batches from ``minibatch_threshold``
+    on; from the centres ``start`` when given (a k-means of a sample of the same
+    customers is a good start, so one run replaces the ``n_init`` restarts)."""
+    init = {} if start is None else {"init": start, "n_init": 1}
     if n_customers >= minibatch_threshold:
-        return MiniBatchKMeans(k, n_init=n_init, batch_size=4096, random_state=seed(rng))
-    return KMeans(k, n_init=n_init, random_state=seed(rng))
+        return MiniBatchKMeans(k, **{"n_init": n_init, **init}, batch_size=4096,
+                               random_state=seed(rng))
+    return KMeans(k, **{"n_init": n_init, **init}, random_state=seed(rng))
 
 
 def seed(rng):

@@ -65,8 +65,8 @@ class PersonaClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
     k-means on two random halves agree (stability, Lange et al., 2004) and whose
     mean silhouette is nearly the best is chosen (``k_scores_`` keeps every score);
     clusters with no density valley between them, or the same behaviour and other
-    tastes, then join. A count on the edge of stability, or no stable count,
-    raise a ``PersonaWarning``.
+    tastes, join, and the latter are cut again where their behaviour has two modes.
+    A count on the edge of stability, or no stable count, raise a ``PersonaWarning``.
 
     Personas are numbered 0, 1, ... by decreasing mean spend (``order_by``), so
     refits that find the same structure give the same ids whatever the seed;
@@ -201,8 +201,8 @@ class PersonaClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
     model_ : GroupedKMeans
         The fitted clustering (its own cluster numbering, before ordering):
         ``model_.repeat`` is the ``KMeans`` (or ``MiniBatchKMeans``) of the repeat
-        buyers (of every customer with ``one_time="together"``),
-        ``model_.one_time`` that of the one-time buyers (None for one persona).
+        buyers (everyone's with ``one_time="together"``; its clusters may be cut by
+        behaviour since), ``model_.one_time`` the one-time buyers' (or None).
     representatives_ : dict of {int: list}
         Per persona id, the index labels (row positions for arrays) of the
         training customers closest to its centre.

@@ -36,6 +36,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._kernels.kmeans import nearest_centres
+from ._behaviour_split import split_on_behaviour
 from ._choice_of_k import fit_kmeans, score_counts
 from ._purchase_evidence import share_family, standard_column
 from ._same_group import join_same_groups
@@ -82,18 +84,25 @@ class GroupedKMeans:
     n_one_time: int
     cluster_centers_: np.ndarray
     labels_: np.ndarray
-    #: the repeat cluster each one-time cluster joined (itself when none)
+    #: the first cluster of each cluster's group (itself when alone): clusters
+    #: joined as one group, and one-time clusters joined to a repeat one
     joined: np.ndarray = None
+
+    def __post_init__(self):
+        if self.joined is None:
+            self.joined = np.arange(len(self.cluster_centers_))
 
     def predict(self, prepared, once):
         """The cluster of each prepared customer; ``once`` marks the one-time buyers."""
         labels = np.empty(len(prepared), np.int64)
         apart = np.zeros(len(prepared), bool) if once is None or not self.n_one_time else once
         with sized_threads(len(prepared)):
+            first = len(self.cluster_centers_) - self.n_one_time
             if (~apart).any():
-                labels[~apart] = self.repeat.predict(prepared[~apart])
+                labels[~apart] = nearest_centres(
+                    np.ascontiguousarray(prepared[~apart], dtype=np.float64),
+                    np.ascontiguousarray(self.cluster_centers_[:first]))
             if apart.any():
-                first = len(self.repeat.cluster_centers_)
                 labels[apart] = first + (self.one_time.predict(
                     prepared[apart][:, self.columns]) if self.one_time is not None else 0)
         return labels
@@ -126,17 +135,20 @@ def fit_grouped(prepared, once, names, *, n_clusters, k_range, rng, sample_size,
     buyers' ``k_scores_`` and the one-time buyers' (None when not scored); warns
     about a count chosen on the edge (:func:`warn_if_borderline`). With a count
     chosen by the model, repeat clusters that are one group join (see
-    :mod:`~userpersona.personas._same_group`).
+    :mod:`~userpersona.personas._same_group`), and a group joined for its tastes
+    is cut where its behaviour has two modes
+    (:mod:`~userpersona.personas._behaviour_split`).
     """
     model, scores, one_time_scores = _fit_groups(
         prepared, once, np.flatnonzero(np.isin(names, ONE_TIME_FEATURES)),
         n_clusters=n_clusters, k_range=k_range, rng=rng, sample_size=sample_size,
         n_init=n_init, criterion=criterion, batches=batches)
-    join_one_time(model, prepared, np.flatnonzero(np.isin(names, SHARED_FEATURES)))
     if n_clusters == "auto":
         # the behaviour columns: the numeric ones but the shares of what is bought
         behaviour = [i for i, name in enumerate(names) if share_family(name) is None]
-        join_same_groups(model, prepared, behaviour, rng)
+        model = split_on_behaviour(join_same_groups(model, prepared, behaviour, rng),
+                                   prepared, behaviour, rng)
+    join_one_time(model, prepared, np.flatnonzero(np.isin(names, SHARED_FEATURES)))
     warn_if_borderline(scores, one_time_scores)
     return model, scores, one_time_scores
 
@@ -159,23 +171,24 @@ def _fit_groups(prepared, once, columns, *, n_clusters, k_range, rng, sample_siz
     if n_clusters == "auto" and len(columns) >= 2 and not _few_distinct(
             points, 3, rng, sample_size):
         # a few thousand customers tell whether one-time buyers split at all
-        one_time_scores = score_counts(
+        one_time_scores, centres = score_counts(
             points, 2, min(MOST_ONE_TIME_PERSONAS, len(points) - 1), rng,
             sample_size=min(sample_size, ONE_TIME_SAMPLE), n_init=n_init,
             criterion="stability", floor=SILHOUETTE_FLOOR)
         if one_time_scores["chosen"].any():
+            count = int(one_time_scores.index[one_time_scores["chosen"]][0])
             one_time, _ = fit_kmeans(
-                points, int(one_time_scores.index[one_time_scores["chosen"]][0]), None, rng,
-                sample_size=sample_size, n_init=n_init, criterion=criterion, batches=batches)
+                points, count, None, rng, sample_size=sample_size, n_init=n_init,
+                criterion=criterion, batches=batches, start=centres[count])
     return _grouped(repeat, one_time, columns, 1 if one_time is None else
                     len(one_time.cluster_centers_), prepared, once), scores, one_time_scores
 
 
 def join_one_time(model, prepared, shared_columns):
-    """Record in ``model.joined`` the repeat cluster each one-time cluster joins (see the
-    module's docstring); nothing joins unless the one-time buyers were split."""
+    """Record in ``model.joined`` the group of the repeat cluster each one-time cluster
+    joins (see the module's docstring); nothing joins unless the one-time buyers
+    were split."""
     n_clusters = len(model.cluster_centers_)
-    model.joined = np.arange(n_clusters)
     first = n_clusters - model.n_one_time
     if model.n_one_time < 2 or not len(shared_columns):
         return model
@@ -184,7 +197,7 @@ def join_one_time(model, prepared, shared_columns):
         centre = shared[model.labels_ == one_time].mean(axis=0)
         depths = [_depth(centre, shared[model.labels_ == repeat]) for repeat in range(first)]
         if max(depths) >= JOIN_LEVEL:
-            model.joined[one_time] = int(np.argmax(depths))
+            model.joined[one_time] = model.joined[int(np.argmax(depths))]
     return model
 
 

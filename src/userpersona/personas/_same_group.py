@@ -26,7 +26,7 @@ when
   they buy stays in the persona's description.
 
 Pairs join the closest first, one rule after the other, until no pair is left
-that either rule joins; a one-time persona joined to a cluster follows it.
+that either rule joins.
 """
 
 import numpy as np
@@ -54,13 +54,12 @@ FEWEST = 10
 def join_same_groups(model, prepared, behaviour, rng):
     """Record in ``model.joined`` the repeat clusters that are one group.
 
-    ``model`` is a fitted :class:`~userpersona.personas._one_time.GroupedKMeans`
-    whose ``joined`` already maps each cluster to the one it belongs with (the
-    one-time clusters to a repeat one, see ``join_one_time``); its first
-    ``len(cluster_centers_) - n_one_time`` clusters are the repeat buyers'.
-    ``behaviour`` holds the positions of the behaviour columns of ``prepared``;
-    ``rng`` is a RandomState for the samples. Afterwards ``joined`` maps every
-    cluster to the first cluster of its group.
+    ``model`` is a fitted :class:`~userpersona.personas._one_time.GroupedKMeans`;
+    its first ``len(cluster_centers_) - n_one_time`` clusters are the repeat
+    buyers'. ``behaviour`` holds the positions of the behaviour columns of
+    ``prepared``; ``rng`` is a RandomState for the samples. Afterwards
+    ``joined`` maps every repeat cluster to the first cluster of its group, and
+    every one-time cluster to itself (see ``join_one_time``).
     """
     n_repeat = len(model.cluster_centers_) - model.n_one_time
     sampled, weights = _samples(prepared, model.labels_, n_repeat, rng)
@@ -74,12 +73,7 @@ def join_same_groups(model, prepared, behaviour, rng):
             return (np.vstack([sampled[c][:, columns] for c in clusters]),
                     np.concatenate([weights[c] for c in clusters]))
         _join_closest(group, level, points_of, closeness)
-    joined = np.array(model.joined, copy=True)
-    joined[:n_repeat] = group
-    one_time = joined[n_repeat:]  # a view: one-time clusters follow their repeat one
-    to_repeat = one_time < n_repeat
-    one_time[to_repeat] = group[one_time[to_repeat]]
-    model.joined = joined
+    model.joined = np.concatenate([group, np.arange(n_repeat, len(model.cluster_centers_))])
     return model
 
 
