@@ -7,7 +7,8 @@ with ``join_sources`` and compared with the planted types:
 - ``ceiling``: the adjusted Rand index (ARI) of a gradient-boosting classifier's
   cross-validated predictions from the table, the most the table's columns can say;
 - ``default``: ``PersonaClusterer()`` with default parameters (the number of
-  personas chosen), its ARI and the k it chose;
+  personas chosen), its ARI, the ARI on the customers with a purchase
+  (``buyers``) and the k it chose;
 - ``true k``: the same with ``n_clusters`` set to the number of planted types;
 - ``best k``: the best ARI of ``n_clusters`` from 2 to 10, whatever chooses it;
 - ``refits``: the smallest ARI between the default model and the same model
@@ -19,6 +20,7 @@ Customers without a purchase count as one group of their own (persona -1).
 Usage::
 
     python benchmarks/persona_recovery.py [--customers 5000] [--seeds 1 2] [--held-out]
+                                          [--shops NAME ...]
 """
 
 import argparse
@@ -49,6 +51,8 @@ def recovery(make, n_customers, seed):
         model = PersonaClusterer(random_state=0).fit(table)
         row["default s"] = time.perf_counter() - start
         row["default"] = adjusted_rand_score(types, model.labels_)
+        bought = model.labels_ >= 0
+        row["buyers"] = adjusted_rand_score(types[bought], model.labels_[bought])
         row["default k"] = model.n_clusters_
         refits = [PersonaClusterer(random_state=seed).fit(table) for seed in (1, 2, 3)]
         row["refits"] = min(adjusted_rand_score(model.labels_, refit.labels_)
@@ -69,8 +73,15 @@ def main(argv=None):
     parser.add_argument("--seeds", type=int, nargs="+", default=[1])
     parser.add_argument("--held-out", action="store_true",
                         help="also the held-out shop (only once the method is chosen)")
+    parser.add_argument("--shops", nargs="+", metavar="NAME",
+                        help="only these shops (default: all)")
     args = parser.parse_args(argv)
     shops = dict(SHOPS, **({"held_out": HELD_OUT} if args.held_out else {}))
+    unknown = set(args.shops or ()) - set(shops)
+    if unknown:
+        parser.error(f"--shops: no shop named {', '.join(sorted(unknown))}; "
+                     f"choose from {', '.join(shops)}")
+    shops = {name: make for name, make in shops.items() if name in (args.shops or shops)}
     rows = [recovery(make, args.customers, seed) for make in shops.values()
             for seed in args.seeds]
     columns = list(rows[0])

@@ -39,7 +39,9 @@ print(customers.shape[0], "customers,", customers.shape[1], "columns")
 # The one-time buyers are set apart; for the repeat buyers every count from 2 to
 # 10 is tried on a sample of 5,000 customers: the largest count that k-means finds
 # again on two random halves (stable), among those nearly as well separated as the
-# best, wins. Skewed columns (counts, spend) are log-transformed before scaling.
+# best, wins; clusters that are one group (no density valley between them, or the
+# same behaviour with other tastes) then join, so ``n_clusters_`` may differ from
+# the count chosen. Skewed columns (counts, spend) are log-transformed before scaling.
 model = PersonaClusterer(n_clusters="auto", random_state=0).set_output(transform="pandas")
 model.fit(customers)
 print("features:", model.features_)
