@@ -14,8 +14,8 @@ from tests.personas.shops import HELD_OUT, SHOPS, Shop, supervised_ceiling
 
 GENERATORS = dict(SHOPS, held_out=HELD_OUT)
 MODULES = {name: importlib.import_module(f"tests.personas.shops.{name}") for name in GENERATORS}
-# enough customers for stable shares and ceilings; the five ceilings take most
-# of the module's half minute, whatever the size
+# enough customers for stable shares and ceilings; the ceilings take most
+# of the module's time, whatever the size
 N_CUSTOMERS = 5000
 
 # the columns of each order log, and whether its orders have several lines
@@ -27,11 +27,15 @@ COLUMNS = {
     "beauty": ["customer_id", "order_id", "timestamp", "amount", "category", "channel",
                "device"],
     "pets": ["customer_id", "order_id", "timestamp", "amount", "category", "channel"],
+    "sports": ["customer_id", "order_id", "timestamp", "amount", "category", "channel",
+               "device", "discount"],
+    "books": ["customer_id", "order_id", "timestamp", "amount", "category", "channel",
+              "device", "discount"],
     "held_out": ["customer_id", "order_id", "timestamp", "amount", "category", "channel",
                  "device", "discount"],
 }
 MULTI_LINE = {"fashion": True, "grocery": False, "electronics": True, "beauty": True,
-              "pets": True, "held_out": True}
+              "pets": True, "sports": True, "books": True, "held_out": True}
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +61,8 @@ def _customers_seen(shop):
 
 
 def test_registry():
-    assert set(SHOPS) == {"fashion", "grocery", "electronics", "beauty", "pets"}
+    assert set(SHOPS) == {"fashion", "grocery", "electronics", "beauty", "pets", "sports",
+                          "books"}
     assert HELD_OUT not in SHOPS.values()
     doc = MODULES["held_out"].__doc__.lower()
     assert "held-out" in doc and "must not" in doc

@@ -52,13 +52,13 @@ class PersonaClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
     :func:`~userpersona.summarize_transactions`, joined with that of
     :func:`~userpersona.summarize_events` when there is a behaviour log). The
     features are prepared with scikit-learn: shares of purchases are pulled toward
-    everyone's for customers with few purchases, skewed non-negative columns
-    (spend, counts) are log-transformed with ``log1p``, numeric columns are
-    standardised (``StandardScaler``), missing values are set to the mean, and
-    categorical columns are one-hot encoded. With ``one_time="apart"`` the one-time
-    buyers are clustered apart from the repeat buyers, on spend and browsing only,
-    and join a repeat persona they resemble. Clustering is scikit-learn's
-    ``KMeans`` (``MiniBatchKMeans`` from ``minibatch_threshold`` customers on).
+    everyone's for customers with few purchases, skewed non-negative columns are
+    log-transformed, numeric columns standardised (channel and device shares then
+    weigh as one feature per family), missing values set to the mean, and
+    categorical columns one-hot encoded. With ``one_time="apart"`` the one-time buyers are clustered
+    apart from the repeat buyers, on spend and browsing only, and join a repeat
+    persona they resemble. Clustering is scikit-learn's ``KMeans``
+    (``MiniBatchKMeans`` from ``minibatch_threshold`` customers on).
 
     With ``n_clusters="auto"`` every count in ``k_range`` is tried on a random
     sample of ``sample_size`` customers: by default the largest count whose

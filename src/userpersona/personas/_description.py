@@ -49,8 +49,9 @@ class ClusteringSpace:
         transformers = self._transformers()
         if self.n_numeric:
             numeric = transformers["numeric"]
-            unscaled = numeric.named_steps["scale"].inverse_transform(
+            unweighed = numeric.named_steps["weigh"].inverse_transform(
                 centres[:, :self.n_numeric])
+            unscaled = numeric.named_steps["scale"].inverse_transform(unweighed)
             values = numeric.named_steps["log"].inverse_transform(unscaled)
             columns.update(zip(self.features[:self.n_numeric], values.T, strict=True))
         if self.has_categorical:
@@ -67,7 +68,8 @@ class ClusteringSpace:
             numeric = transformers["numeric"]
             values = centroids[self.features[:self.n_numeric]].to_numpy(dtype=np.float64)
             logged = numeric.named_steps["log"].transform(values)
-            parts.append(numeric.named_steps["scale"].transform(logged))
+            parts.append(numeric.named_steps["weigh"].transform(
+                numeric.named_steps["scale"].transform(logged)))
         if self.has_categorical:
             encoder = transformers["categorical"]
             levels = level_labels(encoder)

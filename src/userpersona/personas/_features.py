@@ -5,8 +5,19 @@ than the median), so such columns are log-transformed; every numeric column is
 then standardised (centred on its mean, divided by its standard deviation), so
 that no column dominates the distances because of its units. Categorical columns
 are one-hot encoded. All of it is scikit-learn: a ColumnTransformer of a numeric
-pipeline (log, StandardScaler, missing values set to the mean) and a
+pipeline (log, StandardScaler, weights, missing values set to the mean) and a
 OneHotEncoder.
+
+One kind of column would still dominate: the shares of a customer's purchases
+per channel and per device (:data:`HABIT_FAMILIES`). A customer mostly shops
+through one channel on one device, so each such family is nearly one categorical
+value per customer, spread over ``m`` columns of shares near 0 or 1; scaled
+column by column it would weigh as ``m`` features, and k-means would group
+customers by the way they reach the shop instead of how and what they buy (on the
+beauty shop of the test suite, the marketplace buyers of three types formed a
+persona of their own). So each column of such a family is weighted by
+``1 / sqrt(m)``: the family weighs as one feature. The category shares, a mix of
+what each customer buys, keep their weight.
 """
 
 import warnings
@@ -19,7 +30,7 @@ from sklearn.impute import SimpleImputer
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
 
-from .._estimator_input import column_label, table_column
+from .._estimator_input import column_label, share_group, table_column
 from ..customer_table import DataQualityWarning
 from ._names import MISSING_LEVEL
 from ._one_time import ONE_TIME_FEATURES
@@ -52,6 +63,9 @@ DEFAULT_FEATURES = (
 # A non-negative column whose sample skewness exceeds this is log-transformed
 # under log_features="auto": the usual rule of thumb for a strongly skewed column.
 SKEW_THRESHOLD = 1.0
+#: Families of shares that say how a customer reaches the shop: each weighs as one
+#: feature (see the module's docstring).
+HABIT_FAMILIES = ("channel_share_", "device_share_")
 
 
 def resolve_features(table, features, categorical):
@@ -191,6 +205,7 @@ def constant_columns(numeric, categorical):
 def make_preprocessor(numeric, logged, categorical, categorical_weight):
     """An unfitted ColumnTransformer from the feature frame to the clustering space."""
     log_mask = np.isin(numeric.columns, logged)
+    weights = feature_weights(numeric.columns)
     numeric_steps = Pipeline([
         ("log", FunctionTransformer(log1p_where, inverse_func=expm1_where,
                                     kw_args={"mask": log_mask},
@@ -200,6 +215,10 @@ def make_preprocessor(numeric, logged, categorical, categorical_weight):
         # skips NaN), so a missing value filled with 0 afterwards is filled with
         # the mean; SimpleImputer's own statistics cost a second pass.
         ("scale", StandardScaler()),
+        ("weigh", FunctionTransformer(weigh_columns, inverse_func=unweigh_columns,
+                                      kw_args={"weights": weights},
+                                      inv_kw_args={"weights": weights}, check_inverse=False,
+                                      feature_names_out="one-to-one")),
         ("impute", SimpleImputer(strategy="constant", fill_value=0.0)),
     ])
     transformers = []
@@ -215,6 +234,27 @@ def make_preprocessor(numeric, logged, categorical, categorical_weight):
         transformer_weights={"categorical": categorical_weight},
         verbose_feature_names_out=False,
     )
+
+
+def feature_weights(names):
+    """The weight of each numeric feature in the clustering space: ``1 / sqrt(m)``
+    for the ``m`` columns of a family in :data:`HABIT_FAMILIES`, else 1 (the
+    device shares of the behaviour log, ``device_share_<label>_events``, are a
+    family of their own)."""
+    families = [(share_group(name) or (name,))[0] if str(name).startswith(HABIT_FAMILIES)
+                else None for name in names]
+    return np.array([families.count(family) ** -0.5 if family else 1.0
+                     for family in families])
+
+
+def weigh_columns(values, weights):
+    """The columns of ``values`` multiplied by ``weights``."""
+    return np.asarray(values, dtype=np.float64) * weights
+
+
+def unweigh_columns(values, weights):
+    """Inverse of :func:`weigh_columns`."""
+    return np.asarray(values, dtype=np.float64) / weights
 
 
 def log1p_where(values, mask):

@@ -38,7 +38,7 @@ import numpy as np
 
 from .._kernels.kmeans import nearest_centres
 from ._behaviour_split import split_on_behaviour
-from ._choice_of_k import fit_kmeans, score_counts
+from ._choice_of_k import STABLE, fit_kmeans, score_counts
 from ._purchase_evidence import share_family, standard_column
 from ._same_group import join_same_groups
 from ._threads import sized_threads
@@ -246,7 +246,7 @@ def warn_if_borderline(*scores):
         if table.attrs.get("none_stable") and group == groups[0]:
             warnings.warn(
                 "No number of personas is stable: k-means fitted on two halves of the "
-                "customers never agrees at an adjusted Rand index of 0.9 (see the "
+                f"customers never agrees at an adjusted Rand index of {STABLE} (see the "
                 "'stability' column of k_scores_), so the customers form no clear "
                 "groups and the count was chosen by the mean silhouette alone. Read "
                 "the personas as a convenient partition, not as types.",

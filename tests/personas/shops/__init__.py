@@ -16,10 +16,12 @@ from threadpoolctl import threadpool_limits
 
 from ._common import Shop
 from .beauty import make_beauty_shop
+from .books import make_books_shop
 from .electronics import make_electronics_shop
 from .fashion import make_fashion_shop
 from .grocery import make_grocery_shop
 from .pets import make_pets_shop
+from .sports import make_sports_shop
 
 __all__ = ["HELD_OUT", "SHOPS", "Shop", "supervised_ceiling"]
 
@@ -29,6 +31,8 @@ SHOPS = {
     "electronics": make_electronics_shop,
     "beauty": make_beauty_shop,
     "pets": make_pets_shop,
+    "sports": make_sports_shop,
+    "books": make_books_shop,
 }
 """The shops a method may be chosen on, by name."""
 

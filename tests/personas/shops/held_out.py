@@ -1,55 +1,54 @@
-"""The held-out shop: a sports-and-outdoor retailer, for the final check only.
+"""The held-out shop: an online home-improvement and DIY retailer.
 
-This module must not be looked at, run or used in any way while choosing or
-tuning a method: it is drawn once, for the last check of a method already
-chosen on the other shops, so that its result says how the method fares on a
-shop nobody tuned it for.
+This is the held-out shop. It must not be looked at, run or used in any way
+while choosing or tuning a method: it is drawn once, at the very end, to check
+a method already chosen on the other shops, so that the check says how the
+method does on a shop it was not fitted to.
 
-The retailer sells running, cycling, hiking and camping, snow-sports,
-water-sports, team-sports and fitness equipment, with clothing and sports
-nutrition, through its website, its app and its stores (purchases in a store
-are in the log through the loyalty card). Every order line carries its
-``category``, the ``channel``, the ``device`` (``pos`` for the tills of the
-stores) and the ``discount`` of the line. Much of the trade follows the
-calendar: snow sports in autumn and winter, outdoor gear in spring and summer,
-fitness in January, team kits before the sports season. Seven types of unequal
-size:
+The retailer sells tools, fixings, plumbing and electrical parts, paint and
+decor, garden goods, building materials, flooring and kitchen and bathroom
+fittings. The order log has one row per order line: ``customer_id``,
+``order_id``, ``timestamp``, ``amount`` (paid for the line, after any
+discount), ``category``, ``channel`` (home delivery or click and collect),
+``device`` and ``discount`` (the fraction taken off the list price). The
+behaviour log has the product views, add-to-cart and purchase events of every
+customer, with the category and device; each order line has its purchase
+event at the order's time. Some customers only browse.
 
-``one_time`` (38 %)
-    A single order, more often before the summer holidays, in December and
-    in January, of whatever the season calls for; a few of them buy a bike.
-``runner`` (17 %)
-    Runners restocking shoes, gels and clothing about every five to six
-    weeks all year round, mostly on the app, in the early morning or the
-    evening; some give up running during the window.
-``summer_outdoor`` (14 %)
-    Hikers, campers and paddlers: one to a few orders of several lines each
-    spring and early summer, ahead of the holidays, and next to nothing the
-    rest of the year; many skip a summer.
-``snow_sports`` (10 %)
-    Skiers and snowboarders: large orders of skis, boots and outerwear from
-    late October to the end of the winter, often in a store; nothing in the
-    summer but now and then an off-season bargain.
-``new_year_fitness`` (9 %)
-    Joined at New Year (a few after the summer break) with home-gym gear:
-    a first larger order, then a few smaller ones over the next weeks, after
-    which most stop; the cohorts of the window's two New Years differ in
-    recency and tenure.
-``cyclist`` (7 %)
-    Road and mountain bikers: parts, clothing and nutrition every few weeks
-    (less in the winter), plus now and then a bike, wheels or a trainer
-    worth thousands, so their spend is heavy-tailed.
-``club`` (5 %)
-    Sports clubs and schools: a large team-kit order of many lines before the
-    season starts in August (a smaller one in January), restocks of balls and
-    training gear in between, on weekdays in office hours, mostly from a desktop,
-    with a negotiated discount and order values as heavy-tailed as the sizes
-    of the clubs.
+The types:
 
-Some customers of the repeat types were already customers before the window;
-the others join over it, so tenure and recency vary within every type. A few
-customers of every repeat type also buy a Christmas present unlike the rest of
-their orders, and anyone ordering in the sales gets a markdown on some lines.
+``quick_fix`` (32 %)
+    Something broke: one small order of plumbing, electrical or fixings, at
+    any hour, often on a phone and collected the same day; a few come back
+    months later for the next repair.
+``weekend_diy`` (20 %)
+    Home improvers with a project now and then: an order every month or two,
+    mostly for the weekend, busier in spring and early autumn; some drift
+    away during the window.
+``gardener`` (14 %)
+    Plants, compost and garden tools, bought in bursts from March to June and
+    a little in autumn, in the morning and often on a tablet, now and then a
+    shed or a greenhouse.
+``renovator`` (10 %)
+    A kitchen, a bathroom or a whole floor: weekly, large and heavy-tailed
+    orders of materials while the project lasts, a few months, after long
+    evenings of research, then silence but for a snag or two.
+``deal_hunter`` (9 %)
+    Power tools and tools bought almost only in the sales (Black Friday, the
+    January sale, the late-May and summer sales), at steep discounts, often
+    just after midnight when a sale opens; they watch prices in between.
+``trade`` (8 %)
+    Electricians, plumbers and builders on trade accounts: frequent weekday
+    orders placed early in the morning for collection, many lines, a fixed
+    trade discount and Pareto-sized businesses.
+``planner`` (7 %)
+    Dreaming of a new kitchen or garden: regular long browsing sessions and,
+    for about a third of them, a sample pot or two.
+
+Within every type the customers differ in how often they buy, what they
+spend, which categories and devices they prefer; many were customers before
+the window, others keep joining through it, and a few orders and lines do not
+fit their customer's habits.
 """
 
 import numpy as np
@@ -63,99 +62,91 @@ from ._common import (
     finish_orders,
     renewal_times,
     split_lines,
+    thin,
     time_of_day,
     to_timestamps,
 )
 
-__all__ = ["make_held_out_shop", "SHARES", "CATEGORIES", "CHANNELS", "DEVICES"]
+__all__ = ["CATEGORIES", "CHANNELS", "DEVICES", "SHARES", "make_held_out_shop"]
 
-START = pd.Timestamp("2023-05-01")
-AS_OF = pd.Timestamp("2025-04-20")
+START = pd.Timestamp("2023-02-01")
+AS_OF = pd.Timestamp("2024-08-05")
 SPAN = (AS_OF - START).days
+MINUTE = 1.0 / 1440.0
+
+CATEGORIES = ("tools", "power_tools", "fixings", "plumbing", "electrical", "paint_decor",
+              "garden", "building_materials", "flooring", "kitchen_bath")
+CHANNELS = ("delivery", "click_and_collect")
+DEVICES = ("desktop", "mobile", "tablet")
 
 SHARES = {
-    "one_time": 0.38,
-    "runner": 0.17,
-    "summer_outdoor": 0.14,
-    "snow_sports": 0.10,
-    "new_year_fitness": 0.09,
-    "cyclist": 0.07,
-    "club": 0.05,
+    "quick_fix": 0.32,
+    "weekend_diy": 0.20,
+    "gardener": 0.14,
+    "renovator": 0.10,
+    "deal_hunter": 0.09,
+    "trade": 0.08,
+    "planner": 0.07,
 }
-CATEGORIES = ("running", "cycling", "hiking_camping", "snow_sports", "water_sports",
-              "team_sports", "fitness", "clothing", "nutrition")
-CHANNELS = ("web", "app", "store")
-DEVICES = ("desktop", "mobile", "tablet", "pos")
 
 
-def _day(date):
-    """Day of ``date`` counted from ``START``."""
-    return float((pd.Timestamp(date) - START).days)
+def _mix(**weights):
+    """Category weights in the order of CATEGORIES; a floor keeps every one possible."""
+    return np.array([weights.get(c, 0.0) for c in CATEGORIES]) + 0.02
 
 
-# the seasons in the window, as (first day, last day) counted from START
-WINTERS = ((_day("2023-10-20"), _day("2024-03-10")), (_day("2024-10-20"), _day("2025-03-10")))
-SUMMERS = ((0.0, _day("2023-08-31")), (_day("2024-03-20"), _day("2024-08-31")),
-           (_day("2025-03-20"), SPAN - 1.0))
-# the sales: winter sale, summer sale, Black Friday week
-SALES = tuple((_day(a), _day(b)) for a, b in (
-    ("2023-06-28", "2023-07-31"), ("2023-11-20", "2023-11-28"), ("2023-12-27", "2024-01-31"),
-    ("2024-06-26", "2024-07-31"), ("2024-11-25", "2024-12-03"), ("2024-12-27", "2025-01-31"),
-))
-# when the club seasons start (kits) and restart after the winter break (top-ups)
-KITS = (_day("2023-07-25"), _day("2024-07-25"))
-TOP_UPS = (_day("2024-01-05"), _day("2025-01-05"))
-# the starts of the fitness cohorts: back to the gym in September, and New Year
-COHORTS = (_day("2023-09-01"), _day("2023-12-28"), _day("2024-09-01"), _day("2024-12-28"))
-
-# Behaviour of each type: basket is the median order value before markdowns,
-# sd the log-sd of a customer's usual basket, lines the mean number of extra
-# lines per order; categories, channels and web_devices (desktop, mobile,
-# tablet, for the orders on the website) are the type's preferences, and
-# hours the peaks and weights of the times of the online orders.
-_TYPES = {
-    "one_time": dict(
-        basket=64.0, sd=0.7, lines=0.5, channels=(0.38, 0.27, 0.35),
-        web_devices=(0.45, 0.45, 0.1), hours=((12.5, 20.5, 22.5), (0.3, 0.5, 0.2)),
-        categories=(0.14, 0.09, 0.13, 0.07, 0.06, 0.07, 0.16, 0.22, 0.06),
-    ),
-    "runner": dict(
-        basket=70.0, sd=0.4, lines=0.8, channels=(0.3, 0.58, 0.12),
-        web_devices=(0.35, 0.55, 0.1), hours=((6.5, 12.5, 21.0), (0.3, 0.2, 0.5)),
-        categories=(0.6, 0.02, 0.02, 0.0, 0.0, 0.0, 0.06, 0.12, 0.18),
-    ),
-    "summer_outdoor": dict(
-        basket=150.0, sd=0.5, lines=1.3, channels=(0.45, 0.25, 0.3),
-        web_devices=(0.5, 0.38, 0.12), hours=((13.0, 20.5), (0.4, 0.6)),
-        categories=(0.03, 0.06, 0.5, 0.0, 0.2, 0.0, 0.03, 0.15, 0.03),
-    ),
-    "snow_sports": dict(
-        basket=240.0, sd=0.5, lines=1.4, channels=(0.42, 0.13, 0.45),
-        web_devices=(0.6, 0.3, 0.1), hours=((13.0, 20.5), (0.4, 0.6)),
-        categories=(0.02, 0.0, 0.05, 0.62, 0.0, 0.0, 0.04, 0.27, 0.0),
-    ),
-    "new_year_fitness": dict(
-        basket=75.0, sd=0.45, lines=0.9, channels=(0.35, 0.45, 0.2),
-        web_devices=(0.4, 0.5, 0.1), hours=((12.5, 19.5, 21.5), (0.25, 0.4, 0.35)),
-        categories=(0.08, 0.02, 0.0, 0.0, 0.0, 0.0, 0.6, 0.2, 0.1),
-    ),
-    "cyclist": dict(
-        basket=85.0, sd=0.45, lines=0.9, channels=(0.65, 0.2, 0.15),
-        web_devices=(0.65, 0.28, 0.07), hours=((7.0, 12.5, 21.0), (0.15, 0.25, 0.6)),
-        categories=(0.02, 0.7, 0.0, 0.0, 0.0, 0.0, 0.04, 0.12, 0.12),
-    ),
-    "club": dict(
-        basket=160.0, sd=0.45, lines=2.0, channels=(0.85, 0.0, 0.15),
-        web_devices=(0.92, 0.05, 0.03), hours=None,
-        categories=(0.02, 0.0, 0.0, 0.0, 0.0, 0.72, 0.08, 0.14, 0.04),
-    ),
+# What a type buys and how it shops, beside its timing (drawn by its function):
+# ``focus`` is the Dirichlet concentration of a customer's category weights
+# around the type's (low: specialists), ``lines`` the mean extra lines of an
+# order, ``collect`` the share of click and collect, ``views`` the mean views
+# before an order, ``browse`` the browsing sessions per day without an order,
+# ``session`` the mean extra views of such a session and ``cart`` the chance a
+# browsed product goes to the cart.
+PROFILES = {
+    "quick_fix": dict(
+        categories=_mix(plumbing=4, electrical=3, fixings=3, tools=1.5, kitchen_bath=0.5),
+        focus=2.0, lines=0.5, collect=0.6, devices=(0.25, 0.65, 0.10),
+        views=3.0, browse=0.002, session=1.5, cart=0.10),
+    "weekend_diy": dict(
+        categories=_mix(paint_decor=4, tools=2.5, fixings=2, power_tools=1.5, electrical=1,
+                        garden=1, flooring=0.5),
+        focus=4.0, lines=1.5, collect=0.45, devices=(0.5, 0.4, 0.1),
+        views=7.0, browse=0.025, session=4.0, cart=0.12),
+    "gardener": dict(
+        categories=_mix(garden=7, tools=1, power_tools=0.8, building_materials=0.8,
+                        paint_decor=0.4),
+        focus=5.0, lines=1.8, collect=0.2, devices=(0.4, 0.25, 0.35),
+        views=5.0, browse=0.02, session=3.0, cart=0.15),
+    "renovator": dict(
+        categories=_mix(building_materials=3, flooring=2.5, kitchen_bath=2.5, paint_decor=1.5,
+                        plumbing=1, electrical=1, tools=0.5),
+        focus=3.0, lines=3.0, collect=0.15, devices=(0.65, 0.25, 0.10),
+        views=10.0, browse=0.06, session=6.0, cart=0.10),
+    "deal_hunter": dict(
+        categories=_mix(power_tools=5, tools=3, garden=1, electrical=0.6, fixings=0.4),
+        focus=3.0, lines=0.9, collect=0.3, devices=(0.55, 0.4, 0.05),
+        views=8.0, browse=0.04, session=5.0, cart=0.25),
+    "trade": dict(
+        categories=_mix(fixings=3, building_materials=2.5, electrical=2, plumbing=2,
+                        power_tools=1, tools=1),
+        focus=1.2, lines=2.5, collect=0.8, devices=(0.4, 0.58, 0.02),
+        views=1.5, browse=0.01, session=1.0, cart=0.30),
+    "planner": dict(
+        categories=_mix(kitchen_bath=4, flooring=3, garden=2, paint_decor=2),
+        focus=2.5, lines=0.3, collect=0.3, devices=(0.2, 0.55, 0.25),
+        views=5.0, browse=0.055, session=7.0, cart=0.06),
 }
-_GIFTS = (0.12, 0.06, 0.1, 0.08, 0.04, 0.06, 0.2, 0.3, 0.04)
 
-
-def _day_of_year(day):
-    """Day of the year (0 to 364) of each day counted from ``START``."""
-    return np.mod(START.day_of_year - 1 + np.floor(day), 365.25)
+# hours of the daily peaks of each type's activity, their weights and spreads
+TIMES = {
+    "quick_fix": ((8.0, 13.0, 19.5, 22.5), (0.25, 0.2, 0.35, 0.2), 2.0),
+    "weekend_diy": ((9.5, 14.0, 20.5), (0.4, 0.25, 0.35), 1.6),
+    "gardener": ((8.5, 11.0, 18.5), (0.4, 0.35, 0.25), 1.3),
+    "renovator": ((10.5, 20.5, 22.5), (0.3, 0.5, 0.2), 1.5),
+    "deal_hunter": ((12.5, 21.0, 0.5), (0.3, 0.45, 0.25), (1.5, 1.5, 0.6)),
+    "trade": ((6.5, 12.5, 16.5), (0.55, 0.2, 0.25), (0.7, 1.0, 1.0)),
+    "planner": ((13.0, 21.5), (0.4, 0.6), 2.0),
+}
 
 
 def _weekday(day):
@@ -163,339 +154,366 @@ def _weekday(day):
     return (START.day_of_week + np.floor(day).astype(np.int64)) % 7
 
 
-def _bump(doy, centre, width):
-    """A yearly bump of the given centre and width, both in days of the year."""
-    distance = np.mod(doy - centre + 182.6, 365.25) - 182.6
+def _bump(day, peak, width):
+    """A bump of height 1 around the day of the year ``peak``, ``width`` days wide."""
+    doy = np.mod(START.day_of_year - 1 + np.asarray(day, dtype=float), 365.25)
+    distance = np.mod(doy - peak + 182.625, 365.25) - 182.625
     return np.exp(-0.5 * (distance / width) ** 2)
 
 
-def _traffic(day):
-    """Relative number of first-time buyers by day, in (0, 1]."""
-    doy = _day_of_year(day)
-    level = (1.0 + 0.9 * _bump(doy, 160.0, 40.0) + 1.5 * _bump(doy, 345.0, 12.0)
-             + 0.7 * _bump(doy, 7.0, 9.0))
-    return level / 2.6
+def _sale(day):
+    """How much of a sale is on: Black Friday, January, late May and mid-July."""
+    return np.maximum.reduce([_bump(day, 326, 4.0), _bump(day, 2, 6.0),
+                              _bump(day, 146, 3.0), _bump(day, 198, 5.0)])
 
 
-def _in_sale(day):
-    sale = np.zeros(np.shape(day), dtype=bool)
-    for first, last in SALES:
-        sale |= (day >= first) & (day < last + 1.0)
-    return sale
-
-
-def _tilt(day):
-    """How much each category sells on each day, relative to the rest of the year."""
-    doy = _day_of_year(day)
-    tilt = np.ones((len(doy), len(CATEGORIES)))
-    winter = (doy >= 288) | (doy < 70)
-    summer = (doy >= 100) & (doy < 240)
-    tilt[winter] *= (1.0, 0.6, 0.6, 3.0, 0.2, 1.0, 1.3, 1.2, 1.0)
-    tilt[summer] *= (1.0, 1.5, 1.7, 0.05, 2.5, 0.8, 0.8, 1.0, 1.0)
-    # New Year's resolutions
-    tilt[:, 6] *= 1.0 + 2.0 * _bump(doy, 8.0, 12.0)
-    return tilt
-
-
-def _one_time(rng, n):
-    """First and only orders, following the seasons of the shop's traffic."""
-    days = []
-    while sum(len(d) for d in days) < n:
-        candidate = arrivals(rng, 3 * n + 10, SPAN, growth=1.2)
-        days.append(candidate[rng.uniform(size=candidate.size) < _traffic(candidate)])
-    return np.arange(n), np.concatenate(days)[:n], np.zeros(n, dtype=bool)
-
-
-def _runner(rng, n):
-    gap = 38.0 * rng.lognormal(0.0, 0.35, n)
-    existing = rng.uniform(size=n) < 0.55
-    join = arrivals(rng, n, SPAN, growth=1.0, latest=SPAN - 15.0)
-    first = np.where(existing, rng.uniform(size=n) * gap, join)
-    # an injury, a move or a lost interest: some stop for good
-    quits = rng.uniform(size=n) < 0.15
-    end = np.where(quits, first + rng.uniform(100.0, 400.0, n), SPAN)
-    owner, day = renewal_times(rng, first, end, gap, shape=2.0)
-    return owner, day, np.zeros(day.size, dtype=bool)
-
-
-def _seasons(rng, n, seasons, first_p, again, per_season, shape):
-    """Orders in some of the ``seasons``: ``(owner, day)``.
-
-    ``first_p`` gives the chance that a customer's first season is each one
-    (index 0: already a customer before the window); a customer takes part
-    in each later season with the chance ``again`` of that season, with
-    ``1 + Poisson(per_season)`` orders spread by a Beta(``shape``) over it.
-    """
-    first = rng.choice(len(seasons) + 1, size=n, p=first_p)
-    owners, days = [], []
-    for index, (begin, end) in enumerate(seasons, start=1):
-        takes_part = (first == index) | ((first < index) & (rng.uniform(size=n) < again[index - 1]))
-        buyers = np.flatnonzero(takes_part)
-        count = 1 + rng.poisson(per_season[index - 1], buyers.size)
-        owner = np.repeat(buyers, count)
-        owners.append(owner)
-        days.append(begin + rng.beta(*shape, owner.size) * (end - begin))
-    owner, day = np.concatenate(owners), np.concatenate(days)
-    # a customer of before the window who skipped every season bought in the last full one
-    missing = np.setdiff1d(np.arange(n), owner)
-    begin, end = seasons[-2] if len(seasons) > 2 else seasons[-1]
-    owner = np.r_[owner, missing]
-    day = np.r_[day, begin + rng.beta(*shape, missing.size) * (end - begin)]
-    return owner, day
-
-
-def _summer_outdoor(rng, n):
-    owner, day = _seasons(rng, n, SUMMERS, (0.45, 0.13, 0.3, 0.12), (0.7, 0.72, 0.25),
-                          (0.9, 1.0, 0.2), (2.0, 2.5))
-    return owner, day, np.zeros(day.size, dtype=bool)
-
-
-def _snow_sports(rng, n):
-    owner, day = _seasons(rng, n, WINTERS, (0.55, 0.25, 0.2), (0.75, 0.75), (1.0, 1.0),
-                          (1.4, 2.2))
-    # now and then an off-season bargain in the summer sale
-    extra = np.flatnonzero(rng.uniform(size=n) < 0.12)
-    sale = rng.choice([0, 3], size=extra.size)
-    begin = np.array([s[0] for s in SALES])[sale]
-    owner = np.r_[owner, extra]
-    day = np.r_[day, begin + rng.uniform(0.0, 30.0, extra.size)]
-    return owner, day, np.zeros(day.size, dtype=bool)
-
-
-def _new_year_fitness(rng, n):
-    """A first, larger order when joining, a few more over the following weeks."""
-    cohort = rng.choice(len(COHORTS), size=n, p=(0.1, 0.42, 0.1, 0.38))
-    join = np.asarray(COHORTS)[cohort] + np.minimum(rng.exponential(9.0, n), 40.0)
-    more = 1 + rng.poisson(1.4, n)
-    b_owner = np.repeat(np.arange(n), more)
-    b_day = join[b_owner] + np.minimum(rng.exponential(22.0, b_owner.size), 80.0) + 1.0
-    # a quarter of them keep it up, with an order every few months
-    keeps = rng.uniform(size=n) < 0.25
-    gap = 75.0 * rng.lognormal(0.0, 0.4, n)
-    start = np.where(keeps, join + 90.0 + rng.uniform(size=n) * gap, SPAN)
-    k_owner, k_day = renewal_times(rng, start, SPAN, gap, shape=1.5)
-    owner = np.r_[np.arange(n), b_owner, k_owner]
-    day = np.r_[join, b_day, k_day]
-    flag = np.r_[np.ones(n, dtype=bool), np.zeros(b_owner.size + k_owner.size, dtype=bool)]
-    keep = day < SPAN
-    return owner[keep], day[keep], flag[keep]
-
-
-def _cyclist(rng, n):
-    """Frequent small orders, fewer in winter; big-ticket orders flagged."""
-    gap = 16.0 * rng.lognormal(0.0, 0.4, n)
-    existing = rng.uniform(size=n) < 0.65
-    join = arrivals(rng, n, SPAN, growth=1.0, latest=SPAN - 15.0)
-    first = np.where(existing, rng.uniform(size=n) * gap, join)
-    owner, day = renewal_times(rng, first, SPAN, gap, shape=1.2)
-    doy = _day_of_year(day)
-    winter = (doy >= 305) | (doy < 60)
-    keep = (rng.uniform(size=day.size) < np.where(winter, 0.4, 0.8)) | (day == first[owner])
-    owner, day = owner[keep], day[keep]
-    # a bike, a set of wheels or a smart trainer, for some once or twice
-    n_big = rng.poisson(0.6, n)
-    b_owner = np.repeat(np.arange(n), n_big)
-    b_day = first[b_owner] + rng.uniform(size=b_owner.size) * (SPAN - first[b_owner])
-    flag = np.r_[np.zeros(day.size, dtype=bool), np.ones(b_owner.size, dtype=bool)]
-    return np.r_[owner, b_owner], np.r_[day, b_day], flag
-
-
-def _club(rng, n):
-    """Kit orders (flagged) before each season, top-ups, and restocks in between."""
-    existing = rng.uniform(size=n) < 0.75
-    join = np.where(existing, -1.0, arrivals(rng, n, SPAN, growth=0.5, latest=SPAN - 30.0))
-    # a new club's first order is its kit
-    newcomers = np.flatnonzero(~existing)
-    owners, days, flags = [newcomers], [join[newcomers]], [np.ones(newcomers.size, dtype=bool)]
-    for starts, chance, within in ((KITS, 0.92, 45.0), (TOP_UPS, 0.45, 25.0)):
-        for begin in starts:
-            buyers = np.flatnonzero((join < begin) & (rng.uniform(size=n) < chance))
-            owners.append(buyers)
-            days.append(begin + rng.uniform(0.0, within, buyers.size))
-            flags.append(np.full(buyers.size, starts is KITS))
-    gap = 35.0 * rng.lognormal(0.0, 0.4, n)
-    owner, day = renewal_times(rng, np.maximum(join, 0.0) + rng.uniform(size=n) * gap, SPAN,
-                               gap, shape=1.5)
-    # hardly any restocks in the summer break
-    doy = _day_of_year(day)
-    keep = ~((doy >= 152) & (doy < 205)) | (rng.uniform(size=day.size) < 0.15)
-    owners.append(owner[keep])
-    days.append(day[keep])
-    flags.append(np.zeros(keep.sum(), dtype=bool))
-    owner, day, flag = np.concatenate(owners), np.concatenate(days), np.concatenate(flags)
-    # a club orders on weekdays: weekend needs wait for Monday
+def _to_weekend(rng, day, share):
+    """Move ``share`` of the weekday days to the next Saturday or Sunday."""
     dow = _weekday(day)
-    day = np.where(dow >= 5, day + (7 - dow), day)
-    keep = day < SPAN
-    return owner[keep], day[keep], flag[keep]
+    move = (rng.uniform(size=len(day)) < share) & (dow < 5)
+    return np.where(move, day + (5 - dow) + rng.integers(0, 2, len(day)), day)
 
 
-_DRAWS = {"one_time": _one_time, "runner": _runner, "summer_outdoor": _summer_outdoor,
-          "snow_sports": _snow_sports, "new_year_fitness": _new_year_fitness,
-          "cyclist": _cyclist, "club": _club}
+def _existing_or_new(rng, n, existing_share, gap, growth=1.0):
+    """First purchase day: early for those already customers, else an arrival."""
+    existing = rng.uniform(size=n) < existing_share
+    return np.where(existing, rng.uniform(size=n) * gap, arrivals(rng, n, SPAN, growth=growth))
 
 
-def _pick(rng, weights):
-    """One index per row of ``weights`` (non-negative, rows not all zero)."""
-    cumulative = np.cumsum(weights, axis=1)
-    u = rng.uniform(size=len(weights)) * cumulative[:, -1]
-    return np.minimum((u[:, None] > cumulative).sum(axis=1), weights.shape[1] - 1)
+def _kept(owner, day, keep):
+    """Indices of the purchases ``keep`` inside the window, and of everyone's first there.
+
+    A customer's first purchase is how they came to be one, so thinning a
+    seasonal or sales-driven type never leaves a customer without it.
+    """
+    inside = np.flatnonzero((day >= 0.0) & (day < SPAN))
+    order = inside[np.lexsort((day[inside], owner[inside]))]
+    first = np.zeros(owner.size, dtype=bool)
+    if order.size:
+        first[order[np.r_[True, owner[order][1:] != owner[order][:-1]]]] = True
+    return inside[keep[inside] | first[inside]]
 
 
-def _hours(rng, kind, channel, day):
-    """Times of day of orders, as fractions of a day."""
-    n = len(day)
-    hours = _TYPES[kind]["hours"]
-    if hours is None:  # office hours
-        online = rng.uniform(8.5, 17.5, n) / 24.0
+def _quick_fix(rng, n):
+    join = arrivals(rng, n, SPAN, growth=1.2)
+    # a few come back for the next breakdown, months apart
+    again = np.where(rng.uniform(size=n) < 0.16, rng.integers(1, 3, n), 0)
+    later = np.repeat(np.arange(n), again)
+    owner = np.r_[np.arange(n), later]
+    day = np.r_[join, join[later] + rng.uniform(size=later.size) * (SPAN - join[later])]
+    amount = rng.lognormal(np.log(34.0), 0.75, owner.size)
+    # the welcome voucher of the newsletter sign-up, on some first orders
+    discount = np.where((np.arange(owner.size) < n) & (rng.uniform(size=owner.size) < 0.2),
+                        0.1, 0.0)
+    return dict(owner=owner, day=day, amount=amount, discount=discount)
+
+
+def _weekend_diy(rng, n):
+    gap = 40.0 * rng.lognormal(0.0, 0.45, n)
+    first = _existing_or_new(rng, n, 0.35, gap)
+    lapses = rng.uniform(size=n) < 0.2
+    end = np.where(lapses, np.minimum(first + 60.0 + rng.exponential(150.0, n), SPAN), SPAN)
+    owner, day = renewal_times(rng, first, end, gap, shape=1.6)
+    # the job is done at the weekend, so most orders are placed for it
+    day = _to_weekend(rng, day, 0.6)
+    # spring and early autumn are the decorating seasons
+    season = thin(rng, day, lambda d: 0.6 + 0.4 * np.maximum(_bump(d, 110, 40.0),
+                                                             _bump(d, 265, 30.0)))
+    kept = _kept(owner, day, season)
+    owner, day = owner[kept], day[kept]
+    scale = 62.0 * rng.lognormal(0.0, 0.4, n)
+    amount = scale[owner] * rng.lognormal(0.0, 0.6, day.size)
+    discount = np.where(rng.uniform(size=day.size) < 0.12, 0.1, 0.0)
+    return dict(owner=owner, day=day, amount=amount, discount=discount)
+
+
+def _gardener(rng, n):
+    gap = 13.0 * rng.lognormal(0.0, 0.4, n)
+    first = _existing_or_new(rng, n, 0.55, gap)
+    # a few move to a flat or give up the allotment
+    stops = rng.uniform(size=n) < 0.12
+    end = np.where(stops, np.minimum(first + 90.0 + rng.exponential(200.0, n), SPAN), SPAN)
+    owner, day = renewal_times(rng, first, end, gap)
+    season = thin(rng, day, lambda d: 0.03 + 0.97 * np.maximum(_bump(d, 120, 30.0),
+                                                               0.35 * _bump(d, 275, 18.0)))
+    kept = _kept(owner, day, season)
+    owner, day = owner[kept], day[kept]
+    day = _to_weekend(rng, day, 0.35)
+    owner, day = owner[day < SPAN], day[day < SPAN]
+    scale = 45.0 * rng.lognormal(0.0, 0.4, n)
+    amount = scale[owner] * rng.lognormal(0.0, 0.6, day.size)
+    # now and then a shed, a greenhouse or a mower
+    big = rng.uniform(size=day.size) < 0.04
+    amount = np.where(big, amount * rng.uniform(5.0, 15.0, day.size), amount)
+    discount = np.where(rng.uniform(size=day.size) < 0.1, 0.15, 0.0)
+    return dict(owner=owner, day=day, amount=amount, discount=discount)
+
+
+def _renovator(rng, n):
+    # some projects are under way when the window opens, none start in its last weeks
+    start = -60.0 + arrivals(rng, n, SPAN + 40.0, growth=0.5)
+    length = np.maximum(120.0 * rng.lognormal(0.0, 0.45, n), 25.0)
+    start = np.maximum(start, 10.0 - length)
+    gap = 8.0 * rng.lognormal(0.0, 0.35, n)
+    owner, day = renewal_times(rng, start, start + length, gap, shape=2.0)
+    # the big orders come first: flooring, the kitchen, the bathroom suite
+    progress = (day - start[owner]) / length[owner]
+    scale = 210.0 * rng.lognormal(0.0, 0.5, n)
+    amount = scale[owner] * rng.lognormal(0.0, 0.9, day.size) * (1.6 - progress)
+    # a snag or two after the project
+    snags = np.where(rng.uniform(size=n) < 0.4, rng.integers(1, 3, n), 0)
+    late = np.repeat(np.arange(n), snags)
+    owner = np.r_[owner, late]
+    day = np.r_[day, start[late] + length[late] + 20.0 + rng.exponential(60.0, late.size)]
+    amount = np.r_[amount, rng.lognormal(np.log(40.0), 0.6, late.size)]
+    kept = _kept(owner, day, np.ones(day.size, dtype=bool))
+    discount = np.where(rng.uniform(size=kept.size) < 0.2, 0.05, 0.0)
+    # they browse for weeks before the project and a little after it
+    window = (np.maximum(start - 45.0, 0.0), np.clip(start + length + 30.0, 0.0, SPAN))
+    return dict(owner=owner[kept], day=day[kept], amount=amount[kept], discount=discount,
+                window=window)
+
+
+def _deal_hunter(rng, n):
+    gap = 6.5 * rng.lognormal(0.0, 0.3, n)
+    first = _existing_or_new(rng, n, 0.4, gap)
+    owner, day = renewal_times(rng, first, SPAN, gap)
+    kept = _kept(owner, day, thin(rng, day, lambda d: 0.02 + 0.9 * _sale(d)))
+    owner, day = owner[kept], day[kept]
+    in_sale = _sale(day) > 0.2
+    markdown = rng.choice([0.2, 0.25, 0.3, 0.4, 0.5], size=day.size)
+    # outside the sales, the codes of price-comparison and newsletter sites
+    voucher = np.where(rng.uniform(size=day.size) < 0.5, 0.1, 0.0)
+    scale = 85.0 * rng.lognormal(0.0, 0.35, n)
+    amount = scale[owner] * rng.lognormal(0.0, 0.7, day.size)
+    return dict(owner=owner, day=day, amount=amount,
+                discount=np.where(in_sale, markdown, voucher))
+
+
+def _trade(rng, n):
+    gap = 7.0 * rng.lognormal(0.0, 0.5, n)
+    first = _existing_or_new(rng, n, 0.7, gap, growth=0.5)
+    churn = rng.uniform(size=n) < 0.08
+    end = np.where(churn, np.minimum(first + 90.0 + rng.exponential(200.0, n), SPAN), SPAN)
+    owner, day = renewal_times(rng, first, end, gap, shape=1.5)
+    # sites close over Christmas and slow down in August
+    kept = _kept(owner, day, thin(
+        rng, day, lambda d: 1.0 - 0.8 * _bump(d, 359, 5.0) - 0.3 * _bump(d, 222, 9.0)))
+    owner, day = owner[kept], day[kept]
+    # weekend orders wait for Monday, but for some Saturday jobs
+    dow = _weekday(day)
+    saturday = (dow == 5) & (rng.uniform(size=day.size) < 0.3)
+    day = np.where((dow >= 5) & ~saturday, day + (7 - dow), day)
+    owner, day = owner[day < SPAN], day[day < SPAN]
+    # a business's size is Pareto; its orders vary around it
+    scale = 110.0 * (1.0 + rng.pareto(2.0, n))
+    amount = scale[owner] * rng.lognormal(0.0, 0.6, day.size)
+    rate = rng.choice([0.05, 0.1, 0.15], size=n, p=[0.3, 0.5, 0.2])
+    discount = np.where(rng.uniform(size=day.size) < 0.92, rate[owner], 0.0)
+    return dict(owner=owner, day=day, amount=amount, discount=discount)
+
+
+def _planner(rng, n):
+    join = arrivals(rng, n, SPAN - 5.0, growth=1.5)
+    # most never order; some buy a sample pot, a tile or a seed packet
+    orders = np.where(rng.uniform(size=n) < 0.35, 1 + (rng.uniform(size=n) < 0.3), 0)
+    owner = np.repeat(np.arange(n), orders)
+    day = join[owner] + 2.0 + rng.uniform(size=owner.size) * (SPAN - 2.0 - join[owner])
+    amount = rng.lognormal(np.log(22.0), 0.6, owner.size)
+    return dict(owner=owner, day=day, amount=amount, discount=np.zeros(owner.size),
+                window=(join, np.full(n, float(SPAN))))
+
+
+_DRAWS = {"quick_fix": _quick_fix, "weekend_diy": _weekend_diy, "gardener": _gardener,
+          "renovator": _renovator, "deal_hunter": _deal_hunter, "trade": _trade,
+          "planner": _planner}
+
+
+def _pick(rng, weights, rows):
+    """One column index for each entry of ``rows``, drawn from that row of ``weights``."""
+    cumulative = np.cumsum(weights, axis=1)[rows]
+    u = rng.uniform(size=(len(rows), 1)) * cumulative[:, -1:]
+    return np.minimum((cumulative < u).sum(axis=1), weights.shape[1] - 1)
+
+
+def _preferences(rng, n, profile):
+    """Each customer's category and device weights, share of collection and habits."""
+    base = profile["categories"] / profile["categories"].sum()
+    # Dirichlet draws by normalised gammas, which stay finite for small weights
+    categories = rng.gamma(profile["focus"] * base, size=(n, base.size)) + 1e-9
+    devices = rng.gamma(3.0 * np.asarray(profile["devices"]), size=(n, 3)) + 1e-9
+    collect = profile["collect"]
+    return dict(
+        categories=categories / categories.sum(axis=1, keepdims=True),
+        devices=devices / devices.sum(axis=1, keepdims=True),
+        collect=rng.beta(4.0 * collect, 4.0 * (1.0 - collect), n),
+        lines=profile["lines"] * rng.lognormal(0.0, 0.3, n),
+        views=profile["views"] * rng.lognormal(0.0, 0.4, n),
+        browse=profile["browse"] * rng.lognormal(0.0, 0.6, n),
+    )
+
+
+def _stamp(when):
+    """Timestamps of times in days since ``START``, to the second."""
+    whole = np.floor(when)
+    return to_timestamps(START, whole, when - whole)
+
+
+def _draw_type(rng, kind, n):
+    """The order lines and events of ``n`` customers of one type, by customer index."""
+    profile, draw = PROFILES[kind], _DRAWS[kind]
+    taste = _preferences(rng, n, profile)
+    drawn = draw(rng, n)
+    # a customer whose purchases all fell outside the window keeps one inside it
+    missing = np.setdiff1d(np.arange(n), drawn["owner"]) if kind != "planner" else []
+    if len(missing):
+        drawn["owner"] = np.r_[drawn["owner"], missing]
+        drawn["day"] = np.r_[drawn["day"], rng.uniform(0.0, SPAN - 1.0, len(missing))]
+        drawn["amount"] = np.r_[drawn["amount"], rng.lognormal(np.log(50.0), 0.5, len(missing))]
+        drawn["discount"] = np.r_[drawn["discount"], np.zeros(len(missing))]
+    owner, day = drawn["owner"], drawn["day"]
+    n_orders = owner.size
+
+    fraction = time_of_day(rng, n_orders, *TIMES[kind])
+    # some orders at an hour unlike the customer's usual ones
+    odd = rng.uniform(size=n_orders) < 0.03
+    fraction = np.where(odd, rng.uniform(size=n_orders), fraction)
+    # whole seconds below midnight, so no order falls on the end of the window
+    when = np.floor(day) + np.minimum(fraction, 1.0 - 2.0 / 86400.0)
+    device = _pick(rng, taste["devices"], owner)
+    collect = rng.uniform(size=n_orders) < taste["collect"][owner]
+
+    n_lines = 1 + rng.poisson(taste["lines"][owner])
+    amount = np.maximum(np.round(drawn["amount"], 2), 1.0)
+    line_order, line_amount = split_lines(rng, amount, n_lines)
+    line_owner = owner[line_order]
+    category = _pick(rng, taste["categories"], line_owner)
+    # a few lines that are nothing like the customer's usual basket
+    stray = rng.uniform(size=line_order.size) < 0.04
+    category = np.where(stray, rng.integers(0, len(CATEGORIES), line_order.size), category)
+    # a promotion does not cover every product of the basket
+    discount = drawn["discount"][line_order]
+    discount = np.where(rng.uniform(size=line_order.size) < 0.25, 0.0, discount)
+    lines = dict(owner=line_owner, order=line_order, when=when[line_order],
+                 amount=line_amount, category=category, channel=collect[line_order].astype(int),
+                 device=device[line_order], discount=discount)
+
+    # the session before each order: views, one add to cart per line, the purchase
+    n_views = rng.poisson(taste["views"][owner])
+    viewed = np.repeat(np.arange(n_orders), n_views)
+    span = (2.0 + 3.0 * n_views[viewed]) * MINUTE
+    start_line = np.cumsum(n_lines) - n_lines
+    # most views are of what is then bought, the rest of the customer's usual range
+    of_basket = category[start_line[viewed] + (rng.uniform(size=viewed.size)
+                                               * n_lines[viewed]).astype(np.int64)]
+    elsewhere = _pick(rng, taste["categories"], owner[viewed])
+    view_category = np.where(rng.uniform(size=viewed.size) < 0.6, of_basket, elsewhere)
+    events = [
+        (owner[viewed], when[viewed] - rng.uniform(size=viewed.size) * span - MINUTE, 0,
+         view_category, device[viewed]),
+        (line_owner, when[line_order] - rng.uniform(0.3, 1.0, line_order.size) * MINUTE, 1,
+         category, device[line_order]),
+        (line_owner, when[line_order], 2, category, device[line_order]),
+    ]
+
+    # sessions without an order, while the customer is a customer
+    if "window" in drawn:
+        low, high = drawn["window"]
     else:
-        online = time_of_day(rng, n, hours[0], hours[1], spread=1.3)
-    # the stores are open from 9 to 20, busiest at lunch and after work
-    store = time_of_day(rng, n, (12.5, 17.5, 14.5), (0.35, 0.4, 0.25), spread=(1.0, 1.2, 2.5))
-    store = np.where((store < 9.0 / 24.0) | (store >= 20.0 / 24.0),
-                     rng.uniform(9.0, 20.0, n) / 24.0, store)
-    fraction = np.where(channel == 2, store, online)
-    # the sales open online at midnight, and some are waiting for it
-    opening = np.isin(np.floor(day), [first for first, _ in SALES]) & (channel != 2)
-    early = opening & (rng.uniform(size=n) < 0.4)
-    return np.where(early, rng.uniform(0.0, 0.02, n), fraction)
+        first = np.full(n, np.inf)
+        last = np.full(n, -np.inf)
+        np.minimum.at(first, owner, day)
+        np.maximum.at(last, owner, day)
+        low, high = np.maximum(first - 20.0, 0.0), np.minimum(last + 90.0, SPAN)
+    length = np.maximum(high - low, 0.0)
+    n_sessions = rng.poisson(taste["browse"] * length)
+    if kind == "planner":  # they are customers through their browsing only
+        n_sessions = np.maximum(n_sessions, 1)
+    browser = np.repeat(np.arange(n), n_sessions)
+    session_day = low[browser] + rng.uniform(size=browser.size) * length[browser]
+    session_start = np.floor(session_day) + time_of_day(rng, browser.size, *TIMES[kind])
+    session_start = np.minimum(session_start, SPAN - 1.0 / 24.0)
+    session_device = _pick(rng, taste["devices"], browser)
+    n_browsed = 1 + rng.poisson(profile["session"], browser.size)
+    session = np.repeat(np.arange(browser.size), n_browsed)
+    # the first view opens the session; the others follow within minutes
+    offset = rng.uniform(size=session.size) * 3.0 * n_browsed[session] * MINUTE
+    offset[np.cumsum(n_browsed) - n_browsed] = 0.0
+    browsed_when = session_start[session] + offset
+    browsed_category = _pick(rng, taste["categories"], browser[session])
+    events.append((browser[session], browsed_when, 0, browsed_category,
+                   session_device[session]))
+    carted = rng.uniform(size=session.size) < profile["cart"]
+    events.append((browser[session][carted], browsed_when[carted] + MINUTE, 1,
+                   browsed_category[carted], session_device[session][carted]))
+    # the event code of each group repeated over its rows, then one array per column
+    events = [[np.broadcast_to(value, len(group[0])) for value in group] for group in events]
+    events = [np.concatenate(column) for column in zip(*events, strict=True)]
+    # the log starts with the window and ends before its close
+    inside = (events[1] >= 0.0) & (events[1] < SPAN - 1.0 / 86400.0)
+    events = dict(zip(("owner", "when", "event", "category", "device"),
+                      (part[inside] for part in events), strict=True))
+    return lines, events
 
 
 def make_held_out_shop(n_customers=20000, random_state=None):
-    """The sports-and-outdoor shop: seven planted types of unequal size.
-
-    The held-out shop; see the module's docstring, and use it only for the
-    final check of a method already chosen.
+    """The held-out home-improvement shop, with seven customer types.
 
     Parameters
     ----------
     n_customers : int, default=20000
-        Number of customers, every one with at least one order.
+        Number of customers; each has an order or at least a browsing session.
     random_state : int, numpy.random.Generator or None
         Seed of the draws: the same seed gives the same shop.
 
     Returns
     -------
     Shop
-        ``orders`` has one row per order line: ``customer_id`` (``"U"`` and
-        nine digits), ``order_id``, ``timestamp``, ``amount`` (what was paid
-        for the line), ``category`` (one of :data:`CATEGORIES`), ``channel``
-        (one of :data:`CHANNELS`), ``device`` (one of :data:`DEVICES`) and
-        ``discount`` (the markdown of the line, 0 to 0.5); ``events`` is None;
-        ``types`` holds one of the names of :data:`SHARES` per customer.
+        ``orders`` has one row per order line: ``customer_id`` (twelve hex
+        digits), ``order_id``, ``timestamp``, ``amount``, ``category``,
+        ``channel``, ``device`` and ``discount``; ``events`` has
+        ``customer_id``, ``timestamp``, ``event_type`` (``view``,
+        ``add_to_cart``, ``purchase``), ``category`` and ``device``; ``types``
+        holds one of the names of :data:`SHARES` per customer.
     """
     rng = np.random.default_rng(random_state)
     kinds = allocate(n_customers, SHARES, rng)
-    ids = customer_ids(rng, n_customers, style="digits")
-    names = ("customer", "day", "fraction", "amount", "category", "channel", "device",
-             "discount", "key")
-    columns = {name: [] for name in names}
-    n_orders = 0
-    for kind, draw in _DRAWS.items():
+    ids = customer_ids(rng, n_customers, style="hex")
+    line_parts, event_parts, offset = [], [], 0
+    for kind in _DRAWS:
         members = np.flatnonzero(kinds == kind)
         if members.size == 0:
             continue
-        p = _TYPES[kind]
-        owner, day, flag = draw(rng, members.size)
-        day = np.maximum(day, 0.0)
-        # a customer whose orders all fell outside the window keeps one inside
-        missing = np.setdiff1d(np.arange(members.size), owner)
-        owner = np.r_[owner, missing]
-        day = np.r_[day, rng.uniform(0.0, SPAN - 1.0, missing.size)]
-        flag = np.r_[flag, np.zeros(missing.size, dtype=bool)]
-        gift = np.zeros(day.size, dtype=bool)
-        if kind != "one_time":
-            # a Christmas present, unlike the customer's other orders
-            first = np.full(members.size, np.inf)
-            np.minimum.at(first, owner, day)
-            season = _day("2024-12-01")
-            givers = np.flatnonzero((rng.uniform(size=members.size) < 0.04) & (first < season))
-            owner = np.r_[owner, givers]
-            day = np.r_[day, season + rng.uniform(0.0, 22.0, givers.size)]
-            flag = np.r_[flag, np.zeros(givers.size, dtype=bool)]
-            gift = np.r_[gift, np.ones(givers.size, dtype=bool)]
-        n = day.size
-        # each customer mostly shops through one channel, and one device online
-        home = rng.choice(len(CHANNELS), size=members.size, p=p["channels"])
-        stray = rng.uniform(size=n) < 0.15
-        channel = np.where(stray, rng.choice(len(CHANNELS), size=n, p=(0.45, 0.3, 0.25)),
-                           home[owner])
-        if kind == "club":
-            channel = np.where(channel == 1, 0, channel)
-        # the stores are closed on Sundays: the visit is on the Saturday
-        sunday = (channel == 2) & (_weekday(day) == 6) & (day >= 1.0)
-        day = np.minimum(np.where(sunday, day - 1.0, day), SPAN - 1.0)
-        web_home = rng.choice(3, size=members.size, p=p["web_devices"])
-        web = np.where(rng.uniform(size=n) < 0.1, rng.choice(3, size=n, p=p["web_devices"]),
-                       web_home[owner])
-        app = np.where(rng.uniform(size=n) < 0.12, 2, 1)
-        device = np.select([channel == 0, channel == 1], [web, app], 3)
-        # a customer's usual basket persists across orders
-        taste = rng.lognormal(0.0, p["sd"], members.size)
-        basket = p["basket"] * taste[owner] * rng.lognormal(0.0, 0.35, n)
-        n_lines = 1 + rng.poisson(p["lines"], n)
-        if kind == "club":
-            # clubs range from a school team to a club of hundreds of members
-            size = 1.0 + rng.pareto(1.6, members.size)
-            basket = basket * np.where(flag, 5.0 * size[owner], np.sqrt(size[owner]))
-            n_lines = np.where(flag, 4 + rng.poisson(5.0, n), n_lines)
-        elif kind == "new_year_fitness":
-            basket = np.where(flag, basket * rng.uniform(2.0, 4.0, n), basket)
-            n_lines = np.where(flag, n_lines + rng.poisson(1.5, n), n_lines)
-        elif kind == "cyclist":
-            basket = np.where(flag, rng.lognormal(np.log(1900.0), 0.6, n), basket)
-            n_lines = np.where(flag, 1 + rng.poisson(0.5, n), n_lines)
-        elif kind == "one_time":
-            # now and then the single order is a bike
-            bike = rng.uniform(size=n) < 0.01
-            basket = np.where(bike, rng.lognormal(np.log(1200.0), 0.5, n), basket)
-            flag = bike
-        basket = np.where(gift, rng.lognormal(np.log(55.0), 0.5, n), basket)
-        line_order, line_amount = split_lines(rng, np.maximum(basket, 6.0), n_lines)
-        line_owner = owner[line_order]
-        # categories: the type's, bent by the customer's own interests and the season
-        shape = (members.size, len(CATEGORIES))
-        interests = np.asarray(p["categories"]) * rng.gamma(3.0, 1.0, shape)
-        weights = interests[line_owner] * _tilt(day[line_order])
-        weights[gift[line_order]] = np.asarray(_GIFTS) * _tilt(day[line_order][gift[line_order]])
-        category = _pick(rng, weights)
-        if kind in ("cyclist", "one_time"):
-            category = np.where(flag[line_order] & (np.r_[True, np.diff(line_order) != 0]), 1,
-                                category)
-        # markdowns: some lines in the sales, a welcome code, the clubs' terms
-        sale = _in_sale(day[line_order]) & (rng.uniform(size=line_order.size) < 0.4)
-        discount = np.where(sale, rng.choice([0.2, 0.3, 0.4, 0.5], size=line_order.size), 0.0)
-        if kind == "one_time":
-            welcome = rng.uniform(size=n) < 0.25
-            discount = np.where(welcome[line_order] & ~sale, 0.1, discount)
-        if kind == "club":
-            terms = rng.choice([0.0, 0.1, 0.15, 0.2], size=members.size, p=(0.2, 0.3, 0.3, 0.2))
-            discount = np.maximum(discount, terms[line_owner])
-        if kind == "snow_sports":
-            # last season's skis at the end of the winter
-            late = (_day_of_year(day[line_order]) >= 45) & (_day_of_year(day[line_order]) < 70)
-            discount = np.where(late & (rng.uniform(size=line_order.size) < 0.5), 0.3, discount)
-        paid = np.maximum(np.round(line_amount * (1.0 - discount), 2), 0.5)
-        columns["customer"].append(members[line_owner])
-        columns["day"].append(day[line_order])
-        columns["fraction"].append(_hours(rng, kind, channel, day)[line_order])
-        columns["amount"].append(paid)
-        columns["category"].append(category)
-        columns["channel"].append(channel[line_order])
-        columns["device"].append(device[line_order])
-        columns["discount"].append(discount)
-        columns["key"].append(n_orders + line_order)
-        n_orders += n
-    col = {name: np.concatenate(parts) for name, parts in columns.items()}
+        lines, events = _draw_type(rng, kind, members.size)
+        lines["owner"] = members[lines["owner"]]
+        lines["order"] = lines["order"] + offset
+        offset = int(lines["order"].max()) + 1 if lines["order"].size else offset
+        events["owner"] = members[events["owner"]]
+        line_parts.append(lines)
+        event_parts.append(events)
+    lines = {key: np.concatenate([part[key] for part in line_parts]) for key in line_parts[0]}
+    events = {key: np.concatenate([part[key] for part in event_parts]) for key in event_parts[0]}
+
+    categories, channels, devices = (np.array(v, dtype=object)
+                                     for v in (CATEGORIES, CHANNELS, DEVICES))
     orders = finish_orders(rng, {
-        "customer_id": ids[col["customer"]],
-        "timestamp": to_timestamps(START, col["day"], col["fraction"]),
-        "amount": col["amount"],
-        "order_key": col["key"],
-        "category": np.array(CATEGORIES, dtype=object)[col["category"]],
-        "channel": np.array(CHANNELS, dtype=object)[col["channel"]],
-        "device": np.array(DEVICES, dtype=object)[col["device"]],
-        "discount": col["discount"],
-    }, order_prefix="S")
+        "customer_id": ids[lines["owner"]],
+        "timestamp": _stamp(lines["when"]),
+        "amount": lines["amount"],
+        "order_key": lines["order"],
+        "category": categories[lines["category"]],
+        "channel": channels[lines["channel"]],
+        "device": devices[lines["device"]],
+        "discount": np.round(lines["discount"], 2),
+    }, order_prefix="H")
+    event_log = pd.DataFrame({
+        "customer_id": ids[events["owner"]],
+        "timestamp": _stamp(events["when"]),
+        "event_type": np.array(["view", "add_to_cart", "purchase"], dtype=object)[
+            events["event"]],
+        "category": categories[events["category"]],
+        "device": devices[events["device"]],
+    })
+    event_log = event_log.iloc[rng.permutation(len(event_log))].reset_index(drop=True)
     types = pd.Series(kinds, index=pd.Index(ids, name="customer_id"), name="type")
-    return Shop(orders=orders, events=None, types=types, as_of=AS_OF, name="held_out")
+    return Shop(orders=orders, events=event_log, types=types, as_of=AS_OF, name="held_out")
