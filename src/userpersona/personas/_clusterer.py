@@ -55,10 +55,10 @@ class PersonaClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
     everyone's for customers with few purchases, skewed non-negative columns are
     log-transformed, numeric columns standardised (channel and device shares then
     weigh as one feature per family), missing values set to the mean, and
-    categorical columns one-hot encoded. With ``one_time="apart"`` the one-time buyers are clustered
-    apart from the repeat buyers, on spend and browsing only, and join a repeat
-    persona they resemble. Clustering is scikit-learn's ``KMeans``
-    (``MiniBatchKMeans`` from ``minibatch_threshold`` customers on).
+    categorical columns one-hot encoded. With ``one_time="apart"`` the one-time
+    buyers are clustered apart from the repeat buyers, on spend and browsing only,
+    and join a repeat persona they resemble. Clustering is scikit-learn's
+    ``KMeans`` (``MiniBatchKMeans`` from ``minibatch_threshold`` customers on).
 
     With ``n_clusters="auto"`` every count in ``k_range`` is tried on a random
     sample of ``sample_size`` customers: by default the largest count whose
