@@ -201,11 +201,10 @@ def make_kmeans(k, n_customers, rng, *, n_init, minibatch_threshold, start=None)
     """The unfitted k-means for ``k`` personas: mini-batches from ``minibatch_threshold``
     on; from the centres ``start`` when given (a k-means of a sample of the same
     customers is a good start, so one run replaces the ``n_init`` restarts)."""
-    init = {} if start is None else {"init": start, "n_init": 1}
+    starts = {"n_init": n_init} if start is None else {"init": start, "n_init": 1}
     if n_customers >= minibatch_threshold:
-        return MiniBatchKMeans(k, **{"n_init": n_init, **init}, batch_size=4096,
-                               random_state=seed(rng))
-    return KMeans(k, **{"n_init": n_init, **init}, random_state=seed(rng))
+        return MiniBatchKMeans(k, **starts, batch_size=4096, random_state=seed(rng))
+    return KMeans(k, **starts, random_state=seed(rng))
 
 
 def seed(rng):

@@ -48,11 +48,8 @@ class ClusteringSpace:
         columns = {}
         transformers = self._transformers()
         if self.n_numeric:
-            numeric = transformers["numeric"]
-            unweighed = numeric.named_steps["weigh"].inverse_transform(
+            values = _before_imputation(transformers["numeric"]).inverse_transform(
                 centres[:, :self.n_numeric])
-            unscaled = numeric.named_steps["scale"].inverse_transform(unweighed)
-            values = numeric.named_steps["log"].inverse_transform(unscaled)
             columns.update(zip(self.features[:self.n_numeric], values.T, strict=True))
         if self.has_categorical:
             encoder = transformers["categorical"]
@@ -65,17 +62,20 @@ class ClusteringSpace:
         parts = []
         transformers = self._transformers()
         if self.n_numeric:
-            numeric = transformers["numeric"]
             values = centroids[self.features[:self.n_numeric]].to_numpy(dtype=np.float64)
-            logged = numeric.named_steps["log"].transform(values)
-            parts.append(numeric.named_steps["weigh"].transform(
-                numeric.named_steps["scale"].transform(logged)))
+            parts.append(_before_imputation(transformers["numeric"]).transform(values))
         if self.has_categorical:
             encoder = transformers["categorical"]
             levels = level_labels(encoder)
             shares = centroids.reindex(columns=levels, fill_value=0.0).to_numpy(np.float64)
             parts.append(shares * self.categorical_weight)
         return np.hstack(parts)
+
+
+def _before_imputation(numeric):
+    """The fitted numeric pipeline without its last step, the imputation, which
+    centres do not need and which has no inverse: log, scaling and weights."""
+    return numeric[:-1]
 
 
 def level_labels(encoder):
