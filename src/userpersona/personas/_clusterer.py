@@ -34,6 +34,7 @@ from ._min_size import (
     warn_merged,
 )
 from ._names import check_vocabulary, distinctions, name_personas
+from ._one_order import fit_one_order, order_evidence
 from ._one_time import fit_grouped, one_time_buyers, set_apart
 from ._purchase_evidence import with_repeat_rate
 from ._without_purchase import (
@@ -51,22 +52,20 @@ class PersonaClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
     Fit on the customer table (one row per customer, such as the output of
     :func:`~userpersona.summarize_transactions`, joined with that of
     :func:`~userpersona.summarize_events` when there is a behaviour log). The
-    features are prepared with scikit-learn: shares of purchases are pulled toward
-    everyone's for customers with few purchases, skewed non-negative columns are
-    log-transformed, numeric columns standardised (channel and device shares then
-    weigh as one feature per family), missing values set to the mean, and
-    categorical columns one-hot encoded. With ``one_time="apart"`` the one-time
-    buyers are clustered apart from the repeat buyers, on spend and browsing only,
-    and join a repeat persona they resemble. Clustering is scikit-learn's
-    ``KMeans`` (``MiniBatchKMeans`` from ``minibatch_threshold`` customers on).
+    features are prepared with scikit-learn (shares pulled toward everyone's for
+    customers with few purchases, skewed columns log-transformed, numeric ones
+    standardised, categorical ones one-hot encoded; see the user guide). With
+    ``one_time="apart"`` the one-time buyers are clustered apart, on spend and
+    browsing, and join the repeat personas they resemble. Clustering is
+    scikit-learn's ``KMeans`` (``MiniBatchKMeans`` from ``minibatch_threshold`` on).
 
-    With ``n_clusters="auto"`` every count in ``k_range`` is tried on a random
-    sample of ``sample_size`` customers: by default the largest count whose
-    k-means on two random halves agree (stability, Lange et al., 2004) and whose
-    mean silhouette is nearly the best is chosen (``k_scores_`` keeps every score);
-    clusters with no density valley between them, or the same behaviour and other
-    tastes, join, and the latter are cut again where their behaviour has two modes.
-    A count on the edge of stability, or no stable count, raise a ``PersonaWarning``.
+    With ``n_clusters="auto"`` every count in ``k_range`` is tried on a sample of
+    ``sample_size`` customers: the largest count whose k-means on two random halves
+    agree (stability, Lange et al., 2004) with a mean silhouette near the best is
+    chosen (``k_scores_``); clusters with no density valley between them, or the
+    same behaviour and other tastes, join, and the latter are cut where their
+    behaviour has two modes. A ``PersonaWarning`` tells of a count on the edge
+    of stability or of none stable.
 
     Personas are numbered 0, 1, ... by decreasing mean spend (``order_by``), so
     refits that find the same structure give the same ids whatever the seed;
@@ -78,17 +77,16 @@ class PersonaClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
     Parameters
     ----------
     features : "auto" or list of str or int, default="auto"
-        The columns to cluster on, by name, or by position for arrays.
-        ``"auto"`` takes those of the standard columns present in ``X``:
-        ``recency_days``, ``frequency``, ``monetary_mean``, ``tenure_days``,
-        ``weekend_share``, ``category_entropy`` and ``sessions``; a frame with
-        none of them contributes all its numeric columns, an array all its
-        columns.
+        The columns to cluster on, by name, or by position for arrays. ``"auto"``
+        takes the standard behaviour columns ``X`` has (``recency_days``,
+        ``repeat_purchases_per_year`` from ``frequency`` and ``tenure_days``,
+        ``monetary_mean``, ``mean_gap_days``, ``weekend_share``, the category,
+        channel and device shares, ``sessions``, ``events_per_session`` and the
+        browsing rates); with none of them, all numeric columns.
     categorical : list of str or int, default=None
-        Categorical columns to one-hot encode and cluster on as well (for
-        example ``["preferred_channel"]``); values are read as text, and a
-        missing value is a level of its own, ``"(missing)"``. A non-numeric
-        column in ``features`` that is not declared here is an error.
+        Categorical columns to one-hot encode and cluster on too (such as
+        ``["preferred_channel"]``), read as text, a missing value as the level
+        ``"(missing)"``; an undeclared non-numeric column in ``features`` is an error.
     log_features : "auto", list of str or None, default="auto"
         Numeric features to transform with ``log1p``. ``"auto"`` picks those
         without negative values whose sample skewness exceeds 1; None none.
@@ -106,8 +104,7 @@ class PersonaClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
         silhouette, the largest Calinski-Harabasz index, or the smallest
         Davies-Bouldin index.
     sample_size : int, default=5000
-        Customers sampled to try the candidate counts on; the silhouette costs
-        a distance per pair of them. The final model is fitted on all customers.
+        Customers sampled to try the counts on (the final fit uses all of them).
     n_init : int, default=3
         Runs of k-means++ from different seeds; the best one is kept.
     minibatch_threshold : int, default=2000000
@@ -117,15 +114,13 @@ class PersonaClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
         centre is nearest (see ``n_merged_``). A count, a share of the customers
         clustered (a float below 1), or ``"auto"``: 1 % of them, and at least 2.
     order_by : "auto", str or int, default="auto"
-        The column whose mean orders the persona ids, from the highest:
-        ``"auto"`` uses ``monetary_total`` if ``X`` has it, else
-        ``monetary_mean``, else the first numeric feature.
+        The column whose mean orders the persona ids, from the highest: ``"auto"``
+        uses ``monetary_total``, else ``monetary_mean``, else the first feature.
     language : {"en", "zh"}, default="en"
         Language of the generated names.
     vocabulary : dict, default=None
-        Words of your own for the names: feature -> (word when above average,
-        word when below), used before the built-in ones (a ``frequency`` entry
-        also replaces "one-time").
+        Your words for the names, feature -> (word when above average, word when
+        below), before the built-in ones (``frequency`` also replaces "one-time").
     n_name_words : int, default=3
         Most words in a name (more are added only to tell two personas apart).
     n_representatives : int, default=5
@@ -133,25 +128,23 @@ class PersonaClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
     names : bool, default=True
         Whether :meth:`transform` outputs the ``persona`` name column.
     distances : bool, default=False
-        Whether :meth:`transform` also outputs ``distance_<id>``, the distance of
-        each customer to the centre of each persona, in the clustering space (to
-        the nearest of its k-means centres when small clusters were merged).
+        Whether :meth:`transform` also outputs ``distance_<id>``: to each persona's
+        centre in the clustering space (its nearest k-means centre, when merged).
     no_purchase : "auto", str, int or None, default="auto"
-        The column whose missing value marks a customer without a purchase (a
-        user who only browsed, a registered customer without an order). Such
-        customers are left out of the fit, since their purchase features would
-        be filled with the mean, and get the persona id -1 and the name
-        ``"no purchase yet"`` (``"未购买"``), as they get the lifecycle stage
-        ``registered`` and the RFM segment "No Purchase". ``"auto"`` uses
-        ``recency_days`` when ``X`` is a frame that has it; None clusters every
-        customer.
+        The column whose missing value marks a customer without a purchase (who
+        only browsed or registered). They are left out of the fit (their purchase
+        features would be the mean) and get the persona id -1, named ``"no
+        purchase yet"`` (``"未购买"``). ``"auto"`` uses ``recency_days`` when ``X``
+        is a frame that has it; None clusters every customer.
     one_time : {"apart", "together"}, default="apart"
         ``"apart"``: when ``X`` has the standard ``frequency`` column, customers
         who bought once are clustered apart from the repeat buyers, on
         ``monetary_mean`` and the browsing columns only (one persona without
-        browsing columns), and a one-time persona whose centre lies within a
-        repeat persona's spread on spend and browsing joins it. A fixed
-        ``n_clusters`` then counts one persona of one-time buyers. ``"together"``
+        browsing columns); a one-time persona whose centre lies within a repeat
+        persona's spread on spend and browsing joins it, and with ``tenure_days``
+        a one-time buyer goes to the repeat persona more likely to have made their
+        order and nothing since (see ``n_one_time_moved_``). A fixed
+        ``n_clusters`` counts one persona of one-time buyers. ``"together"``
         clusters every customer on every feature.
     random_state : int, RandomState instance or None, default=None
         Seed of the sampling and of k-means; an int makes fits reproducible.
@@ -179,11 +172,9 @@ class PersonaClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
         centre (undoing the scaling and the log), and the share of each level of
         a categorical feature.
     k_scores_ : DataFrame or None
-        With ``n_clusters="auto"``: per candidate count (of the repeat buyers'
-        personas when the one-time buyers are apart), the ``stability`` (with
-        that criterion), ``silhouette``, ``calinski_harabasz``,
-        ``davies_bouldin`` and ``inertia`` on the sample, and ``chosen``. None
-        otherwise.
+        With ``n_clusters="auto"``, per count tried (of the repeat buyers' personas
+        when apart): ``stability`` (that criterion's), ``silhouette``,
+        ``calinski_harabasz``, ``davies_bouldin``, ``inertia`` and ``chosen``.
     one_time_k_scores_ : DataFrame or None
         The same for the one-time buyers' personas, counts 2 to 5, when they were
         clustered on browsing columns; no ``chosen`` row means one persona.
@@ -194,15 +185,18 @@ class PersonaClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
     dropped_features_ : list of str
         Features left out because they were constant.
     n_imputed_ : Series
-        Missing values filled with the mean, per numeric feature (not counting
-        the features one-time buyers set apart are not clustered on).
+        Missing values filled with the mean, per numeric feature (one-time buyers
+        set apart count only in the features they are clustered on).
     preprocessor_ : ColumnTransformer
         The fitted feature preparation.
     model_ : GroupedKMeans
-        The fitted clustering (its own cluster numbering, before ordering):
-        ``model_.repeat`` is the ``KMeans`` (or ``MiniBatchKMeans``) of the repeat
-        buyers (everyone's with ``one_time="together"``; its clusters may be cut by
-        behaviour since), ``model_.one_time`` the one-time buyers' (or None).
+        The fitted clustering, numbered before ordering: ``model_.repeat``, the
+        (MiniBatch)KMeans of the repeat buyers (of all with ``one_time="together"``),
+        ``model_.one_time`` the one-time buyers' (or None).
+    one_order_ : OneOrderModel or None
+        The figures that move one-time buyers by what their one order shows.
+    n_one_time_moved_ : int
+        Training customers who bought once and were moved that way.
     representatives_ : dict of {int: list}
         Per persona id, the index labels (row positions for arrays) of the
         training customers closest to its centre.
@@ -359,7 +353,10 @@ class PersonaClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
          self.n_merged_) = personas_of_clusters(
             self.model_, frame["order_by"], resolved_min_size(self.min_size, n_customers))
         warn_merged(self.n_merged_, self.n_clusters, self.min_size, self.n_clusters_)
-        labels = self._persona_of_cluster[self.model_.labels_]
+        clustered = self._persona_of_cluster[self.model_.labels_]
+        self.one_order_, labels = fit_one_order(
+            order_evidence(table, self.features_) if once is not None else None, clustered)
+        self.n_one_time_moved_ = int((labels != clustered).sum())
         self.centroids_ = self._space().to_units(self.cluster_centers_)
 
         terms = self._space().terms()
@@ -568,7 +565,10 @@ class PersonaClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
                     np.zeros(0, np.int64))
         prepared = self.preprocessor_.transform(frame["model"])
         clusters = self.model_.predict(prepared, one_time_buyers(table, self.one_time))
-        return frame, prepared, self._persona_of_cluster[clusters]
+        ids = self._persona_of_cluster[clusters]
+        if self.one_order_ is not None:
+            ids = self.one_order_.assign(order_evidence(table, self.features_), ids)
+        return frame, prepared, ids
 
     def _space(self):
         """The clustering space of the fitted model, for moving centres in and out of it."""
