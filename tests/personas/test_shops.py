@@ -31,11 +31,13 @@ COLUMNS = {
                "device", "discount"],
     "books": ["customer_id", "order_id", "timestamp", "amount", "category", "channel",
               "device", "discount"],
+    "diy": ["customer_id", "order_id", "timestamp", "amount", "category", "channel",
+            "device", "discount"],
     "held_out": ["customer_id", "order_id", "timestamp", "amount", "category", "channel",
-                 "device", "discount"],
+                 "device"],
 }
 MULTI_LINE = {"fashion": True, "grocery": False, "electronics": True, "beauty": True,
-              "pets": True, "sports": True, "books": True, "held_out": True}
+              "pets": True, "sports": True, "books": True, "diy": True, "held_out": True}
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +64,7 @@ def _customers_seen(shop):
 
 def test_registry():
     assert set(SHOPS) == {"fashion", "grocery", "electronics", "beauty", "pets", "sports",
-                          "books"}
+                          "books", "diy"}
     assert HELD_OUT not in SHOPS.values()
     doc = MODULES["held_out"].__doc__.lower()
     assert "held-out" in doc and "must not" in doc

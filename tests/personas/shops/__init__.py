@@ -17,6 +17,7 @@ from threadpoolctl import threadpool_limits
 from ._common import Shop
 from .beauty import make_beauty_shop
 from .books import make_books_shop
+from .diy import make_diy_shop
 from .electronics import make_electronics_shop
 from .fashion import make_fashion_shop
 from .grocery import make_grocery_shop
@@ -33,6 +34,7 @@ SHOPS = {
     "pets": make_pets_shop,
     "sports": make_sports_shop,
     "books": make_books_shop,
+    "diy": make_diy_shop,
 }
 """The shops a method may be chosen on, by name."""
 

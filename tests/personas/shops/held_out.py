@@ -1,49 +1,55 @@
-"""The held-out shop: an online home-improvement and DIY retailer.
+"""An online toy and baby shop with a behaviour log: seven types, one mostly browsing.
 
 This is the held-out shop. It must not be looked at, run or used in any way
-while choosing or tuning a method: it is drawn once, at the very end, to check
-a method already chosen on the other shops, so that the check says how the
-method does on a shop it was not fitted to.
+while a method is chosen or tuned: not its code, not its logs, not its
+scores. It is drawn once, at the very end, to check a method already chosen
+on the other shops; having been looked at, it would become one of them.
 
-The retailer sells tools, fixings, plumbing and electrical parts, paint and
-decor, garden goods, building materials, flooring and kitchen and bathroom
-fittings. The order log has one row per order line: ``customer_id``,
-``order_id``, ``timestamp``, ``amount`` (paid for the line, after any
-discount), ``category``, ``channel`` (home delivery or click and collect),
-``device`` and ``discount`` (the fraction taken off the list price). The
-behaviour log has the product views, add-to-cart and purchase events of every
-customer, with the category and device; each order line has its purchase
-event at the order's time. Some customers only browse.
+The shop sells nappies and baby care, feeding, nursery furniture, pushchairs
+and car seats, baby clothing and toys of every kind (soft toys, construction
+sets, dolls and figures, games and puzzles, outdoor play, arts and crafts,
+collectibles), from January 2023 to the first days of 2025 (two Christmas
+seasons). The order log has one row per order line: ``customer_id``,
+``order_id``, ``timestamp``, ``amount`` (paid for the line), ``category``,
+``channel`` (home delivery or click and collect) and ``device`` (desktop,
+mobile web, tablet or the shop's app). The behaviour log has the product
+views, add-to-cart and purchase events of every customer, with the category
+and device; each order line has its purchase event at the order's time. Some
+customers only browse.
 
 The types:
 
-``quick_fix`` (32 %)
-    Something broke: one small order of plumbing, electrical or fixings, at
-    any hour, often on a phone and collected the same day; a few come back
-    months later for the next repair.
-``weekend_diy`` (20 %)
-    Home improvers with a project now and then: an order every month or two,
-    mostly for the weekend, busier in spring and early autumn; some drift
-    away during the window.
-``gardener`` (14 %)
-    Plants, compost and garden tools, bought in bursts from March to June and
-    a little in autumn, in the morning and often on a tablet, now and then a
-    shed or a greenhouse.
-``renovator`` (10 %)
-    A kitchen, a bathroom or a whole floor: weekly, large and heavy-tailed
-    orders of materials while the project lasts, a few months, after long
-    evenings of research, then silence but for a snag or two.
-``deal_hunter`` (9 %)
-    Power tools and tools bought almost only in the sales (Black Friday, the
-    January sale, the late-May and summer sales), at steep discounts, often
-    just after midnight when a sale opens; they watch prices in between.
-``trade`` (8 %)
-    Electricians, plumbers and builders on trade accounts: frequent weekday
-    orders placed early in the morning for collection, many lines, a fixed
-    trade discount and Pareto-sized businesses.
-``planner`` (7 %)
-    Dreaming of a new kitchen or garden: regular long browsing sessions and,
-    for about a third of them, a sample pot or two.
+``holiday_gifter`` (22 %)
+    Grandparents, aunts and godparents buying toys for Christmas: a few
+    orders of several gifts from Black Friday to mid-December, in one or both
+    of the window's seasons, in the daytime from a desktop or a tablet,
+    delivered; now and then a birthday present in the rest of the year.
+``party_gift`` (20 %)
+    A present for a child's birthday party: one small order of a craft kit,
+    a game or a soft toy, on a phone, often collected in store before a
+    weekend party; a few come back months later for another party.
+``family_regular`` (17 %)
+    Parents of toddlers and school children: an order every month or so of
+    toys, games, outdoor play and clothing, mostly for the weekend, busier in
+    the summer holidays and before Christmas; some drift away.
+``nappy_subscriber`` (13 %)
+    Nappies, wipes, formula and baby care on a repeat order every three to
+    five weeks, at a steady price, mostly in the app, often at night-feed
+    hours; they stop when the child is out of nappies, many of them during
+    the window.
+``wishlister`` (10 %)
+    Browse the toy pages every week or two and fill their carts and wish
+    lists, but most never order in the window; the few orders are small.
+``nursery_setup`` (10 %)
+    Expecting parents: months of research, then a burst of large,
+    heavy-tailed orders (pushchair, car seat, cot, changing unit) in the weeks
+    before the birth, a few small ones of feeding and baby care after it, then
+    silence.
+``collector`` (8 %)
+    Adult collectors of construction sets and collectible figures: orders
+    every few weeks, many on the Friday of new releases, often just after
+    midnight, from a desktop, with Pareto-sized budgets and much browsing;
+    some lose interest.
 
 Within every type the customers differ in how often they buy, what they
 spend, which categories and devices they prefer; many were customers before
@@ -69,24 +75,28 @@ from ._common import (
 
 __all__ = ["CATEGORIES", "CHANNELS", "DEVICES", "SHARES", "make_held_out_shop"]
 
-START = pd.Timestamp("2023-02-01")
-AS_OF = pd.Timestamp("2024-08-05")
+START = pd.Timestamp("2023-01-09")
+AS_OF = pd.Timestamp("2025-01-06")
 SPAN = (AS_OF - START).days
 MINUTE = 1.0 / 1440.0
+# first day of the two Christmas seasons, and Black Friday, counted from START
+SEASONS = tuple((pd.Timestamp(d) - START).days for d in ("2023-11-06", "2024-11-04"))
+BLACK_FRIDAYS = tuple((pd.Timestamp(d) - START).days for d in ("2023-11-24", "2024-11-29"))
 
-CATEGORIES = ("tools", "power_tools", "fixings", "plumbing", "electrical", "paint_decor",
-              "garden", "building_materials", "flooring", "kitchen_bath")
-CHANNELS = ("delivery", "click_and_collect")
-DEVICES = ("desktop", "mobile", "tablet")
+CATEGORIES = ("nappies_wipes", "feeding", "baby_care", "nursery", "pushchairs_car_seats",
+              "baby_clothing", "soft_toys", "construction_toys", "dolls_figures",
+              "games_puzzles", "outdoor_play", "arts_crafts", "collectibles")
+CHANNELS = ("home_delivery", "click_and_collect")
+DEVICES = ("desktop", "mobile", "tablet", "app")
 
 SHARES = {
-    "quick_fix": 0.32,
-    "weekend_diy": 0.20,
-    "gardener": 0.14,
-    "renovator": 0.10,
-    "deal_hunter": 0.09,
-    "trade": 0.08,
-    "planner": 0.07,
+    "holiday_gifter": 0.22,
+    "party_gift": 0.20,
+    "family_regular": 0.17,
+    "nappy_subscriber": 0.13,
+    "wishlister": 0.10,
+    "nursery_setup": 0.10,
+    "collector": 0.08,
 }
 
 
@@ -98,54 +108,56 @@ def _mix(**weights):
 # What a type buys and how it shops, beside its timing (drawn by its function):
 # ``focus`` is the Dirichlet concentration of a customer's category weights
 # around the type's (low: specialists), ``lines`` the mean extra lines of an
-# order, ``collect`` the share of click and collect, ``views`` the mean views
-# before an order, ``browse`` the browsing sessions per day without an order,
-# ``session`` the mean extra views of such a session and ``cart`` the chance a
-# browsed product goes to the cart.
+# order, ``collect`` the share of click and collect, ``devices`` the weights of
+# DEVICES, ``views`` the mean views before an order, ``browse`` the browsing
+# sessions per day without an order, ``session`` the mean extra views of such
+# a session and ``cart`` the chance a browsed product goes to the cart.
 PROFILES = {
-    "quick_fix": dict(
-        categories=_mix(plumbing=4, electrical=3, fixings=3, tools=1.5, kitchen_bath=0.5),
-        focus=2.0, lines=0.5, collect=0.6, devices=(0.25, 0.65, 0.10),
+    "holiday_gifter": dict(
+        categories=_mix(construction_toys=3, games_puzzles=3, dolls_figures=2.5, soft_toys=1.5,
+                        arts_crafts=1.5, outdoor_play=0.8),
+        focus=4.0, lines=1.4, collect=0.15, devices=(0.55, 0.2, 0.22, 0.03),
+        views=6.0, browse=0.004, session=3.0, cart=0.15),
+    "party_gift": dict(
+        categories=_mix(arts_crafts=3, games_puzzles=3, construction_toys=2, soft_toys=2,
+                        dolls_figures=2),
+        focus=3.0, lines=0.3, collect=0.55, devices=(0.15, 0.75, 0.05, 0.05),
         views=3.0, browse=0.002, session=1.5, cart=0.10),
-    "weekend_diy": dict(
-        categories=_mix(paint_decor=4, tools=2.5, fixings=2, power_tools=1.5, electrical=1,
-                        garden=1, flooring=0.5),
-        focus=4.0, lines=1.5, collect=0.45, devices=(0.5, 0.4, 0.1),
-        views=7.0, browse=0.025, session=4.0, cart=0.12),
-    "gardener": dict(
-        categories=_mix(garden=7, tools=1, power_tools=0.8, building_materials=0.8,
-                        paint_decor=0.4),
-        focus=5.0, lines=1.8, collect=0.2, devices=(0.4, 0.25, 0.35),
+    "family_regular": dict(
+        categories=_mix(outdoor_play=2.5, construction_toys=2, games_puzzles=2, arts_crafts=2,
+                        dolls_figures=1.5, baby_clothing=1.5, soft_toys=0.5),
+        focus=3.0, lines=1.6, collect=0.35, devices=(0.3, 0.35, 0.1, 0.25),
         views=5.0, browse=0.02, session=3.0, cart=0.15),
-    "renovator": dict(
-        categories=_mix(building_materials=3, flooring=2.5, kitchen_bath=2.5, paint_decor=1.5,
-                        plumbing=1, electrical=1, tools=0.5),
-        focus=3.0, lines=3.0, collect=0.15, devices=(0.65, 0.25, 0.10),
-        views=10.0, browse=0.06, session=6.0, cart=0.10),
-    "deal_hunter": dict(
-        categories=_mix(power_tools=5, tools=3, garden=1, electrical=0.6, fixings=0.4),
-        focus=3.0, lines=0.9, collect=0.3, devices=(0.55, 0.4, 0.05),
-        views=8.0, browse=0.04, session=5.0, cart=0.25),
-    "trade": dict(
-        categories=_mix(fixings=3, building_materials=2.5, electrical=2, plumbing=2,
-                        power_tools=1, tools=1),
-        focus=1.2, lines=2.5, collect=0.8, devices=(0.4, 0.58, 0.02),
-        views=1.5, browse=0.01, session=1.0, cart=0.30),
-    "planner": dict(
-        categories=_mix(kitchen_bath=4, flooring=3, garden=2, paint_decor=2),
-        focus=2.5, lines=0.3, collect=0.3, devices=(0.2, 0.55, 0.25),
-        views=5.0, browse=0.055, session=7.0, cart=0.06),
+    "nappy_subscriber": dict(
+        categories=_mix(nappies_wipes=6, feeding=2.5, baby_care=2.5, baby_clothing=0.5),
+        focus=6.0, lines=1.2, collect=0.05, devices=(0.1, 0.25, 0.05, 0.6),
+        views=1.0, browse=0.01, session=1.5, cart=0.30),
+    "wishlister": dict(
+        categories=_mix(construction_toys=2, dolls_figures=2, soft_toys=1.5, games_puzzles=1.5,
+                        outdoor_play=1.5, arts_crafts=1, collectibles=0.5),
+        focus=2.0, lines=0.2, collect=0.4, devices=(0.15, 0.55, 0.15, 0.15),
+        views=4.0, browse=0.09, session=5.0, cart=0.22),
+    "nursery_setup": dict(
+        categories=_mix(nursery=4, pushchairs_car_seats=4, feeding=1.5, baby_care=1,
+                        baby_clothing=1, soft_toys=0.5),
+        focus=4.0, lines=1.5, collect=0.2, devices=(0.55, 0.3, 0.1, 0.05),
+        views=14.0, browse=0.15, session=7.0, cart=0.20),
+    "collector": dict(
+        categories=_mix(collectibles=5, construction_toys=5, dolls_figures=1.5,
+                        games_puzzles=0.5),
+        focus=2.0, lines=0.8, collect=0.1, devices=(0.7, 0.2, 0.05, 0.05),
+        views=9.0, browse=0.08, session=6.0, cart=0.12),
 }
 
 # hours of the daily peaks of each type's activity, their weights and spreads
 TIMES = {
-    "quick_fix": ((8.0, 13.0, 19.5, 22.5), (0.25, 0.2, 0.35, 0.2), 2.0),
-    "weekend_diy": ((9.5, 14.0, 20.5), (0.4, 0.25, 0.35), 1.6),
-    "gardener": ((8.5, 11.0, 18.5), (0.4, 0.35, 0.25), 1.3),
-    "renovator": ((10.5, 20.5, 22.5), (0.3, 0.5, 0.2), 1.5),
-    "deal_hunter": ((12.5, 21.0, 0.5), (0.3, 0.45, 0.25), (1.5, 1.5, 0.6)),
-    "trade": ((6.5, 12.5, 16.5), (0.55, 0.2, 0.25), (0.7, 1.0, 1.0)),
-    "planner": ((13.0, 21.5), (0.4, 0.6), 2.0),
+    "holiday_gifter": ((10.5, 14.5, 19.0), (0.4, 0.35, 0.25), 1.5),
+    "party_gift": ((8.5, 18.0, 21.5), (0.25, 0.4, 0.35), 1.5),
+    "family_regular": ((12.5, 20.5), (0.35, 0.65), 1.3),
+    "nappy_subscriber": ((5.5, 14.0, 23.0), (0.3, 0.3, 0.4), (1.0, 2.0, 1.5)),
+    "wishlister": ((16.0, 21.5), (0.4, 0.6), 2.0),
+    "nursery_setup": ((13.0, 21.0), (0.3, 0.7), 1.5),
+    "collector": ((0.2, 21.5, 12.5), (0.3, 0.5, 0.2), (0.4, 1.5, 1.5)),
 }
 
 
@@ -161,17 +173,10 @@ def _bump(day, peak, width):
     return np.exp(-0.5 * (distance / width) ** 2)
 
 
-def _sale(day):
-    """How much of a sale is on: Black Friday, January, late May and mid-July."""
-    return np.maximum.reduce([_bump(day, 326, 4.0), _bump(day, 2, 6.0),
-                              _bump(day, 146, 3.0), _bump(day, 198, 5.0)])
-
-
-def _to_weekend(rng, day, share):
-    """Move ``share`` of the weekday days to the next Saturday or Sunday."""
-    dow = _weekday(day)
-    move = (rng.uniform(size=len(day)) < share) & (dow < 5)
-    return np.where(move, day + (5 - dow) + rng.integers(0, 2, len(day)), day)
+def _to_weekday(rng, day, share, target):
+    """Move ``share`` of the days to the next day of the week ``target`` (Monday 0)."""
+    move = rng.uniform(size=len(day)) < share
+    return np.where(move, day + (target - _weekday(day)) % 7, day)
 
 
 def _existing_or_new(rng, n, existing_share, gap, growth=1.0):
@@ -180,153 +185,142 @@ def _existing_or_new(rng, n, existing_share, gap, growth=1.0):
     return np.where(existing, rng.uniform(size=n) * gap, arrivals(rng, n, SPAN, growth=growth))
 
 
-def _kept(owner, day, keep):
-    """Indices of the purchases ``keep`` inside the window, and of everyone's first there.
-
-    A customer's first purchase is how they came to be one, so thinning a
-    seasonal or sales-driven type never leaves a customer without it.
-    """
-    inside = np.flatnonzero((day >= 0.0) & (day < SPAN))
-    order = inside[np.lexsort((day[inside], owner[inside]))]
-    first = np.zeros(owner.size, dtype=bool)
-    if order.size:
-        first[order[np.r_[True, owner[order][1:] != owner[order][:-1]]]] = True
-    return inside[keep[inside] | first[inside]]
+def _inside(drawn):
+    """The draws of a type restricted to the purchases inside the window."""
+    keep = (drawn["day"] >= 0.0) & (drawn["day"] < SPAN)
+    return dict(drawn, owner=drawn["owner"][keep], day=drawn["day"][keep],
+                amount=drawn["amount"][keep])
 
 
-def _quick_fix(rng, n):
-    join = arrivals(rng, n, SPAN, growth=1.2)
-    # a few come back for the next breakdown, months apart
-    again = np.where(rng.uniform(size=n) < 0.16, rng.integers(1, 3, n), 0)
+def _holiday_gifter(rng, n):
+    # the season a customer first bought in: before the window or one of its two
+    first = rng.choice(3, size=n, p=(0.45, 0.3, 0.25))
+    owners, days = [], []
+    for season, (begin, black_friday) in enumerate(zip(SEASONS, BLACK_FRIDAYS, strict=True), 1):
+        buyers = np.flatnonzero((first == season)
+                                | ((first < season) & (rng.uniform(size=n) < 0.7)))
+        owner = np.repeat(buyers, 1 + rng.poisson(0.9, buyers.size))
+        # the Black Friday weekend, the first weeks of December, or any day
+        which = rng.choice(3, size=owner.size, p=(0.3, 0.5, 0.2))
+        day = np.select([which == 0, which == 1],
+                        [black_friday + rng.uniform(-1.0, 4.0, owner.size),
+                         begin + rng.uniform(25.0, 46.0, owner.size)],
+                        begin + rng.uniform(0.0, 46.0, owner.size))
+        owners.append(owner)
+        days.append(day)
+    owner, day = np.concatenate(owners), np.concatenate(days)
+    # a customer from before the window who skipped both seasons bought in the second
+    missing = np.setdiff1d(np.arange(n), owner)
+    owner = np.r_[owner, missing]
+    day = np.r_[day, SEASONS[1] + rng.uniform(0.0, 46.0, missing.size)]
+    scale = 48.0 * rng.lognormal(0.0, 0.4, n)
+    amount = scale[owner] * rng.lognormal(0.0, 0.5, owner.size)
+    # now and then a birthday present in the rest of the year
+    extra = np.flatnonzero(rng.uniform(size=n) < 0.12)
+    owner = np.r_[owner, extra]
+    day = np.r_[day, rng.uniform(0.0, SEASONS[1] - 10.0, extra.size)]
+    amount = np.r_[amount, rng.lognormal(np.log(35.0), 0.5, extra.size)]
+    return _inside(dict(owner=owner, day=day, amount=amount))
+
+
+def _party_gift(rng, n):
+    join = arrivals(rng, n, SPAN - 1.0, growth=1.2)
+    # a few come back for another party, months later
+    again = np.where(rng.uniform(size=n) < 0.15, rng.integers(1, 3, n), 0)
     later = np.repeat(np.arange(n), again)
     owner = np.r_[np.arange(n), later]
     day = np.r_[join, join[later] + rng.uniform(size=later.size) * (SPAN - join[later])]
-    amount = rng.lognormal(np.log(34.0), 0.75, owner.size)
-    # the welcome voucher of the newsletter sign-up, on some first orders
-    discount = np.where((np.arange(owner.size) < n) & (rng.uniform(size=owner.size) < 0.2),
-                        0.1, 0.0)
-    return dict(owner=owner, day=day, amount=amount, discount=discount)
+    # the present is often picked up on the Saturday morning of the party
+    day = _to_weekday(rng, day, 0.35, 5)
+    amount = rng.lognormal(np.log(24.0), 0.45, owner.size)
+    return _inside(dict(owner=owner, day=day, amount=amount))
 
 
-def _weekend_diy(rng, n):
-    gap = 40.0 * rng.lognormal(0.0, 0.45, n)
-    first = _existing_or_new(rng, n, 0.35, gap)
-    lapses = rng.uniform(size=n) < 0.2
-    end = np.where(lapses, np.minimum(first + 60.0 + rng.exponential(150.0, n), SPAN), SPAN)
-    owner, day = renewal_times(rng, first, end, gap, shape=1.6)
-    # the job is done at the weekend, so most orders are placed for it
-    day = _to_weekend(rng, day, 0.6)
-    # spring and early autumn are the decorating seasons
-    season = thin(rng, day, lambda d: 0.6 + 0.4 * np.maximum(_bump(d, 110, 40.0),
-                                                             _bump(d, 265, 30.0)))
-    kept = _kept(owner, day, season)
-    owner, day = owner[kept], day[kept]
-    scale = 62.0 * rng.lognormal(0.0, 0.4, n)
-    amount = scale[owner] * rng.lognormal(0.0, 0.6, day.size)
-    discount = np.where(rng.uniform(size=day.size) < 0.12, 0.1, 0.0)
-    return dict(owner=owner, day=day, amount=amount, discount=discount)
-
-
-def _gardener(rng, n):
-    gap = 13.0 * rng.lognormal(0.0, 0.4, n)
-    first = _existing_or_new(rng, n, 0.55, gap)
-    # a few move to a flat or give up the allotment
-    stops = rng.uniform(size=n) < 0.12
-    end = np.where(stops, np.minimum(first + 90.0 + rng.exponential(200.0, n), SPAN), SPAN)
-    owner, day = renewal_times(rng, first, end, gap)
-    season = thin(rng, day, lambda d: 0.03 + 0.97 * np.maximum(_bump(d, 120, 30.0),
-                                                               0.35 * _bump(d, 275, 18.0)))
-    kept = _kept(owner, day, season)
-    owner, day = owner[kept], day[kept]
-    day = _to_weekend(rng, day, 0.35)
-    owner, day = owner[day < SPAN], day[day < SPAN]
-    scale = 45.0 * rng.lognormal(0.0, 0.4, n)
-    amount = scale[owner] * rng.lognormal(0.0, 0.6, day.size)
-    # now and then a shed, a greenhouse or a mower
-    big = rng.uniform(size=day.size) < 0.04
-    amount = np.where(big, amount * rng.uniform(5.0, 15.0, day.size), amount)
-    discount = np.where(rng.uniform(size=day.size) < 0.1, 0.15, 0.0)
-    return dict(owner=owner, day=day, amount=amount, discount=discount)
-
-
-def _renovator(rng, n):
-    # some projects are under way when the window opens, none start in its last weeks
-    start = -60.0 + arrivals(rng, n, SPAN + 40.0, growth=0.5)
-    length = np.maximum(120.0 * rng.lognormal(0.0, 0.45, n), 25.0)
-    start = np.maximum(start, 10.0 - length)
-    gap = 8.0 * rng.lognormal(0.0, 0.35, n)
-    owner, day = renewal_times(rng, start, start + length, gap, shape=2.0)
-    # the big orders come first: flooring, the kitchen, the bathroom suite
-    progress = (day - start[owner]) / length[owner]
-    scale = 210.0 * rng.lognormal(0.0, 0.5, n)
-    amount = scale[owner] * rng.lognormal(0.0, 0.9, day.size) * (1.6 - progress)
-    # a snag or two after the project
-    snags = np.where(rng.uniform(size=n) < 0.4, rng.integers(1, 3, n), 0)
-    late = np.repeat(np.arange(n), snags)
-    owner = np.r_[owner, late]
-    day = np.r_[day, start[late] + length[late] + 20.0 + rng.exponential(60.0, late.size)]
-    amount = np.r_[amount, rng.lognormal(np.log(40.0), 0.6, late.size)]
-    kept = _kept(owner, day, np.ones(day.size, dtype=bool))
-    discount = np.where(rng.uniform(size=kept.size) < 0.2, 0.05, 0.0)
-    # they browse for weeks before the project and a little after it
-    window = (np.maximum(start - 45.0, 0.0), np.clip(start + length + 30.0, 0.0, SPAN))
-    return dict(owner=owner[kept], day=day[kept], amount=amount[kept], discount=discount,
-                window=window)
-
-
-def _deal_hunter(rng, n):
-    gap = 6.5 * rng.lognormal(0.0, 0.3, n)
+def _family_regular(rng, n):
+    gap = 35.0 * rng.lognormal(0.0, 0.45, n)
     first = _existing_or_new(rng, n, 0.4, gap)
-    owner, day = renewal_times(rng, first, SPAN, gap)
-    kept = _kept(owner, day, thin(rng, day, lambda d: 0.02 + 0.9 * _sale(d)))
-    owner, day = owner[kept], day[kept]
-    in_sale = _sale(day) > 0.2
-    markdown = rng.choice([0.2, 0.25, 0.3, 0.4, 0.5], size=day.size)
-    # outside the sales, the codes of price-comparison and newsletter sites
-    voucher = np.where(rng.uniform(size=day.size) < 0.5, 0.1, 0.0)
-    scale = 85.0 * rng.lognormal(0.0, 0.35, n)
-    amount = scale[owner] * rng.lognormal(0.0, 0.7, day.size)
-    return dict(owner=owner, day=day, amount=amount,
-                discount=np.where(in_sale, markdown, voucher))
-
-
-def _trade(rng, n):
-    gap = 7.0 * rng.lognormal(0.0, 0.5, n)
-    first = _existing_or_new(rng, n, 0.7, gap, growth=0.5)
-    churn = rng.uniform(size=n) < 0.08
-    end = np.where(churn, np.minimum(first + 90.0 + rng.exponential(200.0, n), SPAN), SPAN)
+    lapses = rng.uniform(size=n) < 0.2
+    end = np.where(lapses, np.minimum(first + 60.0 + rng.exponential(180.0, n), SPAN), SPAN)
     owner, day = renewal_times(rng, first, end, gap, shape=1.5)
-    # sites close over Christmas and slow down in August
-    kept = _kept(owner, day, thin(
-        rng, day, lambda d: 1.0 - 0.8 * _bump(d, 359, 5.0) - 0.3 * _bump(d, 222, 9.0)))
-    owner, day = owner[kept], day[kept]
-    # weekend orders wait for Monday, but for some Saturday jobs
-    dow = _weekday(day)
-    saturday = (dow == 5) & (rng.uniform(size=day.size) < 0.3)
-    day = np.where((dow >= 5) & ~saturday, day + (7 - dow), day)
-    owner, day = owner[day < SPAN], day[day < SPAN]
-    # a business's size is Pareto; its orders vary around it
-    scale = 110.0 * (1.0 + rng.pareto(2.0, n))
+    # the summer holidays and the weeks before Christmas
+    busy = thin(rng, day, lambda d: 0.5 + 0.5 * np.maximum(_bump(d, 195, 30.0),
+                                                           _bump(d, 340, 15.0)))
+    # a customer's first order is how they came to be one: never thinned away
+    order = np.lexsort((day, owner))
+    busy[order[np.r_[True, owner[order][1:] != owner[order][:-1]]]] = True
+    owner, day = owner[busy], day[busy]
+    day = _to_weekday(rng, day, 0.3, 5)
+    scale = 42.0 * rng.lognormal(0.0, 0.4, n)
     amount = scale[owner] * rng.lognormal(0.0, 0.6, day.size)
-    rate = rng.choice([0.05, 0.1, 0.15], size=n, p=[0.3, 0.5, 0.2])
-    discount = np.where(rng.uniform(size=day.size) < 0.92, rate[owner], 0.0)
-    return dict(owner=owner, day=day, amount=amount, discount=discount)
+    # now and then a trampoline, a climbing frame or a bike
+    big = rng.uniform(size=day.size) < 0.04
+    amount = np.where(big, amount * rng.uniform(4.0, 9.0, day.size), amount)
+    return _inside(dict(owner=owner, day=day, amount=amount))
 
 
-def _planner(rng, n):
+def _nappy_subscriber(rng, n):
+    gap = rng.choice([21.0, 28.0, 35.0], size=n, p=(0.25, 0.5, 0.25)) * rng.lognormal(0.0, 0.05, n)
+    existing = rng.uniform(size=n) < 0.5
+    first = np.where(existing, rng.uniform(size=n) * gap, arrivals(rng, n, SPAN, growth=0.8))
+    # out of nappies some months to two years after the repeat order began
+    end = np.where(existing, first + rng.uniform(30.0, 800.0, n),
+                   first + rng.uniform(150.0, 900.0, n))
+    owner, day = renewal_times(rng, first, np.minimum(end, SPAN), gap, shape=12.0)
+    scale = 42.0 * rng.lognormal(0.0, 0.25, n)
+    amount = scale[owner] * rng.lognormal(0.0, 0.12, day.size)
+    return _inside(dict(owner=owner, day=day, amount=amount))
+
+
+def _wishlister(rng, n):
     join = arrivals(rng, n, SPAN - 5.0, growth=1.5)
-    # most never order; some buy a sample pot, a tile or a seed packet
-    orders = np.where(rng.uniform(size=n) < 0.35, 1 + (rng.uniform(size=n) < 0.3), 0)
+    # some stop coming back after a while
+    stops = rng.uniform(size=n) < 0.25
+    until = np.where(stops, np.minimum(join + 30.0 + rng.exponential(150.0, n), SPAN), SPAN)
+    # most never order; some buy a small toy or two from their list
+    orders = np.where(rng.uniform(size=n) < 0.3, 1 + (rng.uniform(size=n) < 0.3), 0)
     owner = np.repeat(np.arange(n), orders)
-    day = join[owner] + 2.0 + rng.uniform(size=owner.size) * (SPAN - 2.0 - join[owner])
-    amount = rng.lognormal(np.log(22.0), 0.6, owner.size)
-    return dict(owner=owner, day=day, amount=amount, discount=np.zeros(owner.size),
-                window=(join, np.full(n, float(SPAN))))
+    day = join[owner] + 1.0 + rng.uniform(size=owner.size) * (until[owner] - 1.0 - join[owner])
+    amount = rng.lognormal(np.log(28.0), 0.6, owner.size)
+    return _inside(dict(owner=owner, day=day, amount=amount, window=(join, until)))
 
 
-_DRAWS = {"quick_fix": _quick_fix, "weekend_diy": _weekend_diy, "gardener": _gardener,
-          "renovator": _renovator, "deal_hunter": _deal_hunter, "trade": _trade,
-          "planner": _planner}
+def _nursery_setup(rng, n):
+    # some births are in the first weeks of the window, a few after its end
+    due = -20.0 + arrivals(rng, n, SPAN + 60.0, growth=0.8)
+    burst = 2 + rng.poisson(2.5, n)
+    owner = np.repeat(np.arange(n), burst)
+    day = due[owner] - rng.uniform(5.0, 80.0, owner.size)
+    # a budget per family, and a few luxury pushchairs and nursery sets
+    scale = 150.0 * rng.lognormal(0.0, 0.4, n)
+    amount = scale[owner] * rng.lognormal(0.0, 0.9, owner.size)
+    # then a few small orders of feeding and baby care
+    after = np.repeat(np.arange(n), rng.poisson(1.5, n))
+    owner = np.r_[owner, after]
+    day = np.r_[day, due[after] + rng.uniform(5.0, 150.0, after.size)]
+    amount = np.r_[amount, rng.lognormal(np.log(30.0), 0.5, after.size)]
+    window = (np.clip(due - 160.0, 0.0, SPAN), np.clip(due + 45.0, 0.0, SPAN))
+    return _inside(dict(owner=owner, day=day, amount=amount, window=window))
+
+
+def _collector(rng, n):
+    gap = 20.0 * rng.lognormal(0.0, 0.45, n)
+    first = _existing_or_new(rng, n, 0.5, gap)
+    bored = rng.uniform(size=n) < 0.12
+    end = np.where(bored, np.minimum(first + 90.0 + rng.exponential(200.0, n), SPAN), SPAN)
+    owner, day = renewal_times(rng, first, end, gap, shape=1.2)
+    # new sets and figures are released on Fridays
+    day = _to_weekday(rng, day, 0.5, 4)
+    budget = 60.0 * (1.0 + rng.pareto(1.8, n))
+    amount = budget[owner] * rng.lognormal(0.0, 0.6, day.size)
+    # the flagship set of the year, or a boxed limited edition
+    big = rng.uniform(size=day.size) < 0.05
+    amount = np.where(big, amount * rng.uniform(4.0, 8.0, day.size), amount)
+    return _inside(dict(owner=owner, day=day, amount=amount))
+
+
+_DRAWS = {"holiday_gifter": _holiday_gifter, "party_gift": _party_gift,
+          "family_regular": _family_regular, "nappy_subscriber": _nappy_subscriber,
+          "wishlister": _wishlister, "nursery_setup": _nursery_setup, "collector": _collector}
 
 
 def _pick(rng, weights, rows):
@@ -341,7 +335,7 @@ def _preferences(rng, n, profile):
     base = profile["categories"] / profile["categories"].sum()
     # Dirichlet draws by normalised gammas, which stay finite for small weights
     categories = rng.gamma(profile["focus"] * base, size=(n, base.size)) + 1e-9
-    devices = rng.gamma(3.0 * np.asarray(profile["devices"]), size=(n, 3)) + 1e-9
+    devices = rng.gamma(3.0 * np.asarray(profile["devices"]), size=(n, len(DEVICES))) + 1e-9
     collect = profile["collect"]
     return dict(
         categories=categories / categories.sum(axis=1, keepdims=True),
@@ -359,18 +353,50 @@ def _stamp(when):
     return to_timestamps(START, whole, when - whole)
 
 
+def _browsing(rng, kind, n, taste, low, high):
+    """Sessions without an order between the days ``low`` and ``high`` of each customer.
+
+    Returns a list of event groups ``(owner, when, event, category, device)``.
+    """
+    profile = PROFILES[kind]
+    length = np.maximum(high - low, 0.0)
+    n_sessions = rng.poisson(taste["browse"] * length)
+    if kind == "wishlister":  # they are customers through their browsing only
+        n_sessions = np.maximum(n_sessions, 1)
+    browser = np.repeat(np.arange(n), n_sessions)
+    session_day = low[browser] + rng.uniform(size=browser.size) * length[browser]
+    session_start = np.floor(session_day) + time_of_day(rng, browser.size, *TIMES[kind])
+    session_start = np.minimum(session_start, SPAN - 1.0 / 24.0)
+    session_device = _pick(rng, taste["devices"], browser)
+    n_browsed = 1 + rng.poisson(profile["session"], browser.size)
+    session = np.repeat(np.arange(browser.size), n_browsed)
+    # the first view opens the session; the others follow within minutes
+    offset = rng.uniform(size=session.size) * 3.0 * n_browsed[session] * MINUTE
+    offset[np.cumsum(n_browsed) - n_browsed] = 0.0
+    when = session_start[session] + offset
+    category = _pick(rng, taste["categories"], browser[session])
+    carted = rng.uniform(size=session.size) < profile["cart"]
+    return [(browser[session], when, 0, category, session_device[session]),
+            (browser[session][carted], when[carted] + MINUTE, 1, category[carted],
+             session_device[session][carted])]
+
+
 def _draw_type(rng, kind, n):
     """The order lines and events of ``n`` customers of one type, by customer index."""
-    profile, draw = PROFILES[kind], _DRAWS[kind]
-    taste = _preferences(rng, n, profile)
-    drawn = draw(rng, n)
+    taste = _preferences(rng, n, PROFILES[kind])
+    drawn = _DRAWS[kind](rng, n)
     # a customer whose purchases all fell outside the window keeps one inside it
-    missing = np.setdiff1d(np.arange(n), drawn["owner"]) if kind != "planner" else []
+    missing = np.setdiff1d(np.arange(n), drawn["owner"]) if kind != "wishlister" else []
     if len(missing):
+        if "window" in drawn:
+            low = drawn["window"][0][missing]
+            high = np.maximum(drawn["window"][1][missing], low + 1.0)
+        else:
+            low, high = np.zeros(len(missing)), np.full(len(missing), float(SPAN))
+        day = np.minimum(low + rng.uniform(size=len(missing)) * (high - low), SPAN - 1.0)
         drawn["owner"] = np.r_[drawn["owner"], missing]
-        drawn["day"] = np.r_[drawn["day"], rng.uniform(0.0, SPAN - 1.0, len(missing))]
-        drawn["amount"] = np.r_[drawn["amount"], rng.lognormal(np.log(50.0), 0.5, len(missing))]
-        drawn["discount"] = np.r_[drawn["discount"], np.zeros(len(missing))]
+        drawn["day"] = np.r_[drawn["day"], day]
+        drawn["amount"] = np.r_[drawn["amount"], rng.lognormal(np.log(40.0), 0.5, len(missing))]
     owner, day = drawn["owner"], drawn["day"]
     n_orders = owner.size
 
@@ -391,12 +417,9 @@ def _draw_type(rng, kind, n):
     # a few lines that are nothing like the customer's usual basket
     stray = rng.uniform(size=line_order.size) < 0.04
     category = np.where(stray, rng.integers(0, len(CATEGORIES), line_order.size), category)
-    # a promotion does not cover every product of the basket
-    discount = drawn["discount"][line_order]
-    discount = np.where(rng.uniform(size=line_order.size) < 0.25, 0.0, discount)
     lines = dict(owner=line_owner, order=line_order, when=when[line_order],
                  amount=line_amount, category=category, channel=collect[line_order].astype(int),
-                 device=device[line_order], discount=discount)
+                 device=device[line_order])
 
     # the session before each order: views, one add to cart per line, the purchase
     n_views = rng.poisson(taste["views"][owner])
@@ -424,28 +447,8 @@ def _draw_type(rng, kind, n):
         last = np.full(n, -np.inf)
         np.minimum.at(first, owner, day)
         np.maximum.at(last, owner, day)
-        low, high = np.maximum(first - 20.0, 0.0), np.minimum(last + 90.0, SPAN)
-    length = np.maximum(high - low, 0.0)
-    n_sessions = rng.poisson(taste["browse"] * length)
-    if kind == "planner":  # they are customers through their browsing only
-        n_sessions = np.maximum(n_sessions, 1)
-    browser = np.repeat(np.arange(n), n_sessions)
-    session_day = low[browser] + rng.uniform(size=browser.size) * length[browser]
-    session_start = np.floor(session_day) + time_of_day(rng, browser.size, *TIMES[kind])
-    session_start = np.minimum(session_start, SPAN - 1.0 / 24.0)
-    session_device = _pick(rng, taste["devices"], browser)
-    n_browsed = 1 + rng.poisson(profile["session"], browser.size)
-    session = np.repeat(np.arange(browser.size), n_browsed)
-    # the first view opens the session; the others follow within minutes
-    offset = rng.uniform(size=session.size) * 3.0 * n_browsed[session] * MINUTE
-    offset[np.cumsum(n_browsed) - n_browsed] = 0.0
-    browsed_when = session_start[session] + offset
-    browsed_category = _pick(rng, taste["categories"], browser[session])
-    events.append((browser[session], browsed_when, 0, browsed_category,
-                   session_device[session]))
-    carted = rng.uniform(size=session.size) < profile["cart"]
-    events.append((browser[session][carted], browsed_when[carted] + MINUTE, 1,
-                   browsed_category[carted], session_device[session][carted]))
+        low, high = np.maximum(first - 20.0, 0.0), np.minimum(last + 60.0, SPAN)
+    events += _browsing(rng, kind, n, taste, low, high)
     # the event code of each group repeated over its rows, then one array per column
     events = [[np.broadcast_to(value, len(group[0])) for value in group] for group in events]
     events = [np.concatenate(column) for column in zip(*events, strict=True)]
@@ -457,7 +460,7 @@ def _draw_type(rng, kind, n):
 
 
 def make_held_out_shop(n_customers=20000, random_state=None):
-    """The held-out home-improvement shop, with seven customer types.
+    """The toy and baby shop, with seven customer types: only for the final check.
 
     Parameters
     ----------
@@ -469,16 +472,17 @@ def make_held_out_shop(n_customers=20000, random_state=None):
     Returns
     -------
     Shop
-        ``orders`` has one row per order line: ``customer_id`` (twelve hex
-        digits), ``order_id``, ``timestamp``, ``amount``, ``category``,
-        ``channel``, ``device`` and ``discount``; ``events`` has
+        ``orders`` has one row per order line: ``customer_id`` (``"C-"`` and
+        twelve hex digits), ``order_id``, ``timestamp``, ``amount``,
+        ``category``, ``channel`` and ``device``; ``events`` has
         ``customer_id``, ``timestamp``, ``event_type`` (``view``,
         ``add_to_cart``, ``purchase``), ``category`` and ``device``; ``types``
         holds one of the names of :data:`SHARES` per customer.
     """
     rng = np.random.default_rng(random_state)
     kinds = allocate(n_customers, SHARES, rng)
-    ids = customer_ids(rng, n_customers, style="hex")
+    ids = np.array(["C-" + v.upper() for v in customer_ids(rng, n_customers, style="hex")],
+                   dtype=object)
     line_parts, event_parts, offset = [], [], 0
     for kind in _DRAWS:
         members = np.flatnonzero(kinds == kind)
@@ -504,8 +508,7 @@ def make_held_out_shop(n_customers=20000, random_state=None):
         "category": categories[lines["category"]],
         "channel": channels[lines["channel"]],
         "device": devices[lines["device"]],
-        "discount": np.round(lines["discount"], 2),
-    }, order_prefix="H")
+    }, order_prefix="T")
     event_log = pd.DataFrame({
         "customer_id": ids[events["owner"]],
         "timestamp": _stamp(events["when"]),
