@@ -140,4 +140,5 @@ def test_only_one_time_buyers_of_one_time_personas_move(seed, n, n_personas, cat
     # moves go to personas of the fit, and the model reproduces them
     assert np.isin(assigned[changed], model.personas).all()
     np.testing.assert_array_equal(model.assign(evidence, labels), assigned)
+    np.testing.assert_array_equal(model.assign(None, labels), labels)
     assert fit_one_order(None, labels)[1] is labels

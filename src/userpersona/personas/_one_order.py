@@ -121,8 +121,10 @@ class OneOrderModel:
 
     def assign(self, evidence, labels):
         """The persona ids ``labels`` with each one-time buyer of a one-time persona
-        in its most probable persona."""
+        in its most probable persona (as they are without ``evidence``)."""
         labels = np.array(labels)
+        if evidence is None:
+            return labels
         movable = np.flatnonzero((evidence.frequency == 1) & np.isin(labels, self.one_time))
         if len(movable):
             labels[movable] = self.personas[np.argmax(self._log_odds(evidence, movable), axis=1)]
