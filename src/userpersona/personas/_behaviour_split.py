@@ -19,11 +19,10 @@ form one persona.
 """
 
 import numpy as np
-from sklearn.cluster import KMeans
 
-from .._kernels.kmeans import nearest_centres
+from .._kernels.kmeans import best_of_starts, nearest_centres
+from ._choice_of_k import STABILITY_ITERATIONS, STABILITY_STARTS, seed
 from ._same_group import FEWEST, VALLEY_LEVEL, valley_ratio
-from ._threads import sized_threads
 
 #: Most customers of a group its cut is drawn from, and most parts of a group.
 SPLIT_SAMPLE, MOST_PARTS = 2000, 4
@@ -97,12 +96,13 @@ def _cut(points, rng):
         sample = points[rng.choice(len(points), SPLIT_SAMPLE, replace=False)]
     if len(sample) < 2 * FEWEST or len(np.unique(sample, axis=0)) < 2:
         return None
-    kmeans = KMeans(2, n_init=3, random_state=int(rng.randint(np.iinfo(np.int32).max)))
-    with sized_threads(len(sample)):
-        sides = kmeans.fit_predict(sample)
+    sample = np.ascontiguousarray(sample, dtype=np.float64)
+    centres = best_of_starts(sample, 2, STABILITY_STARTS, seed(rng),
+                             STABILITY_ITERATIONS)
+    sides = nearest_centres(sample, centres)
     halves = [(sample[sides == s], np.ones((sides == s).sum())) for s in (0, 1)]
     if min(len(half) for half, _ in halves) < FEWEST or valley_ratio(*halves) >= VALLEY_LEVEL:
         return None
     side = nearest_centres(np.ascontiguousarray(points, dtype=np.float64),
-                           np.ascontiguousarray(kmeans.cluster_centers_)) == 1
+                           centres) == 1
     return side if FEWEST <= side.sum() <= len(side) - FEWEST else None
