@@ -435,7 +435,15 @@ def test_clashing_names_are_told_apart():
     names = name_personas(np.array([[1.0, 0.8, 0.2], [0.8, 1.0, -0.2]]), terms,
                           np.zeros(2, bool), "en")
     assert names == ["high spend · frequent · weekend shopper",
-                     "frequent · high spend · weekday shopper"]
+                     "high spend · frequent · weekday shopper"]
+
+
+def test_words_follow_the_features_whatever_their_distinctions():
+    # a refit whose distinctions differ by a hair gives the same name
+    terms = [("recency_days", None), ("monetary_mean", None), ("mean_gap_days", None)]
+    for scores in ([[-0.90, 0.1, 0.91]], [[-0.91, 0.1, 0.90]]):
+        assert name_personas(np.array(scores), terms, np.zeros(1, bool), "en") == [
+            "recent · long gaps"]
 
 
 def test_names_stay_unique_when_personas_are_alike():

@@ -71,7 +71,7 @@ class PersonaClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
     refits that find the same structure give the same ids whatever the seed;
     :meth:`match` pairs the personas of two fits, for tracking them over time.
     Each persona is named from the features that set it apart most, such as
-    ``"high spend · frequent · recent"``, and :meth:`describe` lays out its size,
+    ``"recent · frequent · high spend"``, and :meth:`describe` lays out its size,
     feature means, lifts and representative customers.
 
     Parameters
@@ -225,13 +225,13 @@ class PersonaClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
     >>> personas.n_clusters_  # the one-time buyers are set apart
     3
     >>> personas.persona_names_.tolist()[2]
-    'one-time · low spend · lapsed'
+    'lapsed · one-time · low spend'
     >>> personas.describe()[["persona", "customers", "monetary_mean"]].round(1)
                                         persona  customers  monetary_mean
     persona_id
-    0            high spend · recent · frequent         50          119.7
-    1           lapsed · low spend · infrequent         28           29.9
-    2             one-time · low spend · lapsed         22           28.7
+    0            recent · frequent · high spend         50          119.7
+    1           lapsed · infrequent · low spend         28           29.9
+    2             lapsed · one-time · low spend         22           28.7
     """
 
     _parameter_constraints: dict = {

@@ -4,8 +4,8 @@ A persona's *distinction* on a feature is how far its members' mean lies from
 the mean of all customers, in standard deviations of the prepared feature (after
 the log transform and scaling, so that one customer spending a fortune does not
 make a whole persona "high spend"). A name joins the words of the largest
-distinctions, "high spend · frequent · recent"; a feature's words say which way
-the persona leans.
+distinctions in the order of the features, "recent · frequent · high spend"; a
+feature's words say which way the persona leans.
 """
 
 import numpy as np
@@ -169,6 +169,14 @@ def name_personas(scores, terms, one_time, language, vocabulary=None, n_words=3)
             extra = [word for word in words[i] if word and word not in strong[i]]
             if extra:
                 strong[i].append(extra[0])
+    # The words go in the order of the features, not of their distinctions: two
+    # fits of the same personas whose distinctions differ by a hair then give the
+    # same name ("recent · long gaps", never "long gaps · recent" on a refit).
+    for i, score in enumerate(scores):
+        place = {}
+        for word, j in zip(words[i], _ranked(score), strict=True):
+            place.setdefault(word, j)
+        strong[i].sort(key=place.get)
     names = [SEPARATOR.join(chosen) or TYPICAL[language] for chosen in strong]
     # Personas alike on every feature keep a number to tell them apart.
     seen = {}
