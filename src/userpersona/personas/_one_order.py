@@ -152,8 +152,8 @@ def fit_one_order(evidence, labels):
         return None, labels
     once = evidence.frequency == 1
     personas = np.unique(labels[labels >= 0])
-    repeat_buyers = np.bincount(np.searchsorted(personas, labels[~once & (labels >= 0)]),
-                                minlength=len(personas))
+    repeat_buyers = np.bincount(_positions(personas, labels[~once]),
+                                minlength=len(personas) + 1)[:-1]
     one_time = personas[repeat_buyers == 0]
     if not len(one_time) or not (repeat_buyers >= 2).any():
         return None, labels
@@ -181,11 +181,8 @@ def _figures(evidence, labels, candidates, one_time, edges, came):
     (``came``: each customer's bin of days)."""
     n, once, days = len(candidates), evidence.frequency == 1, np.nan_to_num(evidence.days)
     is_one_time = np.isin(candidates, one_time)
-    # the candidate whose figures each customer counts in, n for none (a persona id
-    # of -1, or not a candidate, reads the last entry of the lookup)
-    lookup = np.full(max(labels.max(initial=0), candidates.max()) + 2, n)
-    lookup[candidates] = np.arange(n)
-    group = lookup[labels]
+    # the candidate whose figures each customer counts in, n for none
+    group = _positions(candidates, labels)
     group[(group < n) & once & ~is_one_time[np.minimum(group, n - 1)]] = n
 
     def total(weights=None):
@@ -219,3 +216,11 @@ def _figures(evidence, labels, candidates, one_time, edges, came):
 def _bins(edges, days):
     """The bin of each number of days."""
     return np.searchsorted(edges, days, side="right") - 1
+
+
+def _positions(personas, labels):
+    """The position of each label in ``personas`` (sorted ids), ``len(personas)``
+    for a label not among them (-1, no purchase, reads the lookup's last entry)."""
+    lookup = np.full(max(labels.max(initial=0), personas.max()) + 2, len(personas))
+    lookup[personas] = np.arange(len(personas))
+    return lookup[labels]
