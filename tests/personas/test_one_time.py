@@ -29,8 +29,8 @@ def test_stable_choice_takes_the_largest_stable_count_nearly_as_well_separated()
     # 2, 3 and 5 are stable; 5's silhouette is within the tolerance of the best (3's)
     scores = _scores([0.99, 0.95, 0.6, 0.93, 0.5], [0.40, 0.42, 0.45, 0.41, 0.2])
     assert scores.index[stable_choice(scores)] == 5
-    # 5 much less separated than 3: 3
-    scores = _scores([0.99, 0.95, 0.6, 0.93, 0.5], [0.40, 0.42, 0.45, 0.30, 0.2])
+    # 5 much less separated than 3, and no dip of stability between them: 3
+    scores = _scores([0.99, 0.95, 0.8, 0.93, 0.5], [0.40, 0.42, 0.45, 0.30, 0.2])
     assert scores.index[stable_choice(scores)] == 3
     # nothing stable: the largest silhouette, or None with a floor (one group)
     unstable = _scores([0.5, 0.6, 0.7], [0.30, 0.35, 0.20])
@@ -39,6 +39,22 @@ def test_stable_choice_takes_the_largest_stable_count_nearly_as_well_separated()
     # stable but without substantial structure: None with a floor
     assert stable_choice(_scores([0.99, 0.95], [0.2, 0.1]), floor=0.25) is None
     assert stable_choice(_scores([STABLE, 0.1], [0.3, 0.5])) == 0  # the threshold counts
+
+
+def test_stable_choice_takes_a_finer_level_after_a_dip_of_stability():
+    # 2 and 3 stable with the best silhouette (a few distinct groups); 4 and 5 cut
+    # the rest arbitrarily; 6 to 8 agree again though their silhouette is low
+    stability = [0.99, 0.99, 0.66, 0.71, 0.82, 0.84, 0.80, 0.76]
+    silhouette = [0.23, 0.24, 0.14, 0.17, 0.19, 0.18, 0.17, 0.18]
+    scores = _scores(stability, silhouette)
+    assert scores.index[stable_choice(scores)] == 7  # the most stable of the level
+    # without the dip, or without a return to the level, the first plateau holds
+    no_dip = _scores([0.99, 0.99, 0.78, 0.79, 0.82, 0.84, 0.80, 0.76], silhouette)
+    assert no_dip.index[stable_choice(no_dip)] == 3
+    no_return = _scores([0.99, 0.99, 0.66, 0.71, 0.78, 0.79, 0.74, 0.70], silhouette)
+    assert no_return.index[stable_choice(no_return)] == 3
+    # a stricter threshold moves the levels with it: the choice is borderline
+    assert scores.index[stable_choice(scores, threshold=STABLE + 0.05)] == 3
 
 
 def test_repeat_rate_and_shrunk_shares_by_hand():

@@ -33,11 +33,15 @@ COLUMNS = {
               "device", "discount"],
     "diy": ["customer_id", "order_id", "timestamp", "amount", "category", "channel",
             "device", "discount"],
-    "held_out": ["customer_id", "order_id", "timestamp", "amount", "category", "channel",
-                 "device"],
+    "toys": ["customer_id", "order_id", "timestamp", "amount", "category", "channel",
+             "device"],
+    "wine": ["customer_id", "order_id", "timestamp", "amount", "category", "channel",
+             "quantity"],
+    "held_out": ["customer_id", "order_id", "timestamp", "amount", "category", "device"],
 }
 MULTI_LINE = {"fashion": True, "grocery": False, "electronics": True, "beauty": True,
-              "pets": True, "sports": True, "books": True, "diy": True, "held_out": True}
+              "pets": True, "sports": True, "books": True, "diy": True, "toys": True,
+              "wine": True, "held_out": True}
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +68,7 @@ def _customers_seen(shop):
 
 def test_registry():
     assert set(SHOPS) == {"fashion", "grocery", "electronics", "beauty", "pets", "sports",
-                          "books", "diy"}
+                          "books", "diy", "toys", "wine"}
     assert HELD_OUT not in SHOPS.values()
     doc = MODULES["held_out"].__doc__.lower()
     assert "held-out" in doc and "must not" in doc

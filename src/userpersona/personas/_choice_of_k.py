@@ -15,6 +15,16 @@ counts, the largest whose mean silhouette is nearly the best: a real but
 dominant split (one-time against repeat buyers) does not hide the finer
 structure, and a split that is reproducible but cuts through a dense group
 (its silhouette falls) is not taken.
+
+Structure can also come in levels: a few very distinct groups (trade accounts
+and renovators among a shop's repeat buyers) and, inside the largest of them,
+types that differ on many weak signals. The distinct groups give a first
+plateau of stable counts with the best silhouette; counts just above it cut the
+rest arbitrarily, and stability falls; when the finer types are reached, their
+fits agree again, while the mean silhouette stays low (it is dominated by the
+distinct groups). So when, after the count chosen, stability falls below
+:data:`DIP` and then comes back to :data:`FINER_LEVEL`, the most stable count of
+that second level is taken.
 """
 
 from numbers import Integral
@@ -49,6 +59,11 @@ SILHOUETTE_TOLERANCE = 0.02
 #: A choice that a stability threshold this much higher or lower would change is
 #: borderline (the mean over the halvings varies by about that much).
 BORDERLINE = 0.05
+#: Stability that counts as a dip after the chosen count, and that a larger count
+#: must reach after the dip to be a finer level of structure (see the module's
+#: docstring): the finer types are less sharply drawn than the first plateau, so
+#: the level sits below :data:`STABLE`, and the dip a borderline apart below it.
+DIP, FINER_LEVEL = 0.75, 0.80
 #: Random halvings averaged per count, the most customers they are drawn from,
 #: and the k-means++ starts of each half's fit (one start alone often lands in a
 #: poor local optimum, which would read as instability of the data).
@@ -162,18 +177,35 @@ def stable_choice(scores, floor=None, threshold=STABLE):
     """The position in ``scores`` of the count to choose by stability, or None.
 
     Among the counts whose ``stability`` reaches ``threshold``, the largest whose
-    silhouette is within :data:`SILHOUETTE_TOLERANCE` of the best of them; with
+    silhouette is within :data:`SILHOUETTE_TOLERANCE` of the best of them, or the
+    most stable count of a finer level of structure above it (see the module's
+    docstring; :data:`DIP` and :data:`FINER_LEVEL` move with ``threshold``); with
     none stable, the largest silhouette. With a ``floor``, None when no stable
     count reaches a silhouette of ``floor`` (the customers are one group).
     """
     silhouette = scores["silhouette"].to_numpy()
-    stable = scores["stability"].to_numpy() >= threshold
+    agreement = scores["stability"].to_numpy()
+    stable = agreement >= threshold
     if not stable.any():
         return None if floor is not None else int(np.argmax(silhouette))
     best = silhouette[stable].max()
     if floor is not None and best < floor:
         return None
-    return int(np.flatnonzero(stable & (silhouette >= best - SILHOUETTE_TOLERANCE))[-1])
+    chosen = int(np.flatnonzero(stable & (silhouette >= best - SILHOUETTE_TOLERANCE))[-1])
+    return _finer_level(agreement, chosen, threshold - STABLE)
+
+
+def _finer_level(agreement, chosen, shift):
+    """The most stable count of a second level of structure above ``chosen`` (a
+    position in ``agreement``, the stabilities by count), or ``chosen`` without
+    one; the levels move by ``shift`` with the threshold."""
+    later = np.arange(len(agreement)) > chosen
+    dips = np.flatnonzero(later & (agreement < DIP + shift))
+    if not len(dips):
+        return chosen
+    finer = np.flatnonzero((np.arange(len(agreement)) > dips[0])
+                           & (agreement >= FINER_LEVEL + shift))
+    return int(finer[np.argmax(agreement[finer])]) if len(finer) else chosen
 
 
 def fit_kmeans(prepared, n_clusters, k_range, rng, *, sample_size, n_init, criterion,

@@ -23,6 +23,8 @@ from .fashion import make_fashion_shop
 from .grocery import make_grocery_shop
 from .pets import make_pets_shop
 from .sports import make_sports_shop
+from .toys import make_toys_shop
+from .wine import make_wine_shop
 
 __all__ = ["HELD_OUT", "SHOPS", "Shop", "supervised_ceiling"]
 
@@ -35,6 +37,8 @@ SHOPS = {
     "sports": make_sports_shop,
     "books": make_books_shop,
     "diy": make_diy_shop,
+    "toys": make_toys_shop,
+    "wine": make_wine_shop,
 }
 """The shops a method may be chosen on, by name."""
 
