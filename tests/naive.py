@@ -67,6 +67,15 @@ def summarize_activity(codes, ticks, ticks_per_day, session_gap, n_groups):
     return out.reindex(range(n_groups), fill_value=0)
 
 
+def count_labels(groups, labels, weights, n_groups, n_labels):
+    """Rows (or weights) per group and label as a dense table; label -1 not counted."""
+    kept = labels >= 0
+    table = np.zeros((n_groups, n_labels))
+    np.add.at(table, (groups[kept], labels[kept]),
+              weights[kept] if len(weights) else 1.0)
+    return table
+
+
 def summarize_transactions(orders, as_of=None, time_unit="D"):
     """The standard customer table, written out with a pandas groupby.
 

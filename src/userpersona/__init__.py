@@ -1,45 +1,61 @@
-"""userpersona: explainable, governed customer profiles from order and behaviour logs."""
+"""userpersona: explainable, governed customer profiles from order and behaviour logs.
 
-from .customer_table import (
-    CustomerState,
-    DataQualityReport,
-    DataQualityWarning,
-    ErasureReceipt,
-    join_sources,
-    summarize_events,
-    summarize_transactions,
-)
-from .lifecycle import LifecycleStager, lifecycle_over_time, transition_matrix
-from .personas import PersonaClusterer, PersonaWarning
-from .profile import make_profile_pipeline
-from .rfm import CN8, RFM11, BinningWarning, RFMScorer, SegmentMap, SegmentRules, fm_score
-from .tags import TagRuleEngine, select, validate_tags
+Every public name is imported on first use (see :mod:`userpersona._lazy`):
+``import userpersona`` loads pandas and NumPy, not scikit-learn or SciPy, and a
+summary of a log never loads them.
+"""
+
+from typing import TYPE_CHECKING
+
+from ._lazy import lazy_names
 
 __version__ = "0.1.0.dev0"
 
-__all__ = [
-    "BinningWarning",
-    "CN8",
-    "CustomerState",
-    "DataQualityReport",
-    "DataQualityWarning",
-    "ErasureReceipt",
-    "LifecycleStager",
-    "PersonaClusterer",
-    "PersonaWarning",
-    "RFM11",
-    "RFMScorer",
-    "SegmentMap",
-    "SegmentRules",
-    "TagRuleEngine",
-    "__version__",
-    "fm_score",
-    "join_sources",
-    "lifecycle_over_time",
-    "make_profile_pipeline",
-    "select",
-    "summarize_events",
-    "summarize_transactions",
-    "transition_matrix",
-    "validate_tags",
-]
+#: Each public name and the module that defines it.
+_HOMES = {
+    "CustomerState": ".customer_table",
+    "DataQualityReport": ".customer_table",
+    "DataQualityWarning": ".customer_table",
+    "ErasureReceipt": ".customer_table",
+    "join_sources": ".customer_table",
+    "summarize_events": ".customer_table",
+    "summarize_transactions": ".customer_table",
+    "LifecycleStager": ".lifecycle",
+    "lifecycle_over_time": ".lifecycle",
+    "transition_matrix": ".lifecycle",
+    "PersonaClusterer": ".personas",
+    "PersonaWarning": ".personas",
+    "make_profile_pipeline": ".profile",
+    "BinningWarning": ".rfm",
+    "CN8": ".rfm",
+    "RFM11": ".rfm",
+    "RFMScorer": ".rfm",
+    "SegmentMap": ".rfm",
+    "SegmentRules": ".rfm",
+    "fm_score": ".rfm",
+    "TagRuleEngine": ".tags",
+    "select": ".tags",
+    "validate_tags": ".tags",
+}
+#: The stages of the data flow and the other submodules, read as attributes.
+_SUBMODULES = ("cli", "clv", "customer_table", "datasets", "distributed", "lifecycle",
+               "personas", "profile", "report", "rfm", "tags")
+
+__getattr__, __dir__ = lazy_names(__name__, _HOMES, _SUBMODULES)
+__all__ = sorted([*_HOMES, "__version__"], key=str.lower)
+
+if TYPE_CHECKING:  # the names as type checkers and editors should see them
+    from .customer_table import (
+        CustomerState,
+        DataQualityReport,
+        DataQualityWarning,
+        ErasureReceipt,
+        join_sources,
+        summarize_events,
+        summarize_transactions,
+    )
+    from .lifecycle import LifecycleStager, lifecycle_over_time, transition_matrix
+    from .personas import PersonaClusterer, PersonaWarning
+    from .profile import make_profile_pipeline
+    from .rfm import CN8, RFM11, BinningWarning, RFMScorer, SegmentMap, SegmentRules, fm_score
+    from .tags import TagRuleEngine, select, validate_tags

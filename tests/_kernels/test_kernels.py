@@ -11,6 +11,7 @@ from hypothesis.extra import numpy as hnp
 
 from tests import naive
 from userpersona._kernels.grouping import flag_same_time_and_amount, group_rows, take
+from userpersona._kernels.labels import count_labels
 from userpersona._kernels.occasions import aggregate_orders, summarize_occasions
 from userpersona._kernels.scoring import score_customers
 from userpersona._kernels.sessions import summarize_activity
@@ -146,3 +147,24 @@ def test_score_customers_matches_naive(data, n, n_bins):
     expected = naive.score_customers(*columns, edges, weights, n_bins)
     for a, b in zip(got, expected, strict=True):
         np.testing.assert_allclose(a, b)
+
+
+@given(st.data(), st.integers(1, 3), st.booleans())
+@settings(max_examples=100, deadline=None)
+def test_count_labels(data, n_threads, weighted):
+    n_groups, n_labels = data.draw(st.integers(1, 8)), data.draw(st.integers(1, 6))
+    n = data.draw(st.integers(0, 80))
+    groups = data.draw(hnp.arrays(np.int64, n, elements=st.integers(0, n_groups - 1)))
+    labels = data.draw(hnp.arrays(np.int64, n, elements=st.integers(-1, n_labels - 1)))
+    weights = (data.draw(hnp.arrays(np.float64, n, elements=st.sampled_from([0.5, 1.0, 3.0])))
+               if weighted else np.zeros(0))
+    indptr, indices, counts = count_labels(groups, labels, weights, n_groups, n_labels,
+                                           n_threads)
+    expected = naive.count_labels(groups, labels, weights, n_groups, n_labels)
+    # one entry per group and label seen, labels ascending within a group
+    seen = naive.count_labels(groups, labels, np.zeros(0), n_groups, n_labels) > 0
+    np.testing.assert_array_equal(np.diff(indptr), seen.sum(axis=1))
+    for g in range(n_groups):
+        entries = slice(indptr[g], indptr[g + 1])
+        np.testing.assert_array_equal(indices[entries], np.flatnonzero(seen[g]))
+        np.testing.assert_allclose(counts[entries], expected[g, seen[g]])

@@ -16,10 +16,8 @@ checked options in ``_options`` and the wording of errors in ``_errors``.
 """
 
 import argparse
+import importlib
 import sys
-
-from . import _commands
-from ._errors import one_line
 
 DEFAULT_OUTPUT = "userpersona-customers.csv"
 DEMO_PROFILE, DEMO_REPORT = "userpersona-profile.csv", "userpersona-report.html"
@@ -157,8 +155,11 @@ def build_parser():
     return parser
 
 
-_COMMANDS = {"demo": _commands.demo, "summarize": _commands.summarize,
-             "profile": _commands.profile, "tags": _commands.tags_validate}
+#: Each command and the function of ``_commands`` that runs it. The jobs, and the
+#: pandas, numba and scikit-learn they need, are imported only to run one, so
+#: that ``--help`` and a mistyped option answer at once.
+_COMMANDS = {"demo": "demo", "summarize": "summarize", "profile": "profile",
+             "tags": "tags_validate"}
 
 
 def main(argv=None):
@@ -171,13 +172,16 @@ def main(argv=None):
         argv = [*debug, "demo", *(arg for arg in argv if arg != "--debug")]
     args = parser.parse_args(argv)
     try:
-        return _COMMANDS[args.command](args)
+        commands = importlib.import_module("._commands", __name__)
+        return getattr(commands, _COMMANDS[args.command])(args)
     except KeyboardInterrupt:
         print("userpersona: interrupted.", file=sys.stderr)
         return 130
     except Exception as error:  # bad input of any kind: one line, not a traceback
         if args.debug:
             raise
+        from ._errors import one_line
+
         print(f"userpersona: error: {one_line(error)}", file=sys.stderr)
         return 2
 

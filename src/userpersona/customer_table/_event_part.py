@@ -68,7 +68,7 @@ def summarize_events_part(frame, scope, options):
     groups = position[codes - base]
     n_customers = int(present.sum())
     n_events = np.diff(log.offsets)[present]
-    type_counts = label_counts(groups, types, n_customers, len(type_names)).toarray()
+    type_counts = label_counts(groups, types, n_customers, len(type_names)).dense()
     columns = {
         "n_events": n_events,
         "first_event": first_tick.view(f"datetime64[{unit}]"),

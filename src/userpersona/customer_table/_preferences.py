@@ -1,21 +1,65 @@
 """Per-customer preference columns from a label per row (category, channel, device)."""
 
+from dataclasses import dataclass
+
+import numba
 import numpy as np
 import pandas as pd
-from scipy import sparse
+
+from .._kernels.labels import count_labels
 
 
-def label_counts(groups, labels, n_groups, n_labels):
-    """Sparse (n_groups, n_labels) matrix counting rows per group and label.
+@dataclass(frozen=True)
+class LabelCounts:
+    """Rows per customer and label, as compressed sparse rows.
 
-    Rows with a missing label (code -1) are not counted.
+    Customer ``i``'s labels are ``indices[indptr[i]:indptr[i + 1]]``, ascending,
+    with their counts at the same positions of ``data``; labels a customer
+    never had are not stored. A log of thousands of labels (products) keeps one
+    entry per customer and label seen, not a dense table.
     """
-    present = labels >= 0
-    ones = np.ones(int(present.sum()), dtype=np.float64)
-    counts = sparse.coo_matrix(
-        (ones, (groups[present], labels[present])), shape=(n_groups, n_labels)
-    )
-    return counts.tocsr()
+
+    indptr: np.ndarray
+    indices: np.ndarray
+    data: np.ndarray
+    n_labels: int
+
+    @property
+    def n_customers(self):
+        return len(self.indptr) - 1
+
+    def customer_of_entries(self):
+        """The customer of each stored entry."""
+        return np.repeat(np.arange(self.n_customers), np.diff(self.indptr))
+
+    def totals(self):
+        """Rows counted per customer."""
+        return np.bincount(self.customer_of_entries(), weights=self.data,
+                           minlength=self.n_customers)
+
+    def dense(self):
+        """The counts as a (n_customers, n_labels) array."""
+        table = np.zeros((self.n_customers, self.n_labels))
+        table[self.customer_of_entries(), self.indices] = self.data
+        return table
+
+    @classmethod
+    def from_dense(cls, table):
+        """The counts of a (n_customers, n_labels) array, its zeros not stored."""
+        customers, labels = np.nonzero(table)
+        return label_counts(customers, labels, table.shape[0], table.shape[1],
+                            weights=table[customers, labels])
+
+
+def label_counts(groups, labels, n_groups, n_labels, weights=None):
+    """The :class:`LabelCounts` of rows per group and label (with ``weights``, their
+    sums); rows with a missing label (code -1) are not counted."""
+    weights = np.zeros(0) if weights is None else weights
+    indptr, indices, data = count_labels(
+        np.ascontiguousarray(groups, dtype=np.int64), np.ascontiguousarray(labels, dtype=np.int64),
+        np.ascontiguousarray(weights, dtype=np.float64), int(n_groups), int(n_labels),
+        numba.get_num_threads())
+    return LabelCounts(indptr, indices, data, int(n_labels))
 
 
 def preference_columns(counts, names, *, top, prefix, max_share_columns, entropy=None,
@@ -24,7 +68,7 @@ def preference_columns(counts, names, *, top, prefix, max_share_columns, entropy
 
     Parameters
     ----------
-    counts : scipy.sparse.csr_matrix of shape (n_customers, n_labels)
+    counts : LabelCounts
         Rows per customer and label.
     names : pandas.Index
         The label of each column of ``counts``.
@@ -43,7 +87,7 @@ def preference_columns(counts, names, *, top, prefix, max_share_columns, entropy
     -------
     dict of str to array
     """
-    totals = np.asarray(counts.sum(axis=1)).ravel()
+    totals = counts.totals()
     has_label = totals > 0
     best = _first_argmax(counts)
     top_labels = pd.Categorical.from_codes(np.where(has_label, best, -1), categories=names)
@@ -52,26 +96,23 @@ def preference_columns(counts, names, *, top, prefix, max_share_columns, entropy
         if distinct is not None:
             columns[distinct] = np.diff(counts.indptr).astype(np.int64)
         if entropy is not None:
-            row = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
+            row = counts.customer_of_entries()
             share = counts.data / totals[row]
-            bits = np.bincount(row, weights=-share * np.log2(share), minlength=counts.shape[0])
+            bits = np.bincount(row, weights=-share * np.log2(share),
+                               minlength=counts.n_customers)
             columns[entropy] = np.where(has_label, bits + 0.0, np.nan)
         if len(names) <= max_share_columns:
-            shares = counts.toarray() / totals[:, None]
+            shares = counts.dense() / totals[:, None]
             for j, name in enumerate(names):
                 columns[f"{prefix}_share_{name}"] = shares[:, j]
     return columns
 
 
 def _first_argmax(counts):
-    """Column of each row's largest count, the first (lowest) on ties; 0 for an empty row.
-
-    Vectorised over the stored entries: scipy's sparse ``argmax`` loops over
-    the rows in Python, which dominates the summary of millions of customers.
-    """
-    counts = counts.tocsr()
-    counts.sort_indices()
-    best = np.zeros(counts.shape[0], np.int64)
+    """Label of each customer's largest count, the first (lowest) on ties; 0 for a
+    customer without labels. Vectorised over the stored entries, which hold each
+    customer's labels in ascending order."""
+    best = np.zeros(counts.n_customers, np.int64)
     lengths = np.diff(counts.indptr)
     filled = np.flatnonzero(lengths)
     if not len(filled):
@@ -79,6 +120,6 @@ def _first_argmax(counts):
     starts = counts.indptr[filled]
     row_max = np.maximum.reduceat(counts.data, starts)
     at_max = counts.data == np.repeat(row_max, lengths[filled])
-    candidates = np.where(at_max, counts.indices, counts.shape[1])
+    candidates = np.where(at_max, counts.indices, counts.n_labels)
     best[filled] = np.minimum.reduceat(candidates, starts)
     return best

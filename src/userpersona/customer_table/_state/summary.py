@@ -2,7 +2,6 @@
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
 
 from ... import _log_columns as v
 from ..._kernels.occasions import FIRST_OCCASION_TOTAL, N_OCCASIONS, TOTAL
@@ -13,7 +12,7 @@ from .._order_part import (
     refunds_exceed_purchases,
     standard_columns,
 )
-from .._preferences import preference_columns
+from .._preferences import LabelCounts, label_counts, preference_columns
 from .._scope import LogScope
 from .fields import FLOAT_ROW, INT_ROW, N_OCCASION_FLOATS, N_OCCASION_INTS, NO_DAY, PART_ROWS
 from .label_counts import unpack_keys
@@ -113,12 +112,10 @@ def _preference_columns(held, options, scope, present, with_duplicates):
             len(held.labels[k]), -1)
         # only counted pairs: preference_columns counts stored entries as labels
         take = (column == k) & (purchases > 0) & present[position]
-        matrix = sparse.csr_matrix(
-            (purchases[take].astype(np.float64),
-             (row_of_position[position[take]], column_of_code[code[take]])),
-            shape=(n_customers, len(names)))
+        counts = label_counts(row_of_position[position[take]], column_of_code[code[take]],
+                              n_customers, len(names), weights=purchases[take])
         columns.update(preference_columns(
-            matrix, names, top=top, prefix=prefix, entropy=entropy, distinct=distinct,
+            counts, names, top=top, prefix=prefix, entropy=entropy, distinct=distinct,
             max_share_columns=options.max_share_columns))
     return columns
 
@@ -128,5 +125,5 @@ def _habit_columns(ints, present, purchase_rows, weekend_rows, scope):
     columns = {"weekend_share": weekend_rows[present] / purchase_rows[present]}
     if scope.has_time_of_day:
         columns["preferred_part_of_day"] = preferred_part_of_day(
-            sparse.csr_matrix(ints[PART_ROWS][:, present].T.astype(np.float64)))
+            LabelCounts.from_dense(ints[PART_ROWS][:, present].T.astype(np.float64)))
     return columns
