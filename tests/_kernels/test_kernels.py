@@ -11,7 +11,7 @@ from hypothesis.extra import numpy as hnp
 
 from tests import naive
 from userpersona._kernels.grouping import flag_same_time_and_amount, group_rows, take
-from userpersona._kernels.labels import count_labels
+from userpersona._kernels.labels import count_grouped_labels, group_labels
 from userpersona._kernels.occasions import aggregate_orders, summarize_occasions
 from userpersona._kernels.scoring import score_customers
 from userpersona._kernels.sessions import summarize_activity
@@ -151,15 +151,23 @@ def test_score_customers_matches_naive(data, n, n_bins):
 
 @given(st.data(), st.integers(1, 3), st.booleans())
 @settings(max_examples=100, deadline=None)
-def test_count_labels(data, n_threads, weighted):
+def test_group_labels_then_count_them(data, n_threads, weighted):
     n_groups, n_labels = data.draw(st.integers(1, 8)), data.draw(st.integers(1, 6))
     n = data.draw(st.integers(0, 80))
     groups = data.draw(hnp.arrays(np.int64, n, elements=st.integers(0, n_groups - 1)))
     labels = data.draw(hnp.arrays(np.int64, n, elements=st.integers(-1, n_labels - 1)))
     weights = (data.draw(hnp.arrays(np.float64, n, elements=st.sampled_from([0.5, 1.0, 3.0])))
                if weighted else np.zeros(0))
-    indptr, indices, counts = count_labels(groups, labels, weights, n_groups, n_labels,
-                                           n_threads)
+    offsets, placed, placed_weights = group_labels(groups, labels, weights, n_groups)
+    # a stable counting sort of the labels present
+    kept = labels >= 0
+    order = np.argsort(groups[kept], kind="stable")
+    np.testing.assert_array_equal(placed, labels[kept][order])
+    np.testing.assert_array_equal(placed_weights, weights[kept][order] if weighted else [])
+    np.testing.assert_array_equal(np.diff(offsets), np.bincount(groups[kept],
+                                                                minlength=n_groups))
+    indptr, indices, counts = count_grouped_labels(offsets, placed, placed_weights, n_labels,
+                                                   n_threads)
     expected = naive.count_labels(groups, labels, weights, n_groups, n_labels)
     # one entry per group and label seen, labels ascending within a group
     seen = naive.count_labels(groups, labels, np.zeros(0), n_groups, n_labels) > 0
@@ -168,3 +176,18 @@ def test_count_labels(data, n_threads, weighted):
         entries = slice(indptr[g], indptr[g + 1])
         np.testing.assert_array_equal(indices[entries], np.flatnonzero(seen[g]))
         np.testing.assert_allclose(counts[entries], expected[g, seen[g]])
+
+
+@given(st.data(), st.integers(1, 3))
+@settings(max_examples=50, deadline=None)
+def test_count_grouped_labels_skips_missing_labels_in_place(data, n_threads):
+    # grouped rows may keep their missing labels (-1): they are not counted
+    sizes = data.draw(st.lists(st.integers(0, 6), min_size=1, max_size=6))
+    offsets = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
+    labels = data.draw(hnp.arrays(np.int64, int(offsets[-1]), elements=st.integers(-1, 3)))
+    indptr, indices, counts = count_grouped_labels(offsets, labels, np.zeros(0), 4, n_threads)
+    groups = np.repeat(np.arange(len(sizes)), sizes)
+    expected = naive.count_labels(groups, labels, np.zeros(0), len(sizes), 4)
+    dense = np.zeros_like(expected)
+    dense[np.repeat(np.arange(len(sizes)), np.diff(indptr)), indices] = counts
+    np.testing.assert_array_equal(dense, expected)

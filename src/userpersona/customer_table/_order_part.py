@@ -26,7 +26,7 @@ from .._kernels.occasions import (
 from ._groups import group_by_customer, index_by_customer
 from ._log_rows import read_log_rows
 from ._options import DAYS_PER_UNIT
-from ._preferences import label_counts, preference_columns
+from ._preferences import grouped_label_counts, preference_columns
 from ._quality import DataQualityReport
 from ._scope import rows_and_scope, scope_of_part
 
@@ -260,9 +260,11 @@ def standard_columns(ints, floats, refund_total, as_of_day, unit, time_unit):
 
 def _extra_columns(frame, rows, purchases, present, tpd, options, scope):
     """Preference and habit columns, computed over the purchase rows."""
-    # customers are the groups with a purchase, renumbered 0 .. n_customers - 1
+    # customers are the groups with a purchase, renumbered 0 .. n_customers - 1; the
+    # purchase rows are grouped, so customer i's rows run from its group's start
     groups = (np.cumsum(present) - 1)[purchases.group_of_positions()]
     n_customers = int(present.sum())
+    offsets = np.append(purchases.offsets[:-1][present], purchases.offsets[-1])
     source = purchases.order if rows is None else rows[purchases.order]
     columns = {}
     for role, (top, prefix, entropy, distinct) in PREFERENCES.items():
@@ -270,7 +272,7 @@ def _extra_columns(frame, rows, purchases, present, tpd, options, scope):
         if column is None:
             continue
         labels, names = v.label_codes(frame[column].iloc[source], scope.labels[column])
-        counts = label_counts(groups, labels, n_customers, len(names))
+        counts = grouped_label_counts(offsets, labels, len(names))
         columns.update(
             preference_columns(counts, names, top=top, prefix=prefix, entropy=entropy,
                                distinct=distinct,
@@ -286,7 +288,7 @@ def _extra_columns(frame, rows, purchases, present, tpd, options, scope):
         time_of_day = purchases.ticks - day * tpd
         if scope.has_time_of_day:
             part = part_of_day(time_of_day, tpd)
-            counts = label_counts(groups, part, n_customers, len(PARTS_OF_DAY))
+            counts = grouped_label_counts(offsets, part, len(PARTS_OF_DAY))
             columns["preferred_part_of_day"] = preferred_part_of_day(counts)
     return columns
 

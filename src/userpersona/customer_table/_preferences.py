@@ -6,7 +6,7 @@ import numba
 import numpy as np
 import pandas as pd
 
-from .._kernels.labels import count_labels
+from .._kernels.labels import count_grouped_labels, group_labels
 
 
 @dataclass(frozen=True)
@@ -52,13 +52,22 @@ class LabelCounts:
 
 
 def label_counts(groups, labels, n_groups, n_labels, weights=None):
-    """The :class:`LabelCounts` of rows per group and label (with ``weights``, their
-    sums); rows with a missing label (code -1) are not counted."""
+    """The :class:`LabelCounts` of rows in any order: rows per group and label (with
+    ``weights``, their sums); rows with a missing label (code -1) are not counted."""
     weights = np.zeros(0) if weights is None else weights
-    indptr, indices, data = count_labels(
+    offsets, placed, placed_weights = group_labels(
         np.ascontiguousarray(groups, dtype=np.int64), np.ascontiguousarray(labels, dtype=np.int64),
-        np.ascontiguousarray(weights, dtype=np.float64), int(n_groups), int(n_labels),
-        numba.get_num_threads())
+        np.ascontiguousarray(weights, dtype=np.float64), int(n_groups))
+    return grouped_label_counts(offsets, placed, n_labels, placed_weights)
+
+
+def grouped_label_counts(offsets, labels, n_labels, weights=None):
+    """The :class:`LabelCounts` of rows already grouped: group ``g``'s rows are
+    ``offsets[g]:offsets[g + 1]`` (no counting sort needed)."""
+    weights = np.zeros(0) if weights is None else weights
+    indptr, indices, data = count_grouped_labels(
+        np.ascontiguousarray(offsets, dtype=np.int64), np.ascontiguousarray(labels, dtype=np.int64),
+        np.ascontiguousarray(weights, dtype=np.float64), int(n_labels), numba.get_num_threads())
     return LabelCounts(indptr, indices, data, int(n_labels))
 
 
