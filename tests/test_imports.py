@@ -8,6 +8,9 @@ import sys
 
 import pytest
 
+import userpersona
+from userpersona import customer_table
+
 HEAVY = ("sklearn", "scipy.sparse", "scipy.stats", "scipy.optimize")
 SMALL_LOG = """
 import pandas as pd
@@ -55,7 +58,8 @@ def test_a_public_name_is_imported_when_first_read():
                                "- set(dir(userpersona))))"],
         capture_output=True, text=True, check=True).stdout.strip()
     assert missing == "[]"
+    # every public name has a home, and only the public names
+    assert set(userpersona.__all__) == {*userpersona._HOMES, "__version__"}
+    assert set(customer_table.__all__) == set(customer_table._HOMES)
     with pytest.raises(AttributeError, match="no attribute 'nonexistent'"):
-        import userpersona
-
         userpersona.nonexistent  # noqa: B018

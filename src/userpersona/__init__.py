@@ -42,7 +42,32 @@ _SUBMODULES = ("cli", "clv", "customer_table", "datasets", "distributed", "lifec
                "personas", "profile", "report", "rfm", "tags")
 
 __getattr__, __dir__ = lazy_names(__name__, _HOMES, _SUBMODULES)
-__all__ = sorted([*_HOMES, "__version__"], key=str.lower)
+__all__ = [
+    "__version__",
+    "BinningWarning",
+    "CN8",
+    "CustomerState",
+    "DataQualityReport",
+    "DataQualityWarning",
+    "ErasureReceipt",
+    "fm_score",
+    "join_sources",
+    "lifecycle_over_time",
+    "LifecycleStager",
+    "make_profile_pipeline",
+    "PersonaClusterer",
+    "PersonaWarning",
+    "RFM11",
+    "RFMScorer",
+    "SegmentMap",
+    "SegmentRules",
+    "select",
+    "summarize_events",
+    "summarize_transactions",
+    "TagRuleEngine",
+    "transition_matrix",
+    "validate_tags",
+]
 
 if TYPE_CHECKING:  # the names as type checkers and editors should see them
     from .customer_table import (

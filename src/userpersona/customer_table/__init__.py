@@ -24,7 +24,16 @@ _HOMES = {
     "summarize_transactions": "._orders",
 }
 __getattr__, __dir__ = lazy_names(__name__, _HOMES)
-__all__ = sorted(_HOMES, key=str.lower)
+__all__ = [
+    "CustomerState",
+    "DataQualityReport",
+    "DataQualityWarning",
+    "ErasureReceipt",
+    "hash_id",
+    "join_sources",
+    "summarize_events",
+    "summarize_transactions",
+]
 
 if TYPE_CHECKING:
     from ._events import summarize_events
