@@ -29,6 +29,12 @@ write them, aiming for speed:
   directly on the pandas frame and fetched with ``.df()``. (A row-level window
   plan was slower.)
 
+The steps other plans build on are exposed: ``pandas_rows`` and
+``pandas_table`` (the sorted rows, then the group-by), ``polars_query`` (the
+lazy query, which takes extra per-customer aggregations) and ``duckdb_sql``
+(the query without its ``ORDER BY``). ``_label_baselines`` uses them to add
+the habit and label columns of userpersona's other option sets.
+
 ``compare_summaries`` checks two results against each other and is used both by
 the benchmark harness and by ``check_baselines.py``.
 """
@@ -62,7 +68,7 @@ TIME_COLUMNS = ["first_purchase", "last_purchase"]
 FLOAT_COLUMNS = [c for c in COLUMNS if c not in INT_COLUMNS + TIME_COLUMNS]
 
 # Length of one day in each datetime64 unit pandas can hold.
-_TICKS_PER_DAY = {"s": 86_400, "ms": 86_400_000, "us": 86_400_000_000, "ns": 86_400_000_000_000}
+TICKS_PER_DAY = {"s": 86_400, "ms": 86_400_000, "us": 86_400_000_000, "ns": 86_400_000_000_000}
 
 
 def _finish(columns, index, customer, time_dtype):
@@ -82,8 +88,33 @@ def _finish(columns, index, customer, time_dtype):
 # --------------------------------------------------------------------------- #
 def pandas_summary(orders, customer="customer_id", time="timestamp", amount="amount"):
     """pandas baseline: sort by (customer, time), flag occasions, one group-by."""
-    time_dtype = orders[time].dtype
-    unit = np.datetime_data(time_dtype)[0]
+    rows, _ = pandas_rows(orders, customer, time, amount)
+    return pandas_table(rows, customer, orders[time].dtype)
+
+
+def pandas_rows(orders, customer="customer_id", time="timestamp", amount="amount"):
+    """The rows of ``orders`` in (customer, time) order, with their occasion flags.
+
+    Split out from ``pandas_summary`` so that ``_label_baselines`` can add its
+    columns from the same sorted rows instead of grouping the log again.
+
+    Parameters
+    ----------
+    orders : pandas.DataFrame
+        The order log (tz-naive timestamps).
+    customer, time, amount : str
+        Its columns.
+
+    Returns
+    -------
+    rows : pandas.DataFrame
+        Columns ``c`` (customer id), ``t`` (int64 ticks), ``a`` (amount), ``d``
+        (day number), ``new_customer`` and ``new_occasion`` (first row of a
+        customer / of an occasion), ``gap`` and ``first_day_amount``.
+    order : int ndarray
+        ``rows`` row ``i`` is ``orders`` row ``order[i]``.
+    """
+    unit = np.datetime_data(orders[time].dtype)[0]
     rows = pd.DataFrame(
         {
             "c": orders[customer].to_numpy(),
@@ -94,15 +125,15 @@ def pandas_summary(orders, customer="customer_id", time="timestamp", amount="amo
     )
     # Rows in (customer, time) order. np.lexsort on the two key arrays and one
     # take is faster than rows.sort_values(["c", "t"]) (same result).
-    rows = rows.take(np.lexsort((rows["t"].to_numpy(), rows["c"].to_numpy()))).reset_index(
-        drop=True
-    )
+    order = np.lexsort((rows["t"].to_numpy(), rows["c"].to_numpy()))
+    rows = rows.take(order).reset_index(drop=True)
     # Floor division gives the day number, also for timestamps before 1970.
-    rows["d"] = rows["t"] // _TICKS_PER_DAY[unit]
+    rows["d"] = rows["t"] // TICKS_PER_DAY[unit]
 
     c, d = rows["c"], rows["d"]
     new_customer = c.ne(c.shift())
     new_occasion = new_customer | d.ne(d.shift())
+    rows["new_customer"] = new_customer
     rows["new_occasion"] = new_occasion
     # Gap in days, on the first row of every occasion but a customer's first.
     rows["gap"] = d.diff().where(new_occasion & ~new_customer)
@@ -111,7 +142,12 @@ def pandas_summary(orders, customer="customer_id", time="timestamp", amount="amo
     occasion_no = new_occasion.cumsum()
     first_occasion_no = occasion_no.where(new_customer).ffill()
     rows["first_day_amount"] = rows["a"].where(occasion_no.eq(first_occasion_no), 0.0)
+    return rows, order
 
+
+def pandas_table(rows, customer, time_dtype):
+    """The output frame from the rows of ``pandas_rows``; ``time_dtype`` is the
+    dtype of the input timestamps."""
     # Rows are sorted, so sort=False keeps customers in ascending order and
     # "first"/"last" are the earliest/latest row of each customer. "last" skips
     # NaN, so prev_gap is the gap before the last day (NaN with one day).
@@ -169,10 +205,34 @@ def polars_frame(orders, customer="customer_id", time="timestamp", amount="amoun
     """
     import polars as pl
 
+    rows = pl.from_pandas(orders[[customer, time, amount]])
+    return polars_query(rows, customer, time, amount).collect()
+
+
+def polars_query(rows, customer, time, amount, extra=None):
+    """The lazy query of the output columns, sorted by customer.
+
+    Parameters
+    ----------
+    rows : polars.DataFrame
+        The order log's customer, time and amount columns (tz-naive times).
+    customer, time, amount : str
+        Their names.
+    extra : dict of str to polars.Expr, optional
+        More per-customer aggregations over the rows (which hold the three
+        columns), computed in the same group-by and put after the output
+        columns; ``_label_baselines`` adds its habit columns this way.
+
+    Returns
+    -------
+    polars.LazyFrame
+    """
+    import polars as pl
+
     # Rows in (customer, time) order: sort by time, then stably by customer.
     # The time sort runs eagerly on purpose: in a lazy query polars merges the
     # two sorts into one two-column sort, which is several times slower here.
-    rows = pl.from_pandas(orders[[customer, time, amount]]).sort(time)
+    rows = rows.sort(time)
     lf = rows.lazy().sort(customer, maintain_order=True)
     c, t, a, d = pl.col(customer), pl.col(time), pl.col(amount), pl.col("day")
 
@@ -205,6 +265,7 @@ def polars_frame(orders, customer="customer_id", time="timestamp", amount="amoun
         max_gap_days=pl.col("gap").max(),
         # the last non-null gap: the one before the last purchase day
         prev_gap_days=pl.col("gap").drop_nulls().last(),
+        **(extra or {}),
     )
 
     repeat = pl.col("frequency") - 1
@@ -230,8 +291,9 @@ def polars_frame(orders, customer="customer_id", time="timestamp", amount="amoun
         repeat_frequency=repeat,
         repeat_recency=span,
         T=(as_of - pl.col("first_day")).cast(pl.Float64),
-    ).sort(customer)
-    return result.collect()
+        **{name: pl.col(name) for name in extra or {}},
+    )
+    return result.sort(customer)
 
 
 def polars_to_pandas(frame, customer="customer_id", time_dtype=None):
@@ -300,11 +362,19 @@ SELECT c AS {c},
        CAST(last_day - first_day AS DOUBLE) AS repeat_recency,
        CAST(as_of - first_day AS DOUBLE) AS "T"
 FROM cust, latest
-ORDER BY c
 """
 
 
-def _quote(name):
+def duckdb_sql(customer, time, amount):
+    """The SQL query of the output columns over a table ``orders``, in no order.
+
+    The customer column keeps its name; ``_label_baselines`` joins its own
+    per-customer columns to this query.
+    """
+    return _DUCKDB_SQL.format(c=quote(customer), t=quote(time), a=quote(amount))
+
+
+def quote(name):
     """Quote a column name as a SQL identifier."""
     return '"' + str(name).replace('"', '""') + '"'
 
@@ -313,7 +383,7 @@ def duckdb_summary(orders, customer="customer_id", time="timestamp", amount="amo
     """DuckDB baseline: SQL over the pandas frame, fetched with ``.df()``."""
     import duckdb
 
-    sql = _DUCKDB_SQL.format(c=_quote(customer), t=_quote(time), a=_quote(amount))
+    sql = duckdb_sql(customer, time, amount) + f"ORDER BY {quote(customer)}\n"
     con = duckdb.connect()
     try:
         # Register only the three columns used, so DuckDB scans nothing else.
@@ -321,9 +391,13 @@ def duckdb_summary(orders, customer="customer_id", time="timestamp", amount="amo
         out = con.sql(sql).df()
     finally:
         con.close()
+    return duckdb_to_output(out, customer, orders[time].dtype)
+
+
+def duckdb_to_output(out, customer, time_dtype):
+    """Index the fetched result by customer and give the columns their dtypes."""
     out = out.set_index(customer)
     out[INT_COLUMNS] = out[INT_COLUMNS].astype("int64")
-    time_dtype = orders[time].dtype
     for col in TIME_COLUMNS:
         if out[col].dtype != time_dtype:
             out[col] = out[col].astype(time_dtype)
@@ -344,10 +418,13 @@ def compare_summaries(result, expected, rtol=1e-9, atol=1e-9):
     """Return a list of differences between two summary frames (empty if equal).
 
     Index, column names and order, and dtypes must match exactly; integer and
-    datetime columns must be equal; float columns must have NaN in the same
-    places and agree within ``rtol`` elsewhere. ``atol`` (in the column's own
-    units: currency or days) only matters for values that are zero up to
-    rounding, e.g. a repeat mean of free items, where different summation
+    datetime columns must be equal; categorical columns (the top labels) must
+    have the same categories, in the same order and of the same dtype, and the
+    same value (or NaN) in every row; float columns (the standard ones, label
+    shares, entropies, weekend shares) must have NaN in the same places and
+    agree within ``rtol`` elsewhere. ``atol`` (in the column's own units:
+    currency, days, shares or bits) only matters for values that are zero up
+    to rounding, e.g. a repeat mean of free items, where different summation
     orders leave different ~1e-15 residues.
     """
     problems = []
@@ -365,6 +442,11 @@ def compare_summaries(result, expected, rtol=1e-9, atol=1e-9):
         return problems
     for col in expected.columns:
         got, want = result[col], expected[col]
+        if isinstance(want.dtype, pd.CategoricalDtype) or isinstance(
+            got.dtype, pd.CategoricalDtype
+        ):
+            problems.extend(_compare_categoricals(col, got, want))
+            continue
         if got.dtype != want.dtype:
             problems.append(f"{col}: dtype {got.dtype} != {want.dtype}")
         g, w = got.to_numpy(), want.to_numpy()
@@ -379,4 +461,33 @@ def compare_summaries(result, expected, rtol=1e-9, atol=1e-9):
                 problems.append(f"{col}: {int((~close).sum())} values differ beyond rtol={rtol}")
         elif not np.array_equal(g, w):
             problems.append(f"{col}: {int((g != w).sum())} values differ")
+    return problems
+
+
+def _compare_categoricals(col, got, want):
+    """Differences between two categorical columns, compared by their values."""
+    if not (isinstance(got.dtype, pd.CategoricalDtype) and isinstance(
+        want.dtype, pd.CategoricalDtype
+    )):
+        return [f"{col}: dtype {got.dtype} != {want.dtype}"]
+    problems = []
+    g_cats, w_cats = got.cat.categories, want.cat.categories
+    # CategoricalDtype equality does not look at the dtype of the categories
+    # (str vs object), which users of the column do see.
+    if g_cats.dtype != w_cats.dtype:
+        problems.append(f"{col}: categories dtype {g_cats.dtype} != {w_cats.dtype}")
+    if got.cat.ordered != want.cat.ordered:
+        problems.append(f"{col}: ordered {got.cat.ordered} != {want.cat.ordered}")
+    if list(g_cats) != list(w_cats):
+        problems.append(f"{col}: categories {list(g_cats)} != {list(w_cats)}")
+    # By value, so that rows still compare when the categories differ.
+    g_na, w_na = got.isna().to_numpy(), want.isna().to_numpy()
+    if not np.array_equal(g_na, w_na):
+        problems.append(f"{col}: NaN in {int((g_na != w_na).sum())} different rows")
+        return problems
+    g = got.to_numpy(dtype=object)[~g_na]
+    w = want.to_numpy(dtype=object)[~w_na]
+    differ = int(np.count_nonzero(g != w))
+    if differ:
+        problems.append(f"{col}: {differ} values differ")
     return problems

@@ -6,7 +6,7 @@ Usage::
                                    [--lifetimes-python PATH] [--markdown FILE]
 
 Data. For each size (a number of customers), an order log is generated once
-with ``bench_summary.generate`` (``make_transactions``, about 23 order lines per
+with ``_harness.generate`` (``make_transactions``, about 23 order lines per
 customer, so 1M customers are about 23M lines) and cached as parquet in a
 temporary directory; it is summarised once with
 ``summarize_transactions(..., time_unit="D")``. Both implementations get the
@@ -65,12 +65,12 @@ import time
 import warnings
 from pathlib import Path
 
-from bench_summary import (
+from _harness import (
     ROWS_PER_CUSTOMER,
-    _setup_path,
     benchmark_parser,
     format_table,
     run_script,
+    setup_path,
     time_calls,
     workspace,
     write_markdown,
@@ -96,7 +96,7 @@ TARGET_SPEEDUP = 10.0
 # --------------------------------------------------------------------------- #
 def generate(n, tmp, seed=0):
     """Generate and summarise an order log of ``n`` customers; write the table as npz."""
-    import bench_summary
+    import _harness
     import numpy as np
 
     from userpersona import summarize_transactions
@@ -104,12 +104,12 @@ def generate(n, tmp, seed=0):
     tmp = Path(tmp)
     log = tmp / f"orders-{n}.parquet"
     start = time.perf_counter()
-    info = bench_summary.generate(n * ROWS_PER_CUSTOMER, log, seed=seed)
+    info = _harness.generate(n * ROWS_PER_CUSTOMER, log, seed=seed)
     generated = time.perf_counter() - start
-    orders = bench_summary.load_orders(log)
+    orders = _harness.load_orders(log)
     start = time.perf_counter()
     table = summarize_transactions(orders, time_unit="D", habits=False,
-                                   **bench_summary.COLUMNS)
+                                   **_harness.COLUMNS)
     summarised = time.perf_counter() - start
     del orders
     log.unlink()
@@ -582,7 +582,7 @@ def main(argv=None):
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
 
-    _setup_path()
+    setup_path()
     if args.worker == "userpersona":
         print(json.dumps(measure_userpersona(args.data, args.repeat, args.reference, args.out)))
         return 0

@@ -10,7 +10,7 @@ generated once with NumPy (fixed seed, see ``generate``): five planted groups of
 customers with different levels of recency, frequency, spend, tenure, weekend
 share, category breadth and browsing, lognormal or beta within a group. It is
 cached as parquet, and every implementation runs in a fresh subprocess (as in
-``bench_summary.py``, whose helpers this script imports): load, one untimed
+``bench_summary.py``, with the helpers of ``_harness.py``): load, one untimed
 warm-up call on 2,000 customers (compiling userpersona's numba kernel), reset
 of the resident high-water mark, ``repeat`` timed calls, peak memory growth.
 
@@ -47,11 +47,11 @@ import time
 import warnings
 from contextlib import contextmanager
 
-from bench_summary import (
-    _setup_path,
+from _harness import (
     benchmark_parser,
     format_table,
     run_script,
+    setup_path,
     time_calls,
     workspace,
     write_markdown,
@@ -314,7 +314,7 @@ def main(argv=None):
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
 
-    _setup_path()
+    setup_path()
     if args.worker:
         print(json.dumps(measure(args.worker, args.data, args.repeat)))
         return 0

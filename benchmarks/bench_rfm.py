@@ -60,12 +60,12 @@ import sys
 import time
 import warnings
 
-from bench_summary import (
-    _setup_path,
+from _harness import (
     benchmark_parser,
     format_table,
     load_orders,
     run_script,
+    setup_path,
     time_calls,
     workspace,
     write_markdown,
@@ -358,7 +358,7 @@ def main(argv=None):
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
 
-    _setup_path()
+    setup_path()
     if args.worker:
         print(json.dumps(measure(args.worker, args.data, args.repeat, args.reference, args.save)))
         return 0

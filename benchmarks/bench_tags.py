@@ -9,7 +9,7 @@ For each size (a number of customers), a customer table is generated once with
 NumPy (fixed seed, see ``generate``) and cached as parquet in a temporary
 directory. The rules (``make_rules``) are the same for every implementation and
 every size. Then every implementation runs in a fresh subprocess, so that memory
-is isolated, exactly as in ``bench_summary.py`` (whose helpers this script
+is isolated, exactly as in ``bench_summary.py`` (whose ``_harness.py`` this script
 imports):
 
 1. load the parquet file and prepare what the implementation needs before its
@@ -69,12 +69,12 @@ import time
 from functools import reduce
 from importlib.util import find_spec
 
-from bench_summary import (
-    _setup_path,
+from _harness import (
     benchmark_parser,
     format_table,
     load_orders,
     run_script,
+    setup_path,
     time_calls,
     workspace,
     write_markdown,
@@ -780,7 +780,7 @@ def main(argv=None):
     if args.rules < 1:
         parser.error("--rules must be at least 1")
 
-    _setup_path()
+    setup_path()
     if args.worker:
         report = measure(
             args.worker, args.data, args.repeat, args.rules, args.reference, args.save

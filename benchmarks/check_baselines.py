@@ -1,21 +1,50 @@
-"""Check that the benchmark baselines (and userpersona, if importable) agree.
+"""Check that the benchmark baselines agree with userpersona, for every option set.
 
 Usage::
 
-    python benchmarks/check_baselines.py [--seeds 20]
+    python benchmarks/check_baselines.py [--seeds 20] [--customers 2000]
+                                         [--library-seeds 3] [--no-random]
 
-Runs every implementation on random order logs built to hit the edge cases of
-the definitions (several orders on one day, one-day customers, timestamps at
-and around midnight, dates before 1970, zero amounts, unsorted input, sparse and
-negative customer ids, ``ns`` and ``us`` timestamps), and on
-``userpersona.datasets.make_transactions`` data when available. All results are
-compared with ``compare_summaries`` against the pandas baseline, and the pandas
-baseline itself against a slow, literal per-customer transcription of the
-definitions (``naive_summary``). Exits non-zero on any difference.
+Every implementation runs with each option set of the benchmark
+(``_label_baselines.OPTION_SETS``): ``habits=False`` (the 14 standard
+columns), userpersona's defaults (plus the habit columns) and the label
+columns (``category``, ``channel``, ``device``). The implementations are the
+pandas, polars and DuckDB baselines through ``_label_baselines.summary``, the
+``_baselines`` functions the benchmark calls for the standard columns, and
+userpersona itself. Every result is compared with ``compare_summaries`` against
+userpersona's (against the pandas baseline's when userpersona cannot be
+imported or refuses the log), and on small logs the pandas baseline also
+against a slow, literal per-customer transcription of the definitions
+(``naive_summary`` and ``naive_extra_columns``).
+
+The logs:
+
+- random order logs built to hit the edge cases of the definitions (several
+  orders on one day, one-day customers, timestamps at and around midnight,
+  zero amounts, unsorted input, sparse and negative customer ids, ``ns`` and
+  ``us`` timestamps), with label columns: text labels whose sorted order is by
+  code point (upper case first, an accented letter last) with missing values,
+  a categorical whose category order is not the sorted order and which has an
+  unused category and missing values, and integer labels; also with at most 3
+  share columns (wider label columns get none). Odd seeds date their orders
+  around 1970-01-01: userpersona refuses rows before it (placeholder dates),
+  so on those logs only the baselines are compared, with each other and with
+  the literal definitions;
+- ``userpersona.datasets.make_transactions`` logs as generated, and with
+  string ids ("C" and a zero-padded number), with hashed int64 ids (large,
+  arbitrary, half of them negative), with the rows shuffled, with skewed ids
+  (a few customers holding a third of the orders), with dates only (no time of
+  day, so no ``preferred_part_of_day``), and with missing labels (some rows, and
+  every row of a few customers); each also with the product id as category
+  (thousands of labels, so no share columns).
+
+Exits non-zero on any difference.
 """
 
 import argparse
+import math
 import sys
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +63,20 @@ from _baselines import (  # noqa: E402
     TIME_COLUMNS,
     compare_summaries,
 )
+from _label_baselines import (  # noqa: E402
+    FULL_BASELINES,
+    LABEL_COLUMNS,
+    OPTION_SETS,
+    PARTS_OF_DAY,
+    label_roles,
+    share_column,
+    summary,
+)
+
+# Labels whose sorted (code point) order differs from a case-blind or
+# locale-aware one: "Zoo" < "apple" < "banana" < "Äpfel".
+TEXT_LABELS = np.array(["banana", "Äpfel", "apple", "Zoo"], dtype=object)
+LITERAL_MAX_ROWS = 20_000  # the literal transcriptions are slow
 
 
 def random_orders(seed, n_customers=300, unit="ns"):
@@ -59,8 +102,23 @@ def random_orders(seed, n_customers=300, unit="ns"):
     timestamp = ticks.view("datetime64[ns]").astype(f"datetime64[{unit}]")
     amount = np.round(rng.lognormal(3.0, 1.0, size=n), 2)
     amount[rng.random(n) < 0.05] = 0.0
-    orders = pd.DataFrame({"customer_id": customer, "timestamp": timestamp, "amount": amount})
+    # Few labels and few rows per customer: many ties for the top label.
+    category = TEXT_LABELS[rng.integers(0, len(TEXT_LABELS), size=n)]
+    category[rng.random(n) < 0.1] = None
+    channel = pd.Categorical(rng.choice(["web", "app", "store"], size=n),
+                             categories=["web", "store", "phone", "app"])
+    channel[rng.random(n) < 0.1] = np.nan
+    device = rng.integers(1, 4, size=n)
+    orders = pd.DataFrame({"customer_id": customer, "timestamp": timestamp, "amount": amount,
+                           "category": category, "channel": channel, "device": device})
     return orders.sample(frac=1.0, random_state=seed).reset_index(drop=True)
+
+
+def label_option_sets(category="category", channel="channel", device="device"):
+    """The option sets checked on the random logs, for their label column names."""
+    labels = {"category": category, "channel": channel, "device": device}
+    return {**OPTION_SETS, "labels": labels,
+            "labels, 3 share columns": {**labels, "max_share_columns": 3}}
 
 
 def naive_summary(orders, customer="customer_id", time="timestamp", amount="amount"):
@@ -107,48 +165,160 @@ def naive_summary(orders, customer="customer_id", time="timestamp", amount="amou
     return out[COLUMNS]
 
 
-def implementations():
-    """All implementations to compare: the baselines plus userpersona if it imports."""
-    impls = dict(BASELINES)
-    try:
-        from userpersona import summarize_transactions
-    except Exception as exc:  # the library is still being written
-        print(f"userpersona not importable ({type(exc).__name__}: {exc}); checking baselines only")
-    else:
+def naive_extra_columns(orders, customer="customer_id", time="timestamp", habits=True,
+                        category=None, channel=None, device=None, max_share_columns=20):
+    """Slow, literal transcription of the habit and label columns, one customer at a time.
 
-        def userpersona_summary(orders, customer="customer_id", time="timestamp", amount="amount"):
-            return summarize_transactions(
-                orders, customer=customer, time=time, amount=amount, habits=False
-            )
+    Takes the options of ``_label_baselines.summary``; returns the columns
+    userpersona adds to the standard ones, indexed by customer id, sorted.
+    """
+    roles = label_roles(category, channel, device)
+    labels = {role: sorted(set(orders[column].dropna().tolist()))
+              for role, column in roles.items()}
+    stamps = pd.DatetimeIndex(orders[time])
+    has_time_of_day = bool((stamps != stamps.normalize()).any())
+    records = {}
+    for cid, idx in sorted(orders.groupby(customer).indices.items()):
+        record = {}
+        for role, column in roles.items():
+            top, prefix, entropy, distinct = LABEL_COLUMNS[role]
+            values = [value for value in orders[column].iloc[idx] if not pd.isna(value)]
+            counts, total = Counter(values), len(values)
+            # max returns the first of equal counts, in sorted order
+            record[top] = max(labels[role], key=lambda x: counts[x]) if total else None
+            if distinct is not None:
+                record[distinct] = len(counts)
+            if entropy is not None:
+                record[entropy] = (0.0 - sum(k / total * math.log2(k / total)
+                                             for k in counts.values()) if total else np.nan)
+            if len(labels[role]) <= max_share_columns:
+                for x in labels[role]:
+                    record[share_column(prefix, x)] = counts[x] / total if total else np.nan
+        if habits:
+            own = stamps[idx]
+            record["weekend_share"] = float(np.mean(own.day_of_week >= 5))
+            if has_time_of_day:
+                parts = Counter(own.hour // 6)
+                record["preferred_part_of_day"] = max(
+                    PARTS_OF_DAY, key=lambda part: parts[PARTS_OF_DAY.index(part)])
+        records[cid] = record
+    out = pd.DataFrame.from_dict(records, orient="index")
+    out.index = pd.Index(out.index.tolist(), name=customer)
+    for role in roles:
+        top, _, _, distinct = LABEL_COLUMNS[role]
+        out[top] = pd.Categorical(out[top], categories=pd.Index(labels[role]))
+        if distinct is not None:
+            out[distinct] = out[distinct].astype("int64")
+    if "preferred_part_of_day" in out:
+        out["preferred_part_of_day"] = pd.Categorical(out["preferred_part_of_day"],
+                                                      categories=pd.Index(PARTS_OF_DAY))
+    return out
 
-        impls["userpersona"] = userpersona_summary
+
+def naive_full_summary(orders, customer="customer_id", time="timestamp", amount="amount",
+                       **options):
+    """The literal transcriptions of the standard and the extra columns, side by side."""
+    standard = naive_summary(orders, customer, time, amount)
+    extra = naive_extra_columns(orders, customer, time, **options)
+    return pd.concat([standard, extra.set_axis(standard.index)], axis=1)
+
+
+def implementations(options):
+    """The implementations to compare with ``options``: name -> function(orders, **columns).
+
+    userpersona is left out (with a message, once) when it cannot be imported.
+    """
+    impls = {
+        engine: (lambda orders, engine=engine, **cols: summary(engine, orders, **cols, **options))
+        for engine in FULL_BASELINES
+    }
+    if options == {"habits": False}:
+        # the functions the benchmark calls today for the standard columns
+        for engine, func in BASELINES.items():
+            impls[f"{engine} (_baselines)"] = func
+    summarize = _userpersona()
+    if summarize is not None:
+        impls["userpersona"] = lambda orders, **cols: summarize(orders, **cols, **options)
     return impls
 
 
-def check(orders, impls, label, **cols):
-    """Run all implementations on one log; return the number of failures."""
-    reference = BASELINES["pandas"](orders, **cols)
+def _userpersona():
+    """userpersona's ``summarize_transactions``, or None if it does not import."""
+    try:
+        from userpersona import summarize_transactions
+    except Exception as exc:  # the library is still being written
+        if not getattr(_userpersona, "warned", False):
+            print(f"userpersona not importable ({type(exc).__name__}: {exc}); "
+                  "checking baselines only")
+            _userpersona.warned = True
+        return None
+    return summarize_transactions
+
+
+def check(orders, label, option_sets, **cols):
+    """Run all implementations with every option set on one log; return the mismatches."""
+    time = cols.get("time", "timestamp")
+    # userpersona refuses rows dated before 1970 as invalid (placeholder dates)
+    userpersona_accepts = orders[time].min() >= pd.Timestamp("1970-01-01")
     failures = 0
-    if len(orders) <= 20_000:  # the literal version is slow
-        problems = compare_summaries(reference, naive_summary(orders, **cols))
-        if problems:
+    for set_name, options in option_sets.items():
+        results, problems = {}, {}
+        for name, func in implementations(options).items():
+            if name == "userpersona" and not userpersona_accepts:
+                continue
+            try:
+                results[name] = func(orders, **cols)
+            except Exception as exc:
+                problems[name] = [f"raised {type(exc).__name__}: {exc}"]
+        reference = "userpersona" if "userpersona" in results else "pandas"
+        if reference in results:
+            if len(orders) <= LITERAL_MAX_ROWS and "pandas" in results:
+                literal = naive_full_summary(orders, **cols, **options)
+                found = compare_summaries(results["pandas"], literal)
+                if found:
+                    problems["pandas vs the literal definitions"] = found
+            for name, result in results.items():
+                if name != reference:
+                    found = compare_summaries(result, results[reference])
+                    if found:
+                        problems[f"{name} vs {reference}"] = found
+        for name, found in problems.items():
             failures += 1
-            print(f"{label}: pandas vs naive definition: MISMATCH")
-            for p in problems:
-                print(f"    {p}")
-    for name, func in impls.items():
-        if name == "pandas":
-            continue
-        try:
-            problems = compare_summaries(func(orders, **cols), reference)
-        except Exception as exc:
-            problems = [f"raised {type(exc).__name__}: {exc}"]
-        if problems:
-            failures += 1
-            print(f"{label}: {name} vs pandas: MISMATCH")
-            for p in problems:
-                print(f"    {p}")
+            print(f"{label} [{set_name}]: {name}: MISMATCH")
+            for problem in found:
+                print(f"    {problem}")
     return failures
+
+
+def library_variants(orders, seed):
+    """A ``make_transactions`` log and the variants of it to check, by name."""
+    rng = np.random.default_rng(seed)
+    ids = orders["customer_id"].unique()
+    hashed = rng.integers(np.iinfo(np.int64).min, np.iinfo(np.int64).max, size=len(ids),
+                          dtype=np.int64)
+    assert len(np.unique(hashed)) == len(ids)  # 2**64 values: no collision expected
+    # A third of the orders, whole, moved to three customers.
+    moved = orders["order_id"].map(
+        pd.Series(rng.random(orders["order_id"].nunique()) < 1 / 3,
+                  index=orders["order_id"].unique()))
+    heavy = rng.choice(ids, size=3, replace=False)
+    skewed = orders["customer_id"].where(~moved, heavy[orders["order_id"] % 3])
+    missing = orders.copy()
+    for column in ("category", "channel", "device"):
+        missing.loc[rng.random(len(orders)) < 0.1, column] = np.nan
+    # every label of a few customers missing: no top label, NaN shares
+    missing.loc[missing["customer_id"].isin(ids[:20]), ["category", "channel"]] = np.nan
+    return {
+        "as generated": orders,
+        "string ids": orders.assign(
+            customer_id="C" + orders["customer_id"].astype(str).str.zfill(9)),
+        "hashed int64 ids": orders.assign(
+            customer_id=orders["customer_id"].map(pd.Series(hashed, index=ids))),
+        "shuffled rows": orders.sample(frac=1.0, random_state=seed).reset_index(drop=True),
+        "skewed ids": orders.assign(customer_id=skewed),
+        "dates only": orders.assign(timestamp=orders["timestamp"].dt.floor("D")),
+        "missing labels": missing,
+    }
 
 
 def main(argv=None):
@@ -156,36 +326,46 @@ def main(argv=None):
     parser.add_argument(
         "--seeds", type=int, default=20, help="number of random logs per timestamp unit"
     )
+    parser.add_argument("--customers", type=int, default=2_000,
+                        help="customers of each make_transactions log (~23 rows each)")
+    parser.add_argument("--library-seeds", type=int, default=3,
+                        help="number of make_transactions logs (each with its variants)")
+    parser.add_argument("--no-random", action="store_true", help="skip the random logs")
     args = parser.parse_args(argv)
 
-    impls = implementations()
     failures, runs = 0, 0
-    for unit in ("ns", "us"):
-        for seed in range(args.seeds):
-            failures += check(random_orders(seed, unit=unit), impls, f"seed {seed} [{unit}]")
-            runs += 1
-
-    # Non-default column names.
-    renamed = random_orders(123).rename(
-        columns={"customer_id": "user", "timestamp": "ts", "amount": "value"}
-    )
-    failures += check(renamed, impls, "renamed columns", customer="user", time="ts", amount="value")
-    runs += 1
+    if not args.no_random:
+        for unit in ("ns", "us"):
+            for seed in range(args.seeds):
+                failures += check(random_orders(seed, unit=unit), f"seed {seed} [{unit}]",
+                                  label_option_sets())
+                runs += 1
+        # Non-default column names (an even seed: dates after 1970, for userpersona).
+        names = {"customer_id": "user", "timestamp": "ts", "amount": "value",
+                 "category": "kind", "channel": "via", "device": "on"}
+        renamed = random_orders(122).rename(columns=names)
+        failures += check(renamed, "renamed columns", label_option_sets("kind", "via", "on"),
+                          customer="user", time="ts", amount="value")
+        runs += 1
 
     try:
         from userpersona.datasets import make_transactions
-
-        library_logs = [
-            make_transactions(n_customers=2_000, random_state=seed).orders for seed in range(3)
-        ]
     except Exception as exc:  # the generator is still being written
-        print(f"make_transactions unavailable ({type(exc).__name__}: {exc}); skipping library data")
-        library_logs = []
-    for seed, orders in enumerate(library_logs):
-        failures += check(orders, impls, f"make_transactions seed {seed}")
-        runs += 1
+        print(f"make_transactions unavailable ({type(exc).__name__}: {exc}); skipping it")
+        make_transactions = None
+    library_sets = {**OPTION_SETS, "product labels": {
+        "category": "product_id", "channel": "channel", "device": "device"}}
+    for seed in range(args.library_seeds if make_transactions else 0):
+        orders = make_transactions(n_customers=args.customers, random_state=seed).orders
+        for name, variant in library_variants(orders, seed).items():
+            label = f"make_transactions seed {seed}, {len(variant):,} rows, {name}"
+            found = check(variant, label, library_sets)
+            print(f"{label}: {found or 'no'} mismatches")
+            failures += found
+            runs += 1
 
-    print(f"{runs} logs, implementations: {', '.join(impls)}; {failures} mismatches")
+    print(f"{runs} logs, option sets: {', '.join(label_option_sets())} on the random logs, "
+          f"{', '.join(library_sets)} on make_transactions; {failures} mismatches")
     return 1 if failures else 0
 
 
