@@ -76,6 +76,12 @@ def count_labels(groups, labels, weights, n_groups, n_labels):
     return table
 
 
+def integer_codes(ids):
+    """Codes of ids in the order of the ids, and the distinct ids (by sorting)."""
+    uniques, codes = np.unique(ids, return_inverse=True)
+    return codes.ravel(), uniques
+
+
 def summarize_transactions(orders, as_of=None, time_unit="D"):
     """The standard customer table, written out with a pandas groupby.
 

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 # timestamp_ticks is read as part of this module by the summaries
+from ._integer_codes import integer_codes
 from ._timestamps import ticks_per_day, timestamp_ticks  # noqa: F401
 
 #: The standard column names of the logs and the customer file, and what each holds:
@@ -134,6 +135,10 @@ def customer_codes(values, column):
                 # come out sorted by id. Empty codes are dropped after grouping.
                 index = pd.RangeIndex(low, high + 1)
                 return ids, low, index.astype(np.uint64) if unsigned else index, missing
+            if not unsigned:
+                # hashed or sparse ids: coded in parallel, in the order of the ids
+                codes, uniques = integer_codes(ids)
+                return codes, 0, pd.Index(uniques), missing
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     uniques = pd.Index(uniques)
     blank = blank_text(uniques)

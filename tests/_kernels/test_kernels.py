@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from tests import naive
+from userpersona._integer_codes import integer_codes
+from userpersona._kernels.factorize import partition_codes
 from userpersona._kernels.grouping import flag_same_time_and_amount, group_rows, take
 from userpersona._kernels.labels import count_grouped_labels, group_labels
 from userpersona._kernels.occasions import aggregate_orders, summarize_occasions
@@ -191,3 +193,23 @@ def test_count_grouped_labels_skips_missing_labels_in_place(data, n_threads):
     dense = np.zeros_like(expected)
     dense[np.repeat(np.arange(len(sizes)), np.diff(indptr)), indices] = counts
     np.testing.assert_array_equal(dense, expected)
+
+
+@given(st.data(), st.integers(1, 3))
+@settings(max_examples=100, deadline=None)
+def test_integer_codes(data, n_threads):
+    # few distinct ids over the whole int64 range, extremes included, so ids repeat
+    pool = data.draw(st.lists(st.integers(-2**63, 2**63 - 1), min_size=1, max_size=12))
+    ids = np.array(data.draw(st.lists(st.sampled_from(pool + [-2**63, 2**63 - 1]),
+                                      max_size=200)), dtype=np.int64)
+    codes, uniques = integer_codes(ids)
+    expected_codes, expected_uniques = naive.integer_codes(ids)
+    np.testing.assert_array_equal(uniques, expected_uniques)
+    np.testing.assert_array_equal(codes, expected_codes)
+    # the partitions: every row once, its id's code within the partition consistent
+    rows, local, row_starts, found, n_ids = partition_codes(ids, 2, n_threads)
+    np.testing.assert_array_equal(np.sort(rows), np.arange(len(ids)))
+    for p in range(len(n_ids)):
+        part = slice(row_starts[p], row_starts[p + 1])
+        np.testing.assert_array_equal(found[row_starts[p] + local[part]], ids[rows[part]])
+        assert n_ids[p] == len(np.unique(ids[rows[part]]))
