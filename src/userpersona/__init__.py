@@ -1,8 +1,8 @@
 """userpersona: explainable, governed customer profiles from order and behaviour logs.
 
 Every public name is imported on first use (see :mod:`userpersona._lazy`):
-``import userpersona`` loads pandas and NumPy, not scikit-learn or SciPy, and a
-summary of a log never loads them.
+``import userpersona`` loads nothing heavy, and a summary of a log loads pandas,
+NumPy and numba but never scikit-learn or SciPy's heavy parts.
 """
 
 from typing import TYPE_CHECKING

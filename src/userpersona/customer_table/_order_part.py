@@ -262,9 +262,8 @@ def _extra_columns(frame, rows, purchases, present, tpd, options, scope):
     """Preference and habit columns, computed over the purchase rows."""
     # customers are the groups with a purchase, renumbered 0 .. n_customers - 1; the
     # purchase rows are grouped, so customer i's rows run from its group's start
-    groups = (np.cumsum(present) - 1)[purchases.group_of_positions()]
-    n_customers = int(present.sum())
     offsets = np.append(purchases.offsets[:-1][present], purchases.offsets[-1])
+    rows_per_customer = np.diff(offsets)
     source = purchases.order if rows is None else rows[purchases.order]
     columns = {}
     for role, (top, prefix, entropy, distinct) in PREFERENCES.items():
@@ -281,9 +280,10 @@ def _extra_columns(frame, rows, purchases, present, tpd, options, scope):
     if options.habits:
         day = purchases.ticks // tpd
         weekend = is_weekend(day)
-        rows_per_customer = np.bincount(groups, minlength=n_customers)
+        customer = np.repeat(np.arange(len(rows_per_customer)), rows_per_customer)
         columns["weekend_share"] = (
-            np.bincount(groups, weights=weekend, minlength=n_customers) / rows_per_customer
+            np.bincount(customer, weights=weekend, minlength=len(rows_per_customer))
+            / rows_per_customer
         )
         time_of_day = purchases.ticks - day * tpd
         if scope.has_time_of_day:
