@@ -76,6 +76,17 @@ def count_labels(groups, labels, weights, n_groups, n_labels):
     return table
 
 
+def habit_counts(codes, ticks, ticks_per_day, n_parts, n_groups):
+    """Weekend rows and rows per part of the day per group, from pandas' calendar
+    (ticks of 24 a day are hours since 1970-01-01)."""
+    assert ticks_per_day == 24
+    times = pd.to_datetime(ticks, unit="h")
+    weekend = np.bincount(codes, weights=times.dayofweek >= 5, minlength=n_groups)
+    parts = np.zeros((n_groups, n_parts), np.int64)
+    np.add.at(parts, (codes, np.asarray(times.hour) * n_parts // 24), 1)
+    return weekend.astype(np.int64), parts
+
+
 def integer_codes(ids):
     """Codes of ids in the order of the ids, and the distinct ids (by sorting)."""
     uniques, codes = np.unique(ids, return_inverse=True)

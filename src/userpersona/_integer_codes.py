@@ -9,6 +9,7 @@ thread, and the ids come out sorted, so the customer table needs no sort.
 
 import numba
 import numpy as np
+import pandas as pd
 
 from ._kernels.factorize import global_codes, partition_codes
 
@@ -52,3 +53,42 @@ def integer_codes(ids):
     rank = np.empty(len(order), np.int64)
     rank[order] = np.arange(len(order))
     return global_codes(rows, local, row_starts, first, rank), uniques[order]
+
+
+def equality_codes(values):
+    """Codes that tell equal values apart, in no promised order: -1 for a missing value.
+
+    For columns where only equal or different matters, such as order ids. Integer
+    values with no gaps wider than the column is long are their own codes (less the
+    least); other integers are coded by :func:`integer_codes` on every core; any
+    other type by :func:`pandas.factorize`.
+
+    Parameters
+    ----------
+    values : pandas.Series
+
+    Returns
+    -------
+    codes : int64 ndarray
+        Equal values, and only they, share a code in ``[0, n_codes)``.
+    n_codes : int
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> codes, n_codes = equality_codes(pd.Series([7, 5, 7]))
+    >>> codes.tolist(), n_codes
+    ([2, 0, 2], 3)
+    >>> codes, n_codes = equality_codes(pd.Series(["b", None, "b"]))
+    >>> codes.tolist(), n_codes
+    ([0, -1, 0], 1)
+    """
+    if values.dtype.kind == "i" and isinstance(values.dtype, np.dtype) and len(values):
+        ids = values.to_numpy(dtype=np.int64)
+        low, high = int(ids.min()), int(ids.max())
+        if high - low < max(len(ids), 1 << 16):
+            return ids - low, high - low + 1
+        codes, uniques = integer_codes(ids)
+        return codes, len(uniques)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return codes.astype(np.int64, copy=False), len(uniques)

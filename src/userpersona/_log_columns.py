@@ -260,25 +260,34 @@ def _reads_as_number(text):
     return True
 
 
-def label_codes(values, labels=None):
+def label_codes(values, labels=None, rows=None):
     """Code a label column (category, channel, device): codes, labels; -1 is missing.
 
     The labels are sorted, so that codes, share columns and ties do not depend on
     the order of the rows; ``labels`` gives them instead (the labels of a whole
     log, when ``values`` is one part of it), and values not among them are -1.
+    ``rows`` codes only the rows at those positions, in that order, without
+    gathering the column itself (``iloc`` would gather its index too).
     """
-    codes, found = pd.factorize(values, use_na_sentinel=True)
-    # A categorical column factorises to a CategoricalIndex whose own category
-    # order differs from the code order: keep the plain values, in code order.
+    categorical = isinstance(values.dtype, pd.CategoricalDtype)
+    if categorical:  # coded already: gather the small codes, map the few categories
+        raw, found = values.cat.codes.to_numpy(), values.cat.categories
+    else:
+        raw, found = pd.factorize(values, use_na_sentinel=True)
     found = pd.Index(np.asarray(found))
-    labels = sorted_labels(found) if labels is None else pd.Index(labels)
+    if rows is not None:
+        raw = raw[rows]
+    if labels is None:
+        held = found
+        if categorical or rows is not None:  # only the values some row holds
+            held = found[np.bincount(raw[raw >= 0], minlength=len(found)) > 0]
+        labels = sorted_labels(held)
+    labels = pd.Index(labels)
     # recode the few distinct values, not the rows; as objects, so that equal
-    # labels match whatever dtype pandas inferred for each side
-    recode = np.empty(len(found) + 1, np.int64)
-    recode[-1] = -1
-    recode[:-1] = pd.Index(np.asarray(labels, dtype=object), dtype=object).get_indexer(
-        pd.Index(np.asarray(found, dtype=object), dtype=object))
-    return recode[codes], labels
+    # labels match whatever dtype pandas inferred for each side; raw -1 stays -1
+    recode = np.append(pd.Index(np.asarray(labels, dtype=object), dtype=object).get_indexer(
+        pd.Index(np.asarray(found, dtype=object), dtype=object)), -1)
+    return recode[raw], labels
 
 
 def sorted_labels(labels):

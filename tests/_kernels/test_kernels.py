@@ -5,14 +5,16 @@ source itself.
 """
 
 import numpy as np
+import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from tests import naive
-from userpersona._integer_codes import integer_codes
+from userpersona._integer_codes import equality_codes, integer_codes
 from userpersona._kernels.factorize import partition_codes
 from userpersona._kernels.grouping import flag_same_time_and_amount, group_rows, take
+from userpersona._kernels.habits import habit_counts
 from userpersona._kernels.labels import count_grouped_labels, group_labels
 from userpersona._kernels.occasions import aggregate_orders, summarize_occasions
 from userpersona._kernels.scoring import score_customers
@@ -121,6 +123,18 @@ def test_summarize_activity(log, session_gap):
     np.testing.assert_array_equal(sessions, expected["sessions"])
 
 
+@given(logs(), st.sampled_from([1, 4, 24]))
+@settings(max_examples=100, deadline=None)
+def test_habit_counts(log, n_parts):
+    codes, ticks, _, n_groups = log
+    log = group_by_customer(codes, ticks, n_groups)
+    weekend, parts = habit_counts(log.offsets, log.ticks, TICKS_PER_DAY, n_parts)
+    expected_weekend, expected_parts = naive.habit_counts(codes, ticks, TICKS_PER_DAY,
+                                                          n_parts, n_groups)
+    np.testing.assert_array_equal(weekend, expected_weekend)
+    np.testing.assert_array_equal(parts, expected_parts)
+
+
 @given(logs(), st.data())
 @settings(max_examples=50, deadline=None)
 def test_removing_rows_equals_grouping_the_kept_rows(log, data):
@@ -213,3 +227,24 @@ def test_integer_codes(data, n_threads):
         part = slice(row_starts[p], row_starts[p + 1])
         np.testing.assert_array_equal(found[row_starts[p] + local[part]], ids[rows[part]])
         assert n_ids[p] == len(np.unique(ids[rows[part]]))
+
+
+@given(st.data())
+@settings(max_examples=100, deadline=None)
+def test_equality_codes_tell_equal_values_apart(data):
+    # dense integers (their own codes), sparse integers (hashed), nullable and text
+    kind = data.draw(st.sampled_from(["dense", "sparse", "nullable", "text"]))
+    pool = {"dense": st.integers(-5, 5), "sparse": st.integers(-2**63, 2**63 - 1),
+            "nullable": st.one_of(st.none(), st.integers(0, 3)),
+            "text": st.one_of(st.none(), st.sampled_from(["a", "b", "00", "0"]))}[kind]
+    values = data.draw(st.lists(pool, min_size=1, max_size=60))
+    series = pd.Series(values, dtype={"dense": "int64", "sparse": "int64",
+                                      "nullable": "Int64", "text": object}[kind])
+    codes, n_codes = equality_codes(series)
+    missing = series.isna().to_numpy()
+    np.testing.assert_array_equal(codes < 0, missing)
+    assert codes.max(initial=-1) < n_codes
+    present = series[~missing].to_numpy(dtype=object)
+    same_value = present[:, None] == present[None, :]
+    np.testing.assert_array_equal(codes[~missing][:, None] == codes[~missing][None, :],
+                                  same_value)

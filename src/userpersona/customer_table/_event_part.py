@@ -54,8 +54,8 @@ def summarize_events_part(frame, scope, options):
         rows = np.arange(len(frame))
     else:
         codes, ticks = codes[rows], ticks[rows]
-    types, type_names = v.label_codes(frame[options.event_type].iloc[rows],
-                                      scope.labels[options.event_type])
+    types, type_names = v.label_codes(frame[options.event_type],
+                                      scope.labels[options.event_type], rows=rows)
 
     log = group_by_customer(codes, ticks, len(ids), base=base)
     present = np.diff(log.offsets) > 0
@@ -95,7 +95,8 @@ def summarize_events_part(frame, scope, options):
         (options.device, "preferred_device", "device", options.max_share_columns),
     ):
         if column is not None:
-            labels, label_names = v.label_codes(frame[column].iloc[rows], scope.labels[column])
+            labels, label_names = v.label_codes(frame[column], scope.labels[column],
+                                                rows=rows)
             counts = label_counts(groups, labels, n_customers, len(label_names))
             columns.update(preference_columns(counts, label_names, top=top, prefix=prefix,
                                               max_share_columns=max_columns))

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _log_columns as v
+from .._integer_codes import equality_codes
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ def read_log_rows(frame, name, invalid, timezone, *, customer, time, amount=None
         found["bad_amount"] = InvalidRows.bad_amount(amount, bad_amount)
     if order is not None:
         # only equal or different matters for order ids: no sorting
-        order_codes = pd.factorize(frame[order], use_na_sentinel=True)[0].astype(np.int64)
+        order_codes, _ = equality_codes(frame[order])
         found["missing_order"] = InvalidRows.missing(order, order_codes < 0)
     if event_type is not None:
         found["missing_event_type"] = InvalidRows.missing(event_type,

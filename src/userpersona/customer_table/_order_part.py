@@ -10,6 +10,7 @@ import pandas as pd
 
 from .. import _log_columns as v
 from .._kernels.grouping import flag_same_time_and_amount
+from .._kernels.habits import habit_counts
 from .._kernels.occasions import (
     FIRST_DAY,
     FIRST_OCCASION_TOTAL,
@@ -26,7 +27,7 @@ from .._kernels.occasions import (
 from ._groups import group_by_customer, index_by_customer
 from ._log_rows import read_log_rows
 from ._options import DAYS_PER_UNIT
-from ._preferences import grouped_label_counts, preference_columns
+from ._preferences import LabelCounts, grouped_label_counts, preference_columns
 from ._quality import DataQualityReport
 from ._scope import rows_and_scope, scope_of_part
 
@@ -42,7 +43,11 @@ PREFERENCES = {
 
 
 def is_weekend(day):
-    """Whether day numbers (days since 1970-01-01) fall on a Saturday or Sunday."""
+    """Whether day numbers (days since 1970-01-01) fall on a Saturday or Sunday.
+
+    For rows in any order (a batch of a saved state); the summary counts its
+    grouped rows with the ``habit_counts`` kernel, which does the same arithmetic.
+    """
     return (day + 3) % 7 >= 5  # 1970-01-01 was a Thursday; Monday is 0
 
 
@@ -200,17 +205,18 @@ def _orders_as_occasions(order_codes, codes, ticks, spend, lines, n_groups, orde
     """Collapse the purchase lines into orders, grouped by customer."""
     if not len(lines):  # refunds only: no order to collapse
         return group_by_customer(codes[lines], ticks[lines], n_groups, amount=spend[lines])
-    line_orders, _ = pd.factorize(order_codes[lines])
+    line_orders = order_codes[lines]
     customer, first_tick, total, conflict = aggregate_orders(
-        line_orders.astype(np.int64), codes[lines], ticks[lines], spend[lines],
-        int(line_orders.max()) + 1,
+        line_orders, codes[lines], ticks[lines], spend[lines], int(line_orders.max()) + 1,
     )
     if conflict >= 0:
         raise ValueError(
             f"Column {order!r}: an order id belongs to more than one customer "
             "(each order must have one customer)."
         )
-    return group_by_customer(customer, first_tick, n_groups, amount=total)
+    # codes of orders without a purchase line (refunds only, or rows dropped) are unused
+    used = customer >= 0
+    return group_by_customer(customer[used], first_tick[used], n_groups, amount=total[used])
 
 
 def refunds_exceed_purchases(gross, refund_total):
@@ -270,7 +276,7 @@ def _extra_columns(frame, rows, purchases, present, tpd, options, scope):
         column = getattr(options, role)
         if column is None:
             continue
-        labels, names = v.label_codes(frame[column].iloc[source], scope.labels[column])
+        labels, names = v.label_codes(frame[column], scope.labels[column], rows=source)
         counts = grouped_label_counts(offsets, labels, len(names))
         columns.update(
             preference_columns(counts, names, top=top, prefix=prefix, entropy=entropy,
@@ -278,18 +284,11 @@ def _extra_columns(frame, rows, purchases, present, tpd, options, scope):
                                max_share_columns=options.max_share_columns)
         )
     if options.habits:
-        day = purchases.ticks // tpd
-        weekend = is_weekend(day)
-        customer = np.repeat(np.arange(len(rows_per_customer)), rows_per_customer)
-        columns["weekend_share"] = (
-            np.bincount(customer, weights=weekend, minlength=len(rows_per_customer))
-            / rows_per_customer
-        )
-        time_of_day = purchases.ticks - day * tpd
+        weekend, parts = habit_counts(offsets, purchases.ticks, tpd, len(PARTS_OF_DAY))
+        columns["weekend_share"] = weekend / rows_per_customer
         if scope.has_time_of_day:
-            part = part_of_day(time_of_day, tpd)
-            counts = grouped_label_counts(offsets, part, len(PARTS_OF_DAY))
-            columns["preferred_part_of_day"] = preferred_part_of_day(counts)
+            columns["preferred_part_of_day"] = preferred_part_of_day(
+                LabelCounts.from_dense(parts))
     return columns
 
 

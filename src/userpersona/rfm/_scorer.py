@@ -365,8 +365,11 @@ default="rfm11"
 
     def _scores(self, values):
         """R, F, M scores (1 without a purchase), score cells and combined score."""
+        # writable arrays: numba compiles read-only ones (views of a frame) apart,
+        # and a second compilation costs a cold first call about a second
+        writable = [np.require(value, np.float64, ["C", "W"]) for value in values]
         r, f, m, cells, score = score_customers(
-            *values, self.bin_edges_, self.weights_, self.n_bins
+            *writable, self.bin_edges_, self.weights_, self.n_bins
         )
         return (r, f, m), cells, score
 
