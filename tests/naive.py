@@ -76,6 +76,14 @@ def count_labels(groups, labels, weights, n_groups, n_labels):
     return table
 
 
+def drop_rows(order, offsets, ticks, amount, remove):
+    """A grouping without the rows flagged in ``remove``, by masks and a running count."""
+    keep = ~remove[order]
+    removed_before = np.concatenate(([0], np.cumsum(~keep)))
+    return (order[keep], offsets - removed_before[offsets], ticks[keep],
+            amount[keep] if len(amount) else amount)
+
+
 def habit_counts(codes, ticks, ticks_per_day, n_parts, n_groups):
     """Weekend rows and rows per part of the day per group, from pandas' calendar
     (ticks of 24 a day are hours since 1970-01-01)."""

@@ -13,8 +13,13 @@ from hypothesis.extra import numpy as hnp
 from tests import naive
 from userpersona._integer_codes import equality_codes, integer_codes
 from userpersona._kernels.factorize import partition_codes
-from userpersona._kernels.grouping import flag_same_time_and_amount, group_rows, take
-from userpersona._kernels.habits import habit_counts
+from userpersona._kernels.grouping import (
+    drop_rows,
+    flag_same_time_and_amount,
+    group_rows,
+    take,
+)
+from userpersona._kernels.habits import any_time_of_day, habit_counts
 from userpersona._kernels.labels import count_grouped_labels, group_labels
 from userpersona._kernels.occasions import aggregate_orders, summarize_occasions
 from userpersona._kernels.scoring import score_customers
@@ -121,6 +126,26 @@ def test_summarize_activity(log, session_gap):
     expected = naive.summarize_activity(codes, ticks, TICKS_PER_DAY, session_gap, n_groups)
     np.testing.assert_array_equal(active_days, expected["active_days"])
     np.testing.assert_array_equal(sessions, expected["sessions"])
+
+
+@given(logs(), st.data(), st.booleans())
+@settings(max_examples=100, deadline=None)
+def test_drop_rows(log, data, with_amount):
+    codes, ticks, amount, n_groups = log
+    order, offsets, grouped_ticks = group_rows(codes, 0, ticks, n_groups, 2)
+    grouped_amount = amount[order] if with_amount else np.zeros(0)
+    remove = data.draw(hnp.arrays(np.bool_, len(codes)))
+    got = drop_rows(order, offsets, grouped_ticks, grouped_amount, remove)
+    expected = naive.drop_rows(order, offsets, grouped_ticks, grouped_amount, remove)
+    for got_array, expected_array in zip(got, expected, strict=True):
+        np.testing.assert_array_equal(got_array, expected_array)
+
+
+@given(hnp.arrays(np.int64, st.integers(0, 50),
+                  elements=st.sampled_from([-48, -24, -5, 0, 24, 48, 7, 240])))
+@settings(max_examples=100, deadline=None)
+def test_any_time_of_day(ticks):
+    assert any_time_of_day(ticks, TICKS_PER_DAY) == bool(np.any(ticks % TICKS_PER_DAY))
 
 
 @given(logs(), st.sampled_from([1, 4, 24]))

@@ -66,6 +66,24 @@ def test_row_order_does_not_matter(orders, random):
                                   summarize_transactions(shuffled))
 
 
+def test_orders_at_the_same_moment_do_not_depend_on_the_row_order():
+    # two orders of one customer at the same moment: with occasion="order" the first
+    # is the one with the smaller id, whatever the order of the rows
+    orders = pd.DataFrame({
+        "customer_id": [1, 1, 1, 1, 2],
+        "order_id": [20, 10, 20, 30, 40],
+        "timestamp": pd.to_datetime(["2024-01-01 10:00"] * 3 + ["2024-02-01 00:00", "2024-01-05 00:00"]),
+        "amount": [5.0, 7.0, 1.0, 3.0, 2.0],
+    })
+    expected = summarize_transactions(orders, order="order_id", occasion="order")
+    # the repeat mean leaves out the first order (10, spend 7) and keeps order 20 (6)
+    assert expected.loc[1, "monetary_repeat_mean"] == pytest.approx((6.0 + 3.0) / 2)
+    for seed in range(6):
+        shuffled = orders.sample(frac=1.0, random_state=seed)
+        pd.testing.assert_frame_equal(
+            summarize_transactions(shuffled, order="order_id", occasion="order"), expected)
+
+
 @given(order_logs())
 @settings(max_examples=40, deadline=None)
 def test_invariants(orders):

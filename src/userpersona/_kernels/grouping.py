@@ -169,3 +169,61 @@ def flag_same_time_and_amount(offsets, ticks, amount):
                         flags[b] = True
             start = stop
     return flags
+
+
+@njit(parallel=True, cache=True)
+def drop_rows(order, offsets, ticks, amount, remove):
+    """The grouping of :func:`group_rows` without the rows flagged in ``remove``.
+
+    Parameters
+    ----------
+    order : int32 array of shape (n_positions,)
+        Row of each position, as returned by :func:`group_rows`.
+    offsets : int64 array of shape (n_groups + 1,)
+        Group boundaries.
+    ticks : int64 array of shape (n_positions,)
+        Time of each position.
+    amount : float64 array of shape (n_positions,) or (0,)
+        Amount of each position; empty for none.
+    remove : bool array of shape (n_rows,)
+        By row: the rows to drop.
+
+    Returns
+    -------
+    order, offsets, ticks, amount
+        The same four for the rows kept, in the same order (``amount`` empty
+        when it was).
+
+    Notes
+    -----
+    The flags are read once, by row through ``order`` (a gather), into the
+    grouped order; the counts per group and the copy then read them in sequence.
+    The NumPy way (a cumulative sum of the flags over every position) took a
+    second at 50M rows.
+    """
+    n_groups = offsets.shape[0] - 1
+    dropped = np.empty(order.shape[0], np.bool_)
+    kept = np.zeros(n_groups + 1, np.int64)
+    for g in prange(n_groups):
+        count = 0
+        for k in range(offsets[g], offsets[g + 1]):
+            dropped[k] = remove[order[k]]
+            if not dropped[k]:
+                count += 1
+        kept[g + 1] = count
+    new_offsets = np.cumsum(kept)
+    n_kept = new_offsets[n_groups]
+    new_order = np.empty(n_kept, order.dtype)
+    new_ticks = np.empty(n_kept, ticks.dtype)
+    has_amount = amount.shape[0] > 0
+    new_amount = np.empty(n_kept if has_amount else 0, amount.dtype)
+    for g in prange(n_groups):
+        j = new_offsets[g]
+        for k in range(offsets[g], offsets[g + 1]):
+            if not dropped[k]:
+                new_order[j] = order[k]
+                new_ticks[j] = ticks[k]
+                if has_amount:
+                    new_amount[j] = amount[k]
+                j += 1
+    return new_order, new_offsets, new_ticks, new_amount

@@ -43,3 +43,16 @@ def habit_counts(offsets, ticks, ticks_per_day, n_parts):
                 weekend[g] += 1
             parts[g, (ticks[k] - day * ticks_per_day) * n_parts // ticks_per_day] += 1
     return weekend, parts
+
+
+@njit(cache=True)
+def any_time_of_day(ticks, ticks_per_day):
+    """Whether any time is not midnight: the log has times of day, not dates only.
+
+    Stops at the first such time, which in a log with times is one of the first
+    rows; NumPy's ``np.any(ticks % ticks_per_day)`` computes every remainder first.
+    """
+    for k in range(ticks.shape[0]):
+        if ticks[k] % ticks_per_day != 0:
+            return True
+    return False

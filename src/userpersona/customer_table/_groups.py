@@ -6,7 +6,7 @@ import numba
 import numpy as np
 import pandas as pd
 
-from .._kernels.grouping import group_rows, take
+from .._kernels.grouping import drop_rows, group_rows, take
 
 
 @dataclass(frozen=True)
@@ -33,14 +33,10 @@ class GroupedLog:
 
     def without(self, remove):
         """The same grouping without the rows flagged in ``remove`` (by row)."""
-        keep = ~remove[self.order]
-        removed_before = np.concatenate(([0], np.cumsum(~keep)))
-        return GroupedLog(
-            order=self.order[keep],
-            offsets=self.offsets - removed_before[self.offsets],
-            ticks=self.ticks[keep],
-            amount=None if self.amount is None else self.amount[keep],
-        )
+        amount = np.zeros(0) if self.amount is None else self.amount
+        order, offsets, ticks, amount = drop_rows(self.order, self.offsets, self.ticks, amount,
+                                                  np.ascontiguousarray(remove, dtype=np.bool_))
+        return GroupedLog(order, offsets, ticks, None if self.amount is None else amount)
 
 
 # Row numbers are int32: half the memory traffic of int64. Logs beyond this

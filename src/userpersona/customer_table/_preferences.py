@@ -46,9 +46,12 @@ class LabelCounts:
     @classmethod
     def from_dense(cls, table):
         """The counts of a (n_customers, n_labels) array, its zeros not stored."""
-        customers, labels = np.nonzero(table)
-        return label_counts(customers, labels, table.shape[0], table.shape[1],
-                            weights=table[customers, labels])
+        table = np.ascontiguousarray(table)
+        stored = table != 0
+        # row-major order is customer by customer, labels ascending: no sort needed
+        indptr = np.concatenate(([0], np.cumsum(np.count_nonzero(stored, axis=1))))
+        return cls(indptr.astype(np.int64), np.nonzero(stored)[1].astype(np.int64),
+                   table[stored].astype(np.float64), table.shape[1])
 
 
 def label_counts(groups, labels, n_groups, n_labels, weights=None):

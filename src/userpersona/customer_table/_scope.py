@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _log_columns as v
+from .._kernels.habits import any_time_of_day
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,8 @@ def scope_of_rows(frame, rows, ticks, tpd, as_of_day, label_columns):
         values = frame[column] if rows is None else frame[column].iloc[rows]
         labels[column] = v.sorted_labels(values)
     ticks = ticks if rows is None else ticks[rows]
-    return LogScope(as_of_day=int(as_of_day), has_time_of_day=bool(np.any(ticks % tpd)),
+    return LogScope(as_of_day=int(as_of_day),
+                    has_time_of_day=bool(any_time_of_day(ticks, int(tpd))),
                     labels=labels)
 
 
