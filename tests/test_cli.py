@@ -1,5 +1,8 @@
 """The userpersona command."""
 
+import hashlib
+import hmac
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -131,6 +134,12 @@ def test_profile_with_renamed_columns_and_a_tag_file(shop_files, tmp_path):
     (["profile", "{orders}", "--customers", "{noid}", "--out", "p.csv"],
      "noid.csv: no column 'customer_id' (the customer id)"),
     (["demo", "--out", "nowhere/p.csv"], "the folder nowhere does not exist"),
+    (["profile", "{orders}", "--hide-ids", "--pseudonym-key-file", "{shortkey}", "--out",
+      "p.csv"], "shortkey.txt (--pseudonym-key-file): The pseudonym key has 9 bytes"),
+    (["profile", "{orders}", "--pseudonym-key-file", "{shortkey}", "--out", "p.csv"],
+     "give --hide-ids too"),
+    (["demo", "--hide-ids", "--pseudonym-key-file", "nokey.txt", "--out", "p.csv"],
+     "nokey.txt: no such file (pseudonym key file)"),
 ])
 def test_bad_input_ends_with_one_line_and_exit_code_2(shop_files, tmp_path, monkeypatch, capsys,
                                                       arguments, message):
@@ -143,10 +152,12 @@ def test_bad_input_ends_with_one_line_and_exit_code_2(shop_files, tmp_path, monk
     (tmp_path / "badtime.csv").write_text(header + "2,2024-02-30,4.0\n")
     (tmp_path / "badamount.csv").write_text(header + "2,2024-02-03,four\n")
     (tmp_path / "noid.csv").write_text("user,age\n1,30\n")
+    (tmp_path / "shortkey.txt").write_text("short key\n")
     paths = {"orders": shop_files / "orders.csv", "bad": tmp_path / "bad.parquet",
              "badtags": tmp_path / "badtags.yaml", "folder": tmp_path / "folder.csv",
              "garbage": tmp_path / "garbage.csv", "badtime": tmp_path / "badtime.csv",
-             "badamount": tmp_path / "badamount.csv", "noid": tmp_path / "noid.csv"}
+             "badamount": tmp_path / "badamount.csv", "noid": tmp_path / "noid.csv",
+             "shortkey": tmp_path / "shortkey.txt"}
     arguments = [a.format(**paths) for a in arguments]
     assert main(arguments) == 2
     err = capsys.readouterr().err.strip().splitlines()
@@ -155,6 +166,46 @@ def test_bad_input_ends_with_one_line_and_exit_code_2(shop_files, tmp_path, monk
     assert not (tmp_path / "p.csv").exists()
     if "invalid rows" in message:  # the hint names the command's option
         assert "--invalid drop" in err[-1]
+
+
+def test_hide_ids_keys_the_pseudonyms_by_the_key_file_or_the_environment(shop_files, tmp_path,
+                                                                         monkeypatch):
+    key = "the shop's secret pseudonym key"
+    (tmp_path / "key.txt").write_text(key + "\n")
+    orders = str(shop_files / "orders.csv")
+    pages = {}
+    for name, options in [("file", ["--pseudonym-key-file", str(tmp_path / "key.txt")]),
+                          ("environment", []), ("random", [])]:
+        if name == "environment":
+            monkeypatch.setenv("USERPERSONA_PSEUDONYM_KEY", key)
+        if name == "random":
+            monkeypatch.delenv("USERPERSONA_PSEUDONYM_KEY")
+        out, report = tmp_path / f"{name}.csv", tmp_path / f"{name}.html"
+        assert main(["profile", orders, "--out", str(out), "--report", str(report),
+                     "--hide-ids", "--quiet", *options]) == 0
+        pages[name] = report.read_text(encoding="utf-8")
+    profile = pd.read_csv(tmp_path / "file.csv", index_col="customer_id", dtype={
+        "customer_id": str})
+    top = profile["clv"].sort_values(ascending=False).index[:3]
+
+    def pseudonym(customer):
+        return "c-" + hmac.new(key.encode(), customer.encode(), hashlib.sha256).hexdigest()[:12]
+
+    for customer in top:
+        assert f"<td>{customer}</td>" not in pages["file"]
+        assert pseudonym(customer) in pages["file"] and pseudonym(customer) in pages[
+            "environment"]
+        assert pseudonym(customer) not in pages["random"]
+
+
+def test_a_short_key_in_the_environment_is_a_clear_error(shop_files, tmp_path, monkeypatch,
+                                                         capsys):
+    monkeypatch.setenv("USERPERSONA_PSEUDONYM_KEY", "too short")
+    assert main(["profile", str(shop_files / "orders.csv"), "--out", str(tmp_path / "p.csv"),
+                 "--hide-ids"]) == 2
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    assert "environment variable USERPERSONA_PSEUDONYM_KEY" in error and "9 bytes" in error
+    assert not (tmp_path / "p.csv").exists()
 
 
 def test_debug_shows_the_traceback(tmp_path):

@@ -39,7 +39,7 @@ _HOMES = {
 }
 #: The stages of the data flow and the other submodules, read as attributes.
 _SUBMODULES = ("cli", "clv", "customer_table", "datasets", "distributed", "lifecycle",
-               "personas", "profile", "report", "rfm", "tags")
+               "personas", "privacy", "profile", "report", "rfm", "tags")
 
 __getattr__, __dir__ = lazy_names(__name__, _HOMES, _SUBMODULES)
 __all__ = [

@@ -72,7 +72,8 @@ def test_orders_at_the_same_moment_do_not_depend_on_the_row_order():
     orders = pd.DataFrame({
         "customer_id": [1, 1, 1, 1, 2],
         "order_id": [20, 10, 20, 30, 40],
-        "timestamp": pd.to_datetime(["2024-01-01 10:00"] * 3 + ["2024-02-01 00:00", "2024-01-05 00:00"]),
+        "timestamp": pd.to_datetime(["2024-01-01 10:00"] * 3
+                                    + ["2024-02-01 00:00", "2024-01-05 00:00"]),
         "amount": [5.0, 7.0, 1.0, 3.0, 2.0],
     })
     expected = summarize_transactions(orders, order="order_id", occasion="order")

@@ -15,6 +15,7 @@ import pytest
 
 from userpersona import make_profile_pipeline, summarize_transactions
 from userpersona.datasets import make_transactions
+from userpersona.privacy import Pseudonymizer
 from userpersona.report import _language, _personas, _words, render_report, write_report
 from userpersona.report._html import esc, fmt_share, plural
 from userpersona.report._language import ZH, speaking
@@ -112,7 +113,7 @@ def test_every_kpi_label_comes_from_the_catalogue(page, fitted):
 
 def test_no_english_left_but_the_data(page, fitted):
     profile, pipeline = fitted
-    text = re.sub(r"\bc-[0-9a-f]{8}\b", " ", _visible(page))  # the pseudonyms
+    text = re.sub(r"\bc-[0-9a-f]{12}\b", " ", _visible(page))  # the pseudonyms
     labels = _data_labels(profile, pipeline)
     # a long label clipped to fit a chart ends in an ellipsis: still the data's
     text = re.sub(r"[A-Za-z0-9_]+\u2026", lambda clipped: " " if any(
@@ -200,7 +201,8 @@ def test_bad_language_is_refused(fitted, tmp_path):
 
 def test_english_is_byte_identical_and_the_language_does_not_leak(fitted, table):
     profile, pipeline = fitted
-    options = dict(quality=table[1], hide_ids=True, salt="fixed", currency="$", min_size=0.1)
+    options = dict(quality=table[1], hide_ids=Pseudonymizer("a key of at least sixteen bytes"),
+                   currency="$", min_size=0.1)
     english = render_report(profile, pipeline, **options)
     assert render_report(profile, pipeline, language="en", **options) == english
     bare = profile[["frequency", "monetary_total"]]
@@ -214,10 +216,11 @@ def test_english_is_byte_identical_and_the_language_does_not_leak(fitted, table)
 
 def test_write_report_in_chinese(tmp_path, fitted):
     profile, pipeline = fitted
-    path = write_report(tmp_path / "报告.html", profile, pipeline, language="zh", salt="s",
-                        hide_ids=True)
+    hidden = Pseudonymizer("a key of at least sixteen bytes")
+    path = write_report(tmp_path / "报告.html", profile, pipeline, language="zh",
+                        hide_ids=hidden)
     written = path.read_text(encoding="utf-8")
-    assert written == render_report(profile, pipeline, language="zh", salt="s", hide_ids=True)
+    assert written == render_report(profile, pipeline, language="zh", hide_ids=hidden)
     assert '<html lang="zh-CN">' in written
 
 

@@ -2,6 +2,7 @@
 
 import doctest
 import hashlib
+import hmac
 import re
 import warnings
 import xml.etree.ElementTree as ET
@@ -24,11 +25,13 @@ from userpersona import (
 )
 from userpersona import report as report_module
 from userpersona.datasets import make_transactions
+from userpersona.privacy import Pseudonymizer
 from userpersona.report import render_report, write_report
 from userpersona.report._sections import SECTIONS
 from userpersona.tags import TagRuleEngine
 
 SCRIPT = "<script>alert(1)</script>"
+KEY = "a key of at least sixteen bytes"
 HEADINGS = [heading for _, heading, _ in SECTIONS]
 VOID = {"meta", "br", "hr", "img", "input", "link", "area", "base", "col", "embed",
         "source", "track", "wbr"}
@@ -142,15 +145,16 @@ def test_ids_shown_by_default(page, fitted):
 def test_hide_ids_removes_every_raw_id(fitted):
     profile, pipeline = fitted
     assert all(re.fullmatch(r"C\d{7}", customer) for customer in profile.index)
-    page = render_report(profile, pipeline, hide_ids=True, top_n=len(profile), salt="s")
+    pseudonymizer = Pseudonymizer(KEY, prefix="c-", length=12)
+    page = render_report(profile, pipeline, hide_ids=pseudonymizer, top_n=len(profile))
     _check_well_formed(page)
     leaked = [customer for customer in profile.index if customer in page]
     assert leaked == []
     assert not re.search(r"C\d{7}", page)
-    pseudonyms = set(re.findall(r"c-[0-9a-f]{8}", page))
+    pseudonyms = set(re.findall(r"c-[0-9a-f]{12}", page))
 
-    def pseudonym(customer):
-        return "c-" + hashlib.sha256(f"s\x00{customer}".encode()).hexdigest()[:8]
+    def pseudonym(customer):  # HMAC-SHA256 under the key, by the standard library
+        return "c-" + hmac.new(KEY.encode(), customer.encode(), hashlib.sha256).hexdigest()[:12]
 
     # every customer with a CLV estimate (the table lists no other) and the
     # representatives of the persona cards, each under its own pseudonym
@@ -160,13 +164,31 @@ def test_hide_ids_removes_every_raw_id(fitted):
     assert pseudonyms == {pseudonym(customer) for customer in shown}
 
 
-def test_pseudonyms_follow_the_salt(fitted):
+def test_pseudonyms_follow_the_key(fitted):
     profile, pipeline = fitted
-    ids = [re.findall(r"c-[0-9a-f]{8}", render_report(profile, pipeline, hide_ids=True,
-                                                       salt=salt))
-           for salt in ("a", "a", "b", None)]
+
+    def shown(hide_ids):
+        return re.findall(r"c-[0-9a-f]{12}", render_report(profile, pipeline, hide_ids=hide_ids))
+
+    same_key = Pseudonymizer(KEY, prefix="c-", length=12)
+    other_key = Pseudonymizer(KEY[::-1], prefix="c-", length=12)
+    ids = [shown(same_key), shown(Pseudonymizer(KEY, prefix="c-", length=12)),
+           shown(other_key), shown(True), shown(True)]
     assert ids[0] == ids[1]
+    # another key, or a random key per report (hide_ids=True): nothing to match
     assert set(ids[0]).isdisjoint(ids[2]) and set(ids[0]).isdisjoint(ids[3])
+    assert set(ids[3]).isdisjoint(ids[4])
+
+
+def test_a_salt_still_keys_the_pseudonyms_with_a_deprecation_warning(fitted):
+    profile, pipeline = fitted
+    with pytest.warns(FutureWarning, match="salt is deprecated"):
+        pages = [render_report(profile, pipeline, hide_ids=True, salt="s") for _ in range(2)]
+    assert pages[0] == pages[1]
+    with pytest.raises(ValueError, match="either salt or a Pseudonymizer"):
+        render_report(profile, pipeline, hide_ids=Pseudonymizer(KEY), salt="s")
+    with pytest.raises(TypeError, match="hide_ids must be"):
+        render_report(profile, pipeline, hide_ids="yes")
 
 
 def _profile_showing(shop, value):

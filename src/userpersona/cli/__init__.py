@@ -29,6 +29,12 @@ _SEP_HELP = ("delimiter of the CSV files: one character, such as ';' or '|', tab
 _CURRENCY_HELP = ("currency of the amounts, shown with every amount of the report: a sign "
                   "such as ¥ or $ before it, a code such as EUR after it (default: none)")
 _LANGUAGE_HELP = "language of the report's own texts: en or zh (default: en)"
+_HIDE_IDS_HELP = ("pseudonymise customer ids in the report (HMAC-SHA256): keyed by "
+                  "--pseudonym-key-file, else by the environment variable "
+                  "USERPERSONA_PSEUDONYM_KEY, so that every report and export shows the same "
+                  "pseudonyms; without either, by a random key of this report only")
+_KEY_FILE_HELP = ("file holding the secret key of the pseudonyms (its first line, at least 16 "
+                  "bytes); keep it apart from the data")
 _ENCODING_HELP = "text encoding of the CSV files, such as gbk or cp1252 (default: utf-8)"
 _TIMEZONE_HELP = ("timezone in which timezone-aware timestamps are converted and their days "
                   "counted, such as Europe/Paris (default: UTC; naive ones are taken as "
@@ -69,8 +75,8 @@ def build_parser():
                       help=f"HTML report to write; default: {DEMO_REPORT}")
     demo.add_argument("--currency", metavar="CUR", help=_CURRENCY_HELP)
     demo.add_argument("--language", default="en", choices=["en", "zh"], help=_LANGUAGE_HELP)
-    demo.add_argument("--hide-ids", action="store_true",
-                      help="pseudonymise customer ids in the report")
+    demo.add_argument("--hide-ids", action="store_true", help=_HIDE_IDS_HELP)
+    demo.add_argument("--pseudonym-key-file", metavar="FILE", help=_KEY_FILE_HELP)
     demo.add_argument("--random-state", type=int, default=0,
                       help="seed of the synthetic data and the personas (default 0)")
     demo.add_argument("--quiet", action="store_true", help="no progress lines")
@@ -115,8 +121,8 @@ def build_parser():
     profile.add_argument("--currency", metavar="CUR", help=_CURRENCY_HELP)
     profile.add_argument("--language", default="en", choices=["en", "zh"],
                          help=_LANGUAGE_HELP)
-    profile.add_argument("--hide-ids", action="store_true",
-                         help="pseudonymise customer ids in the report")
+    profile.add_argument("--hide-ids", action="store_true", help=_HIDE_IDS_HELP)
+    profile.add_argument("--pseudonym-key-file", metavar="FILE", help=_KEY_FILE_HELP)
     profile.add_argument("--as-of", help="profile date, YYYY-MM-DD or in --date-format "
                                          "(default: the last date)")
     _add_file_options(profile)

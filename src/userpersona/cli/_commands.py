@@ -4,6 +4,7 @@ Each checks what it can before any work (options, input files, output paths),
 then reads, computes and writes, one progress line per step.
 """
 
+import os
 import sys
 import time
 import warnings
@@ -104,6 +105,7 @@ def profile(args):
     timezone = options.timezone(args.timezone)
     personas = options.personas(args.personas)
     sep, encoding = delimiter_option(args.sep), encoding_option(args.encoding)
+    hide_ids = _hidden_ids(args)
     if args.tags is not None:
         problems = on_file(args.tags, lambda: validate_tags(args.tags))
         if problems:
@@ -131,8 +133,8 @@ def profile(args):
         date_format=date_format, timezone=timezone, event_types=event_types,
         personas=personas)
     _write_outputs(progress, profile, pipeline, quality, args.out, args.report,
-                   hide_ids=args.hide_ids, currency=args.currency, language=args.language,
-                   title=None)
+                   hide_ids=hide_ids, currency=args.currency,
+                   language=args.language, title=None)
     print(f"Wrote the profile of {len(profile):,} customers ({profile.shape[1]} columns) to "
           f"{args.out}" + (f" and the report to {args.report}" if args.report else "")
           + f" in {time.perf_counter() - started:.1f} s.")
@@ -207,6 +209,7 @@ def demo(args):
     started = time.perf_counter()
     check_outputs(("--out", args.out, TABLE_SUFFIXES), ("--report", args.report,
                                                         REPORT_SUFFIXES))
+    hide_ids = _hidden_ids(args)
     progress = Progress(args.quiet)
     with progress.step("loading the bundled CDNOW purchase log"):
         orders = load_cdnow()
@@ -219,7 +222,8 @@ def demo(args):
         ("synthetic customer file", drawn.customers), mapping={}, as_of=None, tags=None,
         time_unit="D", occasion="day", invalid="raise", random_state=args.random_state)
     _write_outputs(progress, profile, pipeline, quality, args.out, args.report,
-                   hide_ids=args.hide_ids, currency=args.currency, language=args.language,
+                   hide_ids=hide_ids, currency=args.currency,
+                   language=args.language,
                    title="CDNOW customer profile (behaviour and attributes synthetic)")
     elapsed = time.perf_counter() - started
     print(f"Profiled the {len(orders):,} purchases of {len(profile):,} CDNOW customers "
@@ -333,6 +337,35 @@ def _persona_step(personas, n_buyers, random_state):
                          "customer(s) with a purchase, too few for that many personas; "
                          "give a smaller number, or --personas none.")
     return PersonaClusterer(n_clusters=personas, random_state=random_state)
+
+
+def _hidden_ids(args):
+    """``hide_ids`` of the report: False, True (a random key) or the keyed pseudonymizer
+    of ``--pseudonym-key-file`` or of the environment variable."""
+    if args.pseudonym_key_file is not None and not args.hide_ids:
+        raise InputError("--pseudonym-key-file keys the pseudonyms of --hide-ids: give "
+                         "--hide-ids too.")
+    if not args.hide_ids:
+        return False
+    from ..privacy import Pseudonymizer
+    from ..privacy._pseudonyms import KEY_VARIABLE
+
+    options = {"prefix": "c-", "length": 12}
+    if args.pseudonym_key_file is not None:
+        require_file(args.pseudonym_key_file, "pseudonym key file")
+        path = Path(args.pseudonym_key_file)
+        lines = path.read_text(encoding="utf-8").splitlines()
+        try:
+            return Pseudonymizer(lines[0].strip() if lines else "", **options)
+        except ValueError as error:
+            raise InputError(f"{path} (--pseudonym-key-file): {one_line(error)}") from error
+    if os.environ.get(KEY_VARIABLE):
+        try:
+            return Pseudonymizer.from_env(KEY_VARIABLE, **options)
+        except ValueError as error:
+            raise InputError(f"environment variable {KEY_VARIABLE}: {one_line(error)}") \
+                from error
+    return True
 
 
 def _write_outputs(progress, profile, pipeline, quality, out, report, *, hide_ids, currency,

@@ -9,12 +9,13 @@ mailed as one file and runs no script.
 """
 
 import hashlib
-import secrets
+import warnings
 from pathlib import Path
 
 import pandas as pd
 from sklearn.pipeline import FeatureUnion
 
+from ..privacy import Pseudonymizer
 from ._html import note, page, plural
 from ._language import check_language, speaking, tr
 from ._sections import SECTIONS, Context
@@ -54,17 +55,27 @@ def _check_min_size(min_size):
 
 def _pseudonymiser(hide_ids, salt):
     """The function giving the text shown for a customer id."""
+    if isinstance(hide_ids, Pseudonymizer):
+        if salt is not None:
+            raise ValueError("Give either salt or a Pseudonymizer as hide_ids, not both.")
+        return hide_ids.pseudonym
+    if not isinstance(hide_ids, bool):
+        raise TypeError("hide_ids must be True, False or a Pseudonymizer, got "
+                        f"{type(hide_ids).__name__}.")
     if not hide_ids:
         return str
-    # a random salt by default: pseudonyms then differ between reports, so two
-    # reports cannot be joined on them and a known id cannot be looked up
-    salt = secrets.token_hex(16) if salt is None else str(salt)
-
-    def pseudonym(customer):
-        digest = hashlib.sha256(f"{salt}\x00{customer}".encode()).hexdigest()
-        return f"c-{digest[:8]}"
-
-    return pseudonym
+    if salt is None:
+        # a random key: the pseudonyms of two reports cannot be matched, and a
+        # known id cannot be looked up
+        return Pseudonymizer.random(prefix="c-", length=12).pseudonym
+    warnings.warn(
+        "salt is deprecated: a salt is not a secret key. Pass "
+        "hide_ids=Pseudonymizer(key) (userpersona.privacy) for pseudonyms that stay the "
+        "same across reports; the salt is used as its key until then.",
+        FutureWarning, stacklevel=4,
+    )
+    return Pseudonymizer(hashlib.sha256(str(salt).encode("utf-8")).digest(), prefix="c-",
+                         length=12).pseudonym
 
 
 _DEFAULT_TITLE = "Customer profile"
@@ -114,14 +125,17 @@ def render_report(profile, pipeline=None, *, quality=None, title=_DEFAULT_TITLE,
         list of them) if present.
     title : str, default="Customer profile"
         Title of the page; the default one is written in the page's language.
-    hide_ids : bool, default=False
-        Whether to replace every customer id shown with a pseudonym, a salted
-        hash prefix such as ``"c-3f9a1b2c"``; the raw ids are then nowhere in
-        the page.
+    hide_ids : bool or Pseudonymizer, default=False
+        Whether to replace every customer id shown with a keyed pseudonym
+        (HMAC-SHA256, :class:`~userpersona.privacy.Pseudonymizer`); the raw ids
+        are then nowhere in the page. ``True`` uses a random key drawn for this
+        report (pseudonyms such as ``"c-3f9a1b2c4d5e"``), so the pseudonyms of
+        two reports cannot be matched; a ``Pseudonymizer`` gives the same
+        pseudonyms as its other uses (exports, other reports).
     salt : str, default=None
-        Salt of the pseudonyms; None draws a random one per report, so the
-        pseudonyms of two reports cannot be matched. Give one to keep the same
-        pseudonyms across reports.
+        Deprecated: a salt is not a secret key; pass a ``Pseudonymizer`` as
+        ``hide_ids`` instead. Until removed, a salt with ``hide_ids=True`` keys
+        the pseudonyms (with a ``FutureWarning``).
     monetary : str, default="monetary_total"
         The column of the customers' total spend, summed as revenue.
     top_n : int, default=20

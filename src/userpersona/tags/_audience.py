@@ -57,19 +57,64 @@ class Audience:
     def __repr__(self):
         return f"Audience({len(self):,} customers: {self.name})"
 
-    def to_frame(self):
-        """The ids as a one-column DataFrame (named after the index, or ``customer_id``)."""
-        return pd.DataFrame({self.ids.name or "customer_id": self.ids})
+    def to_frame(self, pseudonymizer=None):
+        """The ids as a one-column DataFrame (named after the index, or ``customer_id``).
 
-    def to_csv(self, path):
+        Parameters
+        ----------
+        pseudonymizer : Pseudonymizer, optional
+            Write each id's keyed pseudonym
+            (:class:`~userpersona.privacy.Pseudonymizer`) instead of the id.
+
+        Returns
+        -------
+        pandas.DataFrame
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from userpersona.privacy import Pseudonymizer
+        >>> from userpersona.tags import select
+        >>> profile = pd.DataFrame({"vip": [True, False]},
+        ...                        index=pd.Index([1001, 1002], name="customer_id"))
+        >>> select(profile, "vip").to_frame()
+           customer_id
+        0         1001
+        >>> hidden = Pseudonymizer("a key of at least sixteen bytes", length=12)
+        >>> select(profile, "vip").to_frame(hidden)["customer_id"].tolist()
+        ['6d3bf01f0c10']
+        """
+        ids = self.ids if pseudonymizer is None else pseudonymizer.transform(self.ids)
+        return pd.DataFrame({self.ids.name or "customer_id": ids})
+
+    def to_csv(self, path, pseudonymizer=None):
         """Write the ids to a CSV file, one per line under a header.
 
         Parameters
         ----------
         path : str or path
             The file to write.
+        pseudonymizer : Pseudonymizer, optional
+            Write each id's keyed pseudonym instead of the id: the recipient can
+            match the file with others made with the same key, never with the ids.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> import pandas as pd
+        >>> from userpersona.privacy import Pseudonymizer
+        >>> from userpersona.tags import select
+        >>> profile = pd.DataFrame({"vip": [True, False]},
+        ...                        index=pd.Index([1001, 1002], name="customer_id"))
+        >>> hidden = Pseudonymizer("a key of at least sixteen bytes", length=12)
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     path = os.path.join(folder, "vip.csv")
+        ...     select(profile, "vip").to_csv(path, pseudonymizer=hidden)
+        ...     print(open(path).read().strip())
+        customer_id
+        6d3bf01f0c10
         """
-        self.to_frame().to_csv(path, index=False)
+        self.to_frame(pseudonymizer).to_csv(path, index=False)
 
 
 def select(profile, rule, *, as_of=None):
