@@ -22,6 +22,10 @@ class Audience:
         The customer ids.
     name : str
         What the audience is: its rule, or how it was combined.
+    n_without_consent : int
+        Customers the rule selected but left out because they had not consented
+        to the purpose the audience is for (0 when no purpose was given, and for
+        a combination of audiences).
 
     Examples
     --------
@@ -35,6 +39,7 @@ class Audience:
 
     ids: pd.Index
     name: str = ""
+    n_without_consent: int = 0
 
     def __len__(self):
         return len(self.ids)
@@ -55,9 +60,42 @@ class Audience:
                         f"({other.name})")
 
     def __repr__(self):
-        return f"Audience({len(self):,} customers: {self.name})"
+        left_out = (f"; {self.n_without_consent:,} left out without consent"
+                    if self.n_without_consent else "")
+        return f"Audience({len(self):,} customers: {self.name}{left_out})"
 
-    def to_frame(self, pseudonymizer=None):
+    def with_consent(self, consent, purpose):
+        """The customers of the audience who consented to ``purpose``.
+
+        Parameters
+        ----------
+        consent : ConsentLedger
+            The consent events (:class:`~userpersona.privacy.ConsentLedger`);
+            the latest event of each customer for the purpose counts.
+        purpose : str
+            What the audience is used for, such as ``"marketing"``.
+
+        Returns
+        -------
+        Audience
+            Its ``n_without_consent`` counts those left out.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from userpersona.privacy import ConsentLedger
+        >>> from userpersona.tags import select
+        >>> profile = pd.DataFrame({"vip": [True, True]},
+        ...                        index=pd.Index([1, 2], name="customer_id"))
+        >>> consent = ConsentLedger.from_events(pd.DataFrame({
+        ...     "customer_id": [1], "purpose": ["sms"], "granted": [True],
+        ...     "timestamp": ["2024-01-01"]}))
+        >>> select(profile, "vip").with_consent(consent, "sms")
+        Audience(1 customers: vip [consent: sms]; 1 left out without consent)
+        """
+        return _with_consent(self.ids, self.name, consent, purpose)
+
+    def to_frame(self, pseudonymizer=None, *, purpose=None, consent=None):
         """The ids as a one-column DataFrame (named after the index, or ``customer_id``).
 
         Parameters
@@ -65,6 +103,10 @@ class Audience:
         pseudonymizer : Pseudonymizer, optional
             Write each id's keyed pseudonym
             (:class:`~userpersona.privacy.Pseudonymizer`) instead of the id.
+        purpose : str, optional
+            What the export is for; with ``consent``, only the customers who
+            consented to it are written (see :meth:`with_consent`).
+        consent : ConsentLedger, optional
 
         Returns
         -------
@@ -84,10 +126,13 @@ class Audience:
         >>> select(profile, "vip").to_frame(hidden)["customer_id"].tolist()
         ['6d3bf01f0c10']
         """
-        ids = self.ids if pseudonymizer is None else pseudonymizer.transform(self.ids)
+        audience = self
+        if purpose is not None or consent is not None:
+            audience = _with_consent(self.ids, self.name, consent, purpose)
+        ids = audience.ids if pseudonymizer is None else pseudonymizer.transform(audience.ids)
         return pd.DataFrame({self.ids.name or "customer_id": ids})
 
-    def to_csv(self, path, pseudonymizer=None):
+    def to_csv(self, path, pseudonymizer=None, *, purpose=None, consent=None):
         """Write the ids to a CSV file, one per line under a header.
 
         Parameters
@@ -97,6 +142,8 @@ class Audience:
         pseudonymizer : Pseudonymizer, optional
             Write each id's keyed pseudonym instead of the id: the recipient can
             match the file with others made with the same key, never with the ids.
+        purpose, consent : str and ConsentLedger, optional
+            Write only the customers who consented to ``purpose``.
 
         Examples
         --------
@@ -114,10 +161,10 @@ class Audience:
         customer_id
         6d3bf01f0c10
         """
-        self.to_frame(pseudonymizer).to_csv(path, index=False)
+        self.to_frame(pseudonymizer, purpose=purpose, consent=consent).to_csv(path, index=False)
 
 
-def select(profile, rule, *, as_of=None):
+def select(profile, rule, *, as_of=None, purpose=None, consent=None):
     """The customers of a profile for whom a rule holds.
 
     Parameters
@@ -132,6 +179,13 @@ def select(profile, rule, *, as_of=None):
     as_of : date-like, optional
         The date ``days_since`` counts to; default: the latest date of the
         timestamp columns the rule reads.
+    purpose : str, optional
+        What the audience is for, such as ``"marketing"``; with ``consent``,
+        customers who have not consented to it (their latest consent event for
+        it is a withdrawal, or they have none) are left out and counted in
+        ``n_without_consent``.
+    consent : ConsentLedger, optional
+        The consent events (:class:`~userpersona.privacy.ConsentLedger`).
 
     Returns
     -------
@@ -168,4 +222,16 @@ def select(profile, rule, *, as_of=None):
                for name, kind in program.columns.items()}
     values = run(program, columns, {}, day, learn=True, keep=[slot])
     mask = np.broadcast_to(np.asarray(values[slot], dtype=bool), len(frame))
+    if purpose is not None or consent is not None:
+        return _with_consent(profile.index[mask], rule, consent, purpose)
     return Audience(profile.index[mask], rule)
+
+
+def _with_consent(ids, name, consent, purpose):
+    """The audience of ``ids`` without those lacking consent to ``purpose``, counted."""
+    if consent is None or purpose is None:
+        raise ValueError("purpose and consent go together: give the purpose the audience "
+                         "is for and the ConsentLedger that says who agreed to it.")
+    allowed = ids.isin(consent.allowed(purpose))
+    return Audience(ids[allowed], f"{name} [consent: {purpose}]",
+                    n_without_consent=int((~allowed).sum()))
