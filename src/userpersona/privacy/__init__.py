@@ -1,15 +1,40 @@
 """Governance of the profile under PIPL and the GDPR.
 
 Keyed pseudonyms of customer ids, consent per purpose over time, small-cell
-suppression of published tables and the k-anonymity of released rows. More
-guards (subject requests, erasure across a profile, differential privacy, bias
-audits) are to come in this package.
+suppression of published tables, the k-anonymity of released rows and a bias
+audit of segments, tags and audiences. More guards (subject requests, erasure
+across a profile, differential privacy) are to come in this package. Each name
+is imported on first use: pseudonyms do not load SciPy, which the audit's tests
+need.
 """
 
-from ._consent import ConsentLedger
-from ._k_anonymity import KAnonymity, generalize, k_anonymity
-from ._pseudonyms import Pseudonymizer
-from ._small_cells import suppress_small_cells
+from typing import TYPE_CHECKING
 
-__all__ = ["ConsentLedger", "KAnonymity", "Pseudonymizer", "generalize", "k_anonymity",
-           "suppress_small_cells"]
+from .._lazy import lazy_names
+
+_HOMES = {
+    "ConsentLedger": "._consent",
+    "KAnonymity": "._k_anonymity",
+    "Pseudonymizer": "._pseudonyms",
+    "bias_audit": "._bias",
+    "generalize": "._k_anonymity",
+    "k_anonymity": "._k_anonymity",
+    "suppress_small_cells": "._small_cells",
+}
+__getattr__, __dir__ = lazy_names(__name__, _HOMES)
+__all__ = [
+    "ConsentLedger",
+    "KAnonymity",
+    "Pseudonymizer",
+    "bias_audit",
+    "generalize",
+    "k_anonymity",
+    "suppress_small_cells",
+]
+
+if TYPE_CHECKING:
+    from ._bias import bias_audit
+    from ._consent import ConsentLedger
+    from ._k_anonymity import KAnonymity, generalize, k_anonymity
+    from ._pseudonyms import Pseudonymizer
+    from ._small_cells import suppress_small_cells
