@@ -1,9 +1,10 @@
 """Governance of the profile under PIPL and the GDPR.
 
 Keyed pseudonyms of customer ids, consent per purpose over time, small-cell
-suppression of published tables, the k-anonymity of released rows and a bias
-audit of segments, tags and audiences. More guards (subject requests, erasure
-across a profile, differential privacy) are to come in this package. Each name
+suppression of published tables, the k-anonymity of released rows,
+differentially private counts and sums under a budget, and a bias audit of
+segments, tags and audiences. Subject requests and erasure across a profile
+are to come in this package. Each name
 is imported on first use: pseudonyms do not load SciPy, which the audit's tests
 need.
 """
@@ -15,8 +16,11 @@ from .._lazy import lazy_names
 _HOMES = {
     "ConsentLedger": "._consent",
     "KAnonymity": "._k_anonymity",
+    "PrivacyBudget": "._dp",
     "Pseudonymizer": "._pseudonyms",
     "bias_audit": "._bias",
+    "dp_counts": "._dp",
+    "dp_sums": "._dp",
     "generalize": "._k_anonymity",
     "k_anonymity": "._k_anonymity",
     "suppress_small_cells": "._small_cells",
@@ -25,8 +29,11 @@ __getattr__, __dir__ = lazy_names(__name__, _HOMES)
 __all__ = [
     "ConsentLedger",
     "KAnonymity",
+    "PrivacyBudget",
     "Pseudonymizer",
     "bias_audit",
+    "dp_counts",
+    "dp_sums",
     "generalize",
     "k_anonymity",
     "suppress_small_cells",
@@ -35,6 +42,7 @@ __all__ = [
 if TYPE_CHECKING:
     from ._bias import bias_audit
     from ._consent import ConsentLedger
+    from ._dp import PrivacyBudget, dp_counts, dp_sums
     from ._k_anonymity import KAnonymity, generalize, k_anonymity
     from ._pseudonyms import Pseudonymizer
     from ._small_cells import suppress_small_cells
