@@ -3,8 +3,8 @@
 Keyed pseudonyms of customer ids, consent per purpose over time, small-cell
 suppression of published tables, the k-anonymity of released rows,
 differentially private counts and sums under a budget, and a bias audit of
-segments, tags and audiences. Subject requests and erasure across a profile
-are to come in this package. Each name
+segments, tags and audiences; the requests of a data subject (access and
+erasure) across a profile, a state, a consent ledger and audiences. Each name
 is imported on first use: pseudonyms do not load SciPy, which the audit's tests
 need.
 """
@@ -15,27 +15,33 @@ from .._lazy import lazy_names
 
 _HOMES = {
     "ConsentLedger": "._consent",
+    "ErasureResult": "._subject",
     "KAnonymity": "._k_anonymity",
     "PrivacyBudget": "._dp",
     "Pseudonymizer": "._pseudonyms",
     "bias_audit": "._bias",
     "dp_counts": "._dp",
     "dp_sums": "._dp",
+    "erase": "._subject",
     "generalize": "._k_anonymity",
     "k_anonymity": "._k_anonymity",
+    "subject_access": "._subject",
     "suppress_small_cells": "._small_cells",
 }
 __getattr__, __dir__ = lazy_names(__name__, _HOMES)
 __all__ = [
     "ConsentLedger",
+    "ErasureResult",
     "KAnonymity",
     "PrivacyBudget",
     "Pseudonymizer",
     "bias_audit",
     "dp_counts",
     "dp_sums",
+    "erase",
     "generalize",
     "k_anonymity",
+    "subject_access",
     "suppress_small_cells",
 ]
 
@@ -46,3 +52,4 @@ if TYPE_CHECKING:
     from ._k_anonymity import KAnonymity, generalize, k_anonymity
     from ._pseudonyms import Pseudonymizer
     from ._small_cells import suppress_small_cells
+    from ._subject import ErasureResult, erase, subject_access
