@@ -7,7 +7,10 @@
 - ``summarize``: one row per customer from an order log;
 - ``profile``: the whole profile (customer table, value, RFM, lifecycle, tags,
   personas) from an order log, with optional behaviour and customer files;
-- ``tags validate``: the problems of a tag file.
+- ``tags validate``: the problems of a tag file;
+- ``privacy audit``, ``privacy access`` and ``privacy erase``: a bias audit of a
+  profile, what is held about one customer, and erasure from a profile and a
+  saved state.
 
 Bad input of any kind ends with a one-line error naming the file, the column and
 the problem, and exit code 2; ``--debug`` shows the traceback instead. The parser
@@ -153,6 +156,7 @@ def build_parser():
                          help="seed of the persona clustering (default 0)")
     profile.add_argument("--quiet", action="store_true", help="no progress lines")
 
+    _add_privacy_commands(commands)
     tags = commands.add_parser("tags", help="tag files")
     tag_commands = tags.add_subparsers(dest="tags_command", metavar="TAGS_COMMAND",
                                        required=True)
@@ -161,11 +165,49 @@ def build_parser():
     return parser
 
 
+def _add_privacy_commands(commands):
+    privacy = commands.add_parser("privacy", help="audit a profile; answer or erase a person")
+    privacy_commands = privacy.add_subparsers(dest="privacy_command",
+                                              metavar="PRIVACY_COMMAND", required=True)
+    audit = privacy_commands.add_parser(
+        "audit", help="bias audit of the tags, segments and stages of a profile",
+        description="Rate of every tag, segment and stage per group of the protected "
+                    "attributes, its ratio to the most favoured group and a test of the gap; "
+                    "exit code 1 when a group is flagged (ratio below 0.8 and significant).")
+    audit.add_argument("profile", help="profile (.csv or .parquet) with a customer_id column")
+    audit.add_argument("--protected", required=True, metavar="COLUMNS",
+                       help="protected attributes, comma-separated, such as gender,age_band")
+    audit.add_argument("--outcome", metavar="COLUMNS",
+                       help="true/false columns to audit, comma-separated (default: every "
+                            "true/false column, and every segment, stage and persona)")
+    audit.add_argument("--out", help="also write the whole audit here (.csv or .parquet)")
+    access = privacy_commands.add_parser(
+        "access", help="what is held about one customer, as JSON")
+    access.add_argument("customer_id", help="the customer's id, as written in the files")
+    access.add_argument("--profile", help="profile (.csv or .parquet)")
+    access.add_argument("--state", help="folder of a saved customer state")
+    access.add_argument("--consent", help="consent events (.csv or .parquet): customer_id, "
+                                          "purpose, granted, timestamp")
+    access.add_argument("--out", help="write the JSON here (default: print it)")
+    erase = privacy_commands.add_parser(
+        "erase", help="remove customers from a profile file and a saved state")
+    erase.add_argument("--ids", required=True,
+                       help="CSV of the ids to erase: a customer_id column, or one column")
+    erase.add_argument("--profile", help="profile (.csv or .parquet), rewritten without them")
+    erase.add_argument("--state", help="folder of a saved customer state, saved again "
+                                       "without them")
+    erase.add_argument("--receipt", help="write the receipt (JSON) here (default: print it)")
+    erase.add_argument("--audit-key-file", metavar="FILE",
+                       help="file holding the secret key that hashes the ids in the receipt "
+                            "(default: the environment variable USERPERSONA_AUDIT_KEY, else "
+                            "plain SHA-256)")
+
+
 #: Each command and the function of ``_commands`` that runs it. The jobs, and the
 #: pandas, numba and scikit-learn they need, are imported only to run one, so
 #: that ``--help`` and a mistyped option answer at once.
 _COMMANDS = {"demo": "demo", "summarize": "summarize", "profile": "profile",
-             "tags": "tags_validate"}
+             "tags": "tags_validate", "privacy": "privacy"}
 
 
 def main(argv=None):

@@ -405,3 +405,9 @@ def _about_file(problem, path):
     problem = problem.splitlines()[0]
     name = f"{Path(path).name} "
     return f"{path} {problem[len(name):]}" if problem.startswith(name) else f"{path}: {problem}"
+
+
+def privacy(args):
+    from . import _privacy
+
+    return getattr(_privacy, f"privacy_{args.privacy_command}")(args)
