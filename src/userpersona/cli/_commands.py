@@ -348,7 +348,8 @@ def _hidden_ids(args):
     if not args.hide_ids:
         return False
     from ..privacy import Pseudonymizer
-    from ..privacy._pseudonyms import KEY_VARIABLE
+
+    variable = Pseudonymizer.KEY_VARIABLE
 
     options = {"prefix": "c-", "length": 12}
     if args.pseudonym_key_file is not None:
@@ -359,11 +360,11 @@ def _hidden_ids(args):
             return Pseudonymizer(lines[0].strip() if lines else "", **options)
         except ValueError as error:
             raise InputError(f"{path} (--pseudonym-key-file): {one_line(error)}") from error
-    if os.environ.get(KEY_VARIABLE):
+    if os.environ.get(variable):
         try:
-            return Pseudonymizer.from_env(KEY_VARIABLE, **options)
+            return Pseudonymizer.from_env(variable, **options)
         except ValueError as error:
-            raise InputError(f"environment variable {KEY_VARIABLE}: {one_line(error)}") \
+            raise InputError(f"environment variable {variable}: {one_line(error)}") \
                 from error
     return True
 

@@ -80,6 +80,9 @@ class Pseudonymizer:
     '7770ce2ebbde'
     """
 
+    #: The environment variable :meth:`from_env` reads the key from by default.
+    KEY_VARIABLE = KEY_VARIABLE
+
     def __init__(self, key, *, length=32, prefix=""):
         self._key = _key_bytes(key)
         if isinstance(length, bool) or not isinstance(length, numbers.Integral) \
