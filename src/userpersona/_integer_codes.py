@@ -19,6 +19,13 @@ from ._kernels.factorize import global_codes, partition_codes
 ROWS_PER_PARTITION, MOST_BITS = 4096, 12
 
 
+def is_dense(low, high, n_rows):
+    """Whether integer ids from ``low`` to ``high`` over ``n_rows`` rows can be their own
+    codes: their range is no wider than the rows (or a small table), so an array
+    indexed by id costs no more than one per row."""
+    return high - low < max(n_rows, 1 << 16)
+
+
 def integer_codes(ids):
     """The code of each id and the distinct ids, ascending.
 
@@ -86,7 +93,7 @@ def equality_codes(values):
     if values.dtype.kind == "i" and isinstance(values.dtype, np.dtype) and len(values):
         ids = values.to_numpy(dtype=np.int64)
         low, high = int(ids.min()), int(ids.max())
-        if high - low < max(len(ids), 1 << 16):
+        if is_dense(low, high, len(ids)):
             return ids - low, high - low + 1
         codes, uniques = integer_codes(ids)
         return codes, len(uniques)

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 # timestamp_ticks is read as part of this module by the summaries
-from ._integer_codes import integer_codes
+from ._integer_codes import integer_codes, is_dense
 from ._timestamps import ticks_per_day, timestamp_ticks  # noqa: F401
 
 #: The standard column names of the logs and the customer file, and what each holds:
@@ -130,7 +130,7 @@ def customer_codes(values, column):
         if not unsigned or values.max() <= np.iinfo(np.int64).max:
             ids = values.astype(np.int64, copy=False)
             low, high = int(ids.min()), int(ids.max())
-            if high - low < max(len(ids), 1 << 16):
+            if is_dense(low, high, len(ids)):
                 # Dense integer ids are their own codes: no hashing, and the groups
                 # come out sorted by id. Empty codes are dropped after grouping.
                 index = pd.RangeIndex(low, high + 1)
