@@ -30,6 +30,7 @@ from userpersona.privacy import (
     bias_audit,
     dp_counts,
     erase,
+    explain,
     subject_access,
     suppress_small_cells,
 )
@@ -95,6 +96,12 @@ answer = subject_access(person, profile, state=state, consent=consent,
                         audiences={"email_campaign": audience}, pipeline=tags)
 print(json.dumps({key: answer[key] for key in ("customer_id", "held", "tags", "consent",
                                                "audiences")}, indent=1, ensure_ascii=False))
+
+# %%
+# Why does the profile say so? Each step explains its own output for the
+# person, in words and the values it read (GDPR art. 22, PIPL art. 24).
+for tag in explain(person, profile, tags)["tags"]:
+    print(tag["why"])
 
 # %%
 # Then erasure, from the profile, the state (in place) and the audience; the

@@ -37,10 +37,12 @@ def test_demo_writes_where_it_is_told(tmp_path, capsys):
     profile = pd.read_parquet(out)
     assert len(profile) == 23570 and report.exists()
     assert capsys.readouterr().err == ""  # --quiet: no progress lines
-    # pseudonymised: the customers with the highest CLV are not shown by id
+    # pseudonymised in both outputs, by one random key: the report shows the
+    # pseudonyms of the profile file, and no raw id
+    assert profile.index.str.fullmatch(r"c-[0-9a-f]{12}").all()
     top = profile["clv"].sort_values(ascending=False).index[:3]
     html = report.read_text(encoding="utf-8")
-    assert not any(f"<td>{customer}</td>" in html for customer in top)
+    assert all(f"<td>{customer}</td>" in html for customer in top)
 
 
 @pytest.mark.parametrize("suffix", ["csv", "parquet"])
@@ -140,6 +142,10 @@ def test_profile_with_renamed_columns_and_a_tag_file(shop_files, tmp_path):
      "give --hide-ids too"),
     (["demo", "--hide-ids", "--pseudonym-key-file", "nokey.txt", "--out", "p.csv"],
      "nokey.txt: no such file (pseudonym key file)"),
+    (["demo", "--min-cell", "-3", "--out", "p.csv"], "--min-cell: '-3' is not a number of "
+                                                      "customers"),
+    (["profile", "{orders}", "--reveal-columns", "clvv", "--out", "p.csv"],
+     "--reveal-columns: the profile has no column 'clvv'; did you mean clv"),
 ])
 def test_bad_input_ends_with_one_line_and_exit_code_2(shop_files, tmp_path, monkeypatch, capsys,
                                                       arguments, message):
@@ -184,18 +190,20 @@ def test_hide_ids_keys_the_pseudonyms_by_the_key_file_or_the_environment(shop_fi
         assert main(["profile", orders, "--out", str(out), "--report", str(report),
                      "--hide-ids", "--quiet", *options]) == 0
         pages[name] = report.read_text(encoding="utf-8")
-    profile = pd.read_csv(tmp_path / "file.csv", index_col="customer_id", dtype={
-        "customer_id": str})
-    top = profile["clv"].sort_values(ascending=False).index[:3]
 
     def pseudonym(customer):
         return "c-" + hmac.new(key.encode(), customer.encode(), hashlib.sha256).hexdigest()[:12]
 
+    # the profile file is pseudonymised as the report is, by the same key
+    raw = pd.read_csv(orders, dtype={"customer_id": str})["customer_id"].unique()
+    profile = pd.read_csv(tmp_path / "file.csv", index_col="customer_id")
+    assert sorted(profile.index) == sorted(pseudonym(customer) for customer in raw)
+    assert pd.read_csv(tmp_path / "environment.csv")["customer_id"].tolist() == \
+        profile.index.tolist()
+    top = profile["clv"].sort_values(ascending=False).index[:3]
     for customer in top:
-        assert f"<td>{customer}</td>" not in pages["file"]
-        assert pseudonym(customer) in pages["file"] and pseudonym(customer) in pages[
-            "environment"]
-        assert pseudonym(customer) not in pages["random"]
+        assert f"<td>{customer}</td>" in pages["file"] and customer in pages["environment"]
+        assert customer not in pages["random"]
 
 
 def test_a_short_key_in_the_environment_is_a_clear_error(shop_files, tmp_path, monkeypatch,

@@ -97,3 +97,131 @@ def test_bad_privacy_requests_are_clear_errors(files, capsys, arguments, message
     arguments = [a.format(profile=folder / "profile.csv") for a in arguments]
     assert main(arguments) == 2
     assert message in capsys.readouterr().err
+
+
+# What the profile command writes: no raw id with --hide-ids, no personal column
+# unless named, no small cell in the report.
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory):
+    """A shop whose ids, phone numbers and e-mail addresses are easy to grep for."""
+    folder = tmp_path_factory.mktemp("shop")
+    data = make_transactions(300, events=True, customers=True, random_state=3)
+    raw = {customer: f"K{customer}Q" for customer in data.customers["customer_id"]}
+    for name in ["orders", "events", "customers"]:
+        frame = getattr(data, name).assign(
+            customer_id=lambda f: f["customer_id"].map(raw))
+        if name == "customers":
+            frame = frame.assign(phone=[f"+86-139-{i:08d}" for i in range(len(frame))],
+                                 email=[f"buyer{i:04d}@example.cn" for i in range(len(frame))])
+        frame.to_csv(folder / f"{name}.csv", index=False)
+    customers = pd.read_csv(folder / "customers.csv", dtype={"customer_id": str})
+    return folder, customers
+
+
+def _profile(shop, out, *options):
+    folder, _ = shop
+    return main(["profile", str(folder / "orders.csv"), "--events", str(folder / "events.csv"),
+                 "--customers", str(folder / "customers.csv"), "--out", str(out), "--quiet",
+                 *options])
+
+
+def _written(path):
+    """Everything a written file holds, as text: its bytes, and for Parquet (whose pages
+    may be compressed) its values, index and metadata read back."""
+    text = path.read_bytes().decode("utf-8", errors="replace")
+    if path.suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        table = pq.read_table(path)
+        text += str(table.to_pydict()) + str(table.schema.metadata)
+    return text
+
+
+@pytest.mark.parametrize("suffix", ["csv", "parquet"])
+def test_hide_ids_leaves_no_raw_id_in_any_output(shop, tmp_path, monkeypatch, suffix):
+    from userpersona.privacy import Pseudonymizer
+
+    monkeypatch.delenv("USERPERSONA_PSEUDONYM_KEY", raising=False)
+    key = "the shop's secret pseudonym key"
+    (tmp_path / "key.txt").write_text(key + "\n")
+    _, customers = shop
+    raw = customers["customer_id"]
+    for name, options in [("keyed", ["--pseudonym-key-file", str(tmp_path / "key.txt")]),
+                          ("random", [])]:
+        out, report = tmp_path / f"{name}.{suffix}", tmp_path / f"{name}.html"
+        assert _profile(shop, out, "--report", str(report), "--hide-ids", *options) == 0
+        files = {out: _written(out), report: report.read_text(encoding="utf-8")}
+        for path, text in files.items():
+            found = [customer for customer in raw if customer in text]
+            assert not found, f"{path.name} holds raw ids such as {found[:3]}"
+        profile = pd.read_parquet(out) if suffix == "parquet" else pd.read_csv(
+            out, index_col="customer_id")
+        assert len(profile) == len(raw) and profile.index.str.fullmatch(r"c-[0-9a-f]{12}").all()
+        # the report shows the pseudonyms of the profile file, even with a random key
+        top = profile["clv"].sort_values(ascending=False).index[:3]
+        assert all(f"<td>{pseudonym}</td>" in files[report] for pseudonym in top)
+        if name == "keyed":
+            expected = Pseudonymizer(key, prefix="c-", length=12).transform(pd.Index(raw))
+            assert sorted(profile.index) == sorted(expected)
+
+
+def test_personal_columns_stay_out_unless_revealed(shop, tmp_path, capsys):
+    _, customers = shop
+    phones, emails = customers["phone"], customers["email"]
+    out, report = tmp_path / "profile.csv", tmp_path / "report.html"
+    assert _profile(shop, out, "--report", str(report)) == 0
+    err = capsys.readouterr().err
+    assert ("left out of the profile and the report, as personal information: phone "
+            "(personal), email (personal)" in err)
+    assert "--reveal-columns phone,email" in err
+    for text in [out.read_text(), report.read_text(encoding="utf-8")]:
+        assert not any(value in text for value in [*phones, *emails])
+    profile = pd.read_csv(out, index_col="customer_id")
+    assert "phone" not in profile and "email" not in profile and "age" in profile
+
+    assert _profile(shop, out, "--report", str(report), "--reveal-columns", " phone ") == 0
+    err = capsys.readouterr().err
+    assert "email (personal)" in err and "phone (personal)" not in err
+    written = out.read_text()
+    assert all(phone in written for phone in phones)
+    assert not any(email in written for email in emails)
+    assert not any(email in report.read_text(encoding="utf-8") for email in emails)
+
+
+def test_min_cell_reaches_the_report(shop, tmp_path, monkeypatch):
+    import userpersona.report
+
+    given = []
+    monkeypatch.setattr(userpersona.report, "write_report",
+                        lambda path, profile, pipeline=None, **options: given.append(options))
+    for options, k in [([], 10), (["--min-cell", "25"], 25), (["--min-cell", "1"], 1)]:
+        assert _profile(shop, tmp_path / "p.csv", "--report", str(tmp_path / "r.html"),
+                        *options) == 0
+        assert given.pop()["min_cell"] == k
+
+
+def test_min_cell_hides_the_small_cells_of_the_report(shop, tmp_path):
+    pages = {}
+    for k in ["1", "100000"]:
+        report = tmp_path / f"report-{k}.html"
+        assert _profile(shop, tmp_path / "p.csv", "--report", str(report), "--min-cell",
+                        k) == 0
+        pages[k] = report.read_text(encoding="utf-8")
+    assert "(min_cell)" not in pages["1"] and "(min_cell)" in pages["100000"]
+
+
+@pytest.mark.parametrize("options, message", [
+    (["--reveal-columns", "phnoe"],
+     "--reveal-columns: the profile has no column 'phnoe'; did you mean phone?"),
+    (["--reveal-columns", " , "], "--reveal-columns: ' , ' names no column"),
+    (["--min-cell", "0"], "--min-cell: '0' is not a number of customers"),
+    (["--min-cell", "ten"], "--min-cell: 'ten' is not a number of customers"),
+])
+def test_bad_output_options_are_clear_errors(shop, tmp_path, capsys, options, message):
+    out = tmp_path / "p.csv"
+    assert _profile(shop, out, *options) == 2
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    assert error.startswith("userpersona: error: ") and message in error
+    assert not out.exists()

@@ -23,3 +23,21 @@ def test_public_docstring_has_a_running_example(module, name):
         runner.run(test)
     result = runner.summarize(verbose=False)
     assert result.attempted > 0 and result.failed == 0
+
+
+CLASSES = [(module, name) for module, name in PUBLIC
+           if isinstance(getattr(module, name), type)]
+
+
+@pytest.mark.parametrize("module, name", CLASSES, ids=[name for _, name in CLASSES])
+def test_the_examples_of_public_methods_run(module, name):
+    cls = getattr(module, name)
+    home = importlib.import_module(cls.__module__)
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE
+                                   | doctest.ELLIPSIS)
+    # the methods' own docstrings (the class's is run above); inherited ones from
+    # scikit-learn are theirs to check
+    for test in doctest.DocTestFinder().find(cls, name, module=home, globs={}):
+        if test.name != name and test.examples:
+            runner.run(test)
+    assert runner.summarize(verbose=False).failed == 0

@@ -98,3 +98,29 @@ def test_generalising_dates_and_regions_and_refusing_what_does_not_fit():
         generalize(pd.Series([20]), "Q")
     with pytest.raises(ValueError, match="period"):
         generalize(dates, 10)
+
+
+@given(st.integers(1, 5), st.integers(1, 5), st.data(), st.integers(2, 20))
+@settings(max_examples=300, deadline=None)
+def test_a_cross_table_with_published_margins_reveals_no_small_group(n_rows, n_columns, data,
+                                                                      k):
+    counts = data.draw(st.lists(st.integers(0, 40), min_size=n_rows * n_columns,
+                                max_size=n_rows * n_columns))
+    grid = pd.DataFrame({"r": np.repeat(np.arange(n_rows), n_columns),
+                         "fm": np.tile(np.arange(n_columns), n_rows), "customers": counts})
+    hidden = suppress_small_cells(grid, k=k, columns=["customers"],
+                                  within=["r", "fm"])["suppressed"].to_numpy()
+    sizes = np.array(counts)
+    assert ((sizes[~hidden] == 0) | (sizes[~hidden] >= k)).all()
+    # every published total (the grand total, each row, each column) minus the cells
+    # shown of it: no one, or at least k people in two hidden cells at least
+    for rows in [np.arange(len(grid))] + [np.flatnonzero(grid[c] == v)
+                                          for c in ("r", "fm") for v in grid[c].unique()]:
+        held = rows[hidden[rows] & (sizes[rows] > 0)]
+        whole = (hidden[rows] | (sizes[rows] == 0)).all()
+        assert held.size == 0 or whole or (sizes[held].sum() >= k and held.size >= 2)
+
+
+def test_within_names_a_column_of_the_table():
+    with pytest.raises(ValueError, match="no column 'segment' .*within="):
+        suppress_small_cells(pd.DataFrame({"customers": [3]}), within=["segment"])

@@ -115,3 +115,17 @@ def test_erase_needs_nothing_but_ids():
     assert result.receipt["n_requested"] == 1
     with pytest.raises(TypeError):
         erase(["a"], key=12)
+
+
+def test_erasure_and_access_find_the_ids_without_the_summary(monkeypatch):
+    state, _, _, _ = _objects()
+    held = state.customer_ids_
+    assert sorted(held) == sorted(SHOP["customer_id"].unique())
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the summary of every customer was computed")
+
+    monkeypatch.setattr(state, "summary", refuse)
+    assert subject_access("nobody", state=state)["state"] is None
+    receipt = erase([held[0], "nobody"], state=state).receipt
+    assert receipt["state"]["n_customers"] == 1 and len(state.customer_ids_) == len(held) - 1

@@ -178,11 +178,15 @@ def test_small_personas_are_listed_apart(fitted):
     tiny = profile.copy()
     tiny["persona"] = tiny["persona"].astype(str)
     tiny.loc[tiny.index[0], ["persona", "persona_id"]] = ["tiny", 99]
-    page = render_report(tiny)
+    page = render_report(tiny, min_cell=1)
     section = _section(page, "personas")
     assert "tiny" not in _cards(section)
     assert re.search(r"<tr><td>tiny</td><td class=\"num\">1</td>", section)
     _no_number_made_up(page)
+    # by default a persona of fewer than 10 customers is named, with no figure
+    section = _section(render_report(tiny), "personas")
+    assert "<td>tiny</td>" not in section
+    assert re.search(r"Hidden \(min_cell\): [^<]*\btiny\b", section)
 
 
 def test_counts_are_grammatical(fitted):

@@ -125,7 +125,7 @@ def test_no_english_left_but_the_data(page, fitted):
         assert phrase not in text, phrase
     # nothing English at all is left but a few names: of columns, models and scores
     words = set(re.findall(r"[A-Za-z][A-Za-z_']+", text))
-    assert words <= {"RFM", "FM", "CLV", "alive", "ID", "userpersona", "min_size",
+    assert words <= {"RFM", "FM", "CLV", "alive", "ID", "userpersona", "min_size", "min_cell",
                      "orders"}, words
     assert not re.search(r"\bcustomers?\b|\bpersonas?\b", text)
 

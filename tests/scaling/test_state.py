@@ -339,11 +339,11 @@ def test_saving_puts_customers_in_id_order(tmp_path):
     for week in sorted(weeks.unique())[:-1]:
         state.update(log[weeks == week])
     before = state.summary()
-    assert not state._summary_ids().is_monotonic_increasing
+    assert not state.customer_ids_.is_monotonic_increasing
     state.save(tmp_path / "state")
     loaded = CustomerState.load(tmp_path / "state")
     for held in (state, loaded):
-        assert held._summary_ids().is_monotonic_increasing
+        assert held.customer_ids_.is_monotonic_increasing
         pd.testing.assert_frame_equal(held.summary(), before)
         held.update(log[weeks == weeks.max()])
         _check_equal(held, log, params)

@@ -15,7 +15,8 @@
 Bad input of any kind ends with a one-line error naming the file, the column and
 the problem, and exit code 2; ``--debug`` shows the traceback instead. The parser
 and ``main`` are here; the jobs in ``_commands``, the files in ``_files``, the
-checked options in ``_options`` and the wording of errors in ``_errors``.
+checked options in ``_options``, what is written (and withheld) in ``_outputs``
+and the wording of errors in ``_errors``.
 """
 
 import argparse
@@ -32,16 +33,37 @@ _SEP_HELP = ("delimiter of the CSV files: one character, such as ';' or '|', tab
 _CURRENCY_HELP = ("currency of the amounts, shown with every amount of the report: a sign "
                   "such as ¥ or $ before it, a code such as EUR after it (default: none)")
 _LANGUAGE_HELP = "language of the report's own texts: en or zh (default: en)"
-_HIDE_IDS_HELP = ("pseudonymise customer ids in the report (HMAC-SHA256): keyed by "
-                  "--pseudonym-key-file, else by the environment variable "
-                  "USERPERSONA_PSEUDONYM_KEY, so that every report and export shows the same "
-                  "pseudonyms; without either, by a random key of this report only")
+_HIDE_IDS_HELP = ("pseudonymise the customer ids in every output, the profile file and the "
+                  "report alike (HMAC-SHA256): keyed by --pseudonym-key-file, else by the "
+                  "environment variable USERPERSONA_PSEUDONYM_KEY, so that every run shows "
+                  "the same pseudonyms; without either, by a random key of this run only "
+                  "(its profile and report still show the same ones)")
 _KEY_FILE_HELP = ("file holding the secret key of the pseudonyms (its first line, at least 16 "
                   "bytes); keep it apart from the data")
+_REVEAL_HELP = ("columns to write although they hold personal or sensitive information, "
+                "comma-separated; by default the profile and the report leave out such "
+                "columns (names, phone numbers, e-mail and postal addresses, id and bank "
+                "card numbers, precise locations, health, ...; age, gender, city and region "
+                "are kept)")
+_MIN_CELL_HELP = ("hide report cells of fewer than K customers (and as many others as it "
+                  "takes to keep them from being worked out from the totals); 1 hides none "
+                  "(default: 10)")
 _ENCODING_HELP = "text encoding of the CSV files, such as gbk or cp1252 (default: utf-8)"
 _TIMEZONE_HELP = ("timezone in which timezone-aware timestamps are converted and their days "
                   "counted, such as Europe/Paris (default: UTC; naive ones are taken as "
                   "they are)")
+
+
+def _add_output_options(command):
+    """The options of a command that writes a profile and a report: what they show."""
+    command.add_argument("--currency", metavar="CUR", help=_CURRENCY_HELP)
+    command.add_argument("--language", default="en", choices=["en", "zh"],
+                         help=_LANGUAGE_HELP)
+    command.add_argument("--hide-ids", action="store_true", help=_HIDE_IDS_HELP)
+    command.add_argument("--pseudonym-key-file", metavar="FILE", help=_KEY_FILE_HELP)
+    command.add_argument("--reveal-columns", metavar="COLUMNS", help=_REVEAL_HELP)
+    # read as text: options.min_cell words the error as the command's others
+    command.add_argument("--min-cell", metavar="K", default="10", help=_MIN_CELL_HELP)
 
 
 def _add_file_options(command):
@@ -76,10 +98,7 @@ def build_parser():
                       help=f"profile to write: .csv or .parquet; default: {DEMO_PROFILE}")
     demo.add_argument("--report", default=DEMO_REPORT,
                       help=f"HTML report to write; default: {DEMO_REPORT}")
-    demo.add_argument("--currency", metavar="CUR", help=_CURRENCY_HELP)
-    demo.add_argument("--language", default="en", choices=["en", "zh"], help=_LANGUAGE_HELP)
-    demo.add_argument("--hide-ids", action="store_true", help=_HIDE_IDS_HELP)
-    demo.add_argument("--pseudonym-key-file", metavar="FILE", help=_KEY_FILE_HELP)
+    _add_output_options(demo)
     demo.add_argument("--random-state", type=int, default=0,
                       help="seed of the synthetic data and the personas (default 0)")
     demo.add_argument("--quiet", action="store_true", help="no progress lines")
@@ -121,11 +140,7 @@ def build_parser():
     profile.add_argument("--out", required=True,
                          help="profile to write: .parquet or .csv")
     profile.add_argument("--report", help="also write the HTML persona report here")
-    profile.add_argument("--currency", metavar="CUR", help=_CURRENCY_HELP)
-    profile.add_argument("--language", default="en", choices=["en", "zh"],
-                         help=_LANGUAGE_HELP)
-    profile.add_argument("--hide-ids", action="store_true", help=_HIDE_IDS_HELP)
-    profile.add_argument("--pseudonym-key-file", metavar="FILE", help=_KEY_FILE_HELP)
+    _add_output_options(profile)
     profile.add_argument("--as-of", help="profile date, YYYY-MM-DD or in --date-format "
                                          "(default: the last date)")
     _add_file_options(profile)

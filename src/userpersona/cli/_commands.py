@@ -4,7 +4,6 @@ Each checks what it can before any work (options, input files, output paths),
 then reads, computes and writes, one progress line per step.
 """
 
-import os
 import sys
 import time
 import warnings
@@ -25,6 +24,7 @@ from ._files import (
     require_file,
     write_table,
 )
+from ._outputs import pseudonymizer, write_outputs
 
 TABLE_SUFFIXES = (".csv", ".parquet")
 REPORT_SUFFIXES = (".html", ".htm")
@@ -105,7 +105,9 @@ def profile(args):
     timezone = options.timezone(args.timezone)
     personas = options.personas(args.personas)
     sep, encoding = delimiter_option(args.sep), encoding_option(args.encoding)
-    hide_ids = _hidden_ids(args)
+    min_cell, reveal = options.min_cell(args.min_cell), options.reveal_columns(
+        args.reveal_columns)
+    pseudonyms = pseudonymizer(args)
     if args.tags is not None:
         problems = on_file(args.tags, lambda: validate_tags(args.tags))
         if problems:
@@ -132,10 +134,10 @@ def profile(args):
         occasion=args.occasion, invalid=args.invalid, random_state=args.random_state,
         date_format=date_format, timezone=timezone, event_types=event_types,
         personas=personas)
-    _write_outputs(progress, profile, pipeline, quality, args.out, args.report,
-                   hide_ids=hide_ids, currency=args.currency,
-                   language=args.language, title=None)
-    print(f"Wrote the profile of {len(profile):,} customers ({profile.shape[1]} columns) to "
+    written = write_outputs(progress, profile, pipeline, quality, args.out, args.report,
+                            pseudonyms=pseudonyms, reveal=reveal, min_cell=min_cell,
+                            currency=args.currency, language=args.language, title=None)
+    print(f"Wrote the profile of {len(written):,} customers ({written.shape[1]} columns) to "
           f"{args.out}" + (f" and the report to {args.report}" if args.report else "")
           + f" in {time.perf_counter() - started:.1f} s.")
     print(_without_purchase(quality[-1]))
@@ -209,7 +211,9 @@ def demo(args):
     started = time.perf_counter()
     check_outputs(("--out", args.out, TABLE_SUFFIXES), ("--report", args.report,
                                                         REPORT_SUFFIXES))
-    hide_ids = _hidden_ids(args)
+    min_cell, reveal = options.min_cell(args.min_cell), options.reveal_columns(
+        args.reveal_columns)
+    pseudonyms = pseudonymizer(args)
     progress = Progress(args.quiet)
     with progress.step("loading the bundled CDNOW purchase log"):
         orders = load_cdnow()
@@ -221,10 +225,10 @@ def demo(args):
         progress, ("CDNOW", orders), ("synthetic behaviour log", drawn.events),
         ("synthetic customer file", drawn.customers), mapping={}, as_of=None, tags=None,
         time_unit="D", occasion="day", invalid="raise", random_state=args.random_state)
-    _write_outputs(progress, profile, pipeline, quality, args.out, args.report,
-                   hide_ids=hide_ids, currency=args.currency,
-                   language=args.language,
-                   title="CDNOW customer profile (behaviour and attributes synthetic)")
+    written = write_outputs(
+        progress, profile, pipeline, quality, args.out, args.report, pseudonyms=pseudonyms,
+        reveal=reveal, min_cell=min_cell, currency=args.currency, language=args.language,
+        title="CDNOW customer profile (behaviour and attributes synthetic)")
     elapsed = time.perf_counter() - started
     print(f"Profiled the {len(orders):,} purchases of {len(profile):,} CDNOW customers "
           "(1997-01 .. 1998-06; the behaviour log and the customer attributes are "
@@ -234,7 +238,7 @@ def demo(args):
         counts = profile.loc[profile["persona_id"] >= 0, "persona"].value_counts()
         print("Personas: " + ", ".join(f"{name} ({count:,})" for name, count in counts.items()
                                        if count))
-    print(f"  profile ({profile.shape[1]} columns): {Path(args.out).resolve()}")
+    print(f"  profile ({written.shape[1]} columns): {Path(args.out).resolve()}")
     print(f"  report: {Path(args.report).resolve()}")
     return 0
 
@@ -337,51 +341,6 @@ def _persona_step(personas, n_buyers, random_state):
                          "customer(s) with a purchase, too few for that many personas; "
                          "give a smaller number, or --personas none.")
     return PersonaClusterer(n_clusters=personas, random_state=random_state)
-
-
-def _hidden_ids(args):
-    """``hide_ids`` of the report: False, True (a random key) or the keyed pseudonymizer
-    of ``--pseudonym-key-file`` or of the environment variable."""
-    if args.pseudonym_key_file is not None and not args.hide_ids:
-        raise InputError("--pseudonym-key-file keys the pseudonyms of --hide-ids: give "
-                         "--hide-ids too.")
-    if not args.hide_ids:
-        return False
-    from ..privacy import Pseudonymizer
-
-    variable = Pseudonymizer.KEY_VARIABLE
-
-    options = {"prefix": "c-", "length": 12}
-    if args.pseudonym_key_file is not None:
-        require_file(args.pseudonym_key_file, "pseudonym key file")
-        path = Path(args.pseudonym_key_file)
-        lines = path.read_text(encoding="utf-8").splitlines()
-        try:
-            return Pseudonymizer(lines[0].strip() if lines else "", **options)
-        except ValueError as error:
-            raise InputError(f"{path} (--pseudonym-key-file): {one_line(error)}") from error
-    if os.environ.get(variable):
-        try:
-            return Pseudonymizer.from_env(variable, **options)
-        except ValueError as error:
-            raise InputError(f"environment variable {variable}: {one_line(error)}") \
-                from error
-    return True
-
-
-def _write_outputs(progress, profile, pipeline, quality, out, report, *, hide_ids, currency,
-                   language, title):
-    """Write the profile, and the report when asked; ``title`` None: the report's own,
-    in its language."""
-    with progress.step(f"writing {out}"):
-        write_table(profile, out)
-    if report is not None:
-        from ..report import write_report
-
-        with progress.step(f"writing the report {report}"):
-            titled = {} if title is None else {"title": title}
-            write_report(report, profile, pipeline, quality=quality, hide_ids=hide_ids,
-                         currency=currency, language=language, **titled)
 
 
 def tags_validate(args):

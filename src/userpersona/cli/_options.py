@@ -111,3 +111,26 @@ def as_of(text, date_format=None):
         return day
     given = f" or the --date-format {date_format!r}" if date_format else ""
     raise InputError(f"--as-of: {text!r} is not a date (use YYYY-MM-DD{given}).")
+
+
+def min_cell(text):
+    """``--min-cell K``: the fewest customers a cell of the report may describe, 1 or more.
+
+    Read here rather than by argparse, whose error would be a usage message and not
+    the command's one line."""
+    text = str(text).strip()
+    if not text.isdigit() or int(text) < 1:
+        raise InputError(f"--min-cell: {text!r} is not a number of customers; give a whole "
+                         "number, 1 or more, such as 10 (1 hides no cell).")
+    return int(text)
+
+
+def reveal_columns(text):
+    """``--reveal-columns a,b``: the names, in order, each once; None: none."""
+    if text is None:
+        return []
+    names = list(dict.fromkeys(filter(None, (part.strip() for part in text.split(",")))))
+    if not names:
+        raise InputError(f"--reveal-columns: {text!r} names no column; give column names "
+                         "separated by commas, such as phone,email.")
+    return names

@@ -10,6 +10,8 @@ from sklearn.utils.validation import check_is_fitted
 from .._estimator_input import checked_table, customer_values
 from .._estimator_output import as_output
 from .._sklearn_compat import Interval, StrOptions, check_feature_names_in, fit_context
+from .._wording import column_name
+from ._explanation import stage_reasons
 
 #: The stages in lifecycle order; ``lifecycle_stage_code`` is the position here.
 STAGES = ("registered", "new", "active", "mature", "reactivated", "at_risk", "dormant",
@@ -276,6 +278,61 @@ class LifecycleStager(TransformerMixin, BaseEstimator):
         return np.asarray(["lifecycle_stage", "lifecycle_stage_code", "days_to_worse_stage"],
                           dtype=object)
 
+    def explain(self, X):
+        """Why each customer is in its stage, in words and values.
+
+        The text follows the rules of the class description in their order:
+        the days since the last purchase against the thresholds of the
+        customer's frequency band (and where the thresholds come from: given,
+        or which quantiles of the gaps between purchases), or ``p_alive``
+        against its cut-offs; then the age of the first purchase, a return
+        after a long gap, the number of purchase occasions; and the days
+        without a purchase until the next, worse stage. Meant for a few
+        customers, such as one who asks why (GDPR art. 22, PIPL art. 24).
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_customers, n_features)
+            The customer table, with the columns seen in ``fit``.
+
+        Returns
+        -------
+        explanation : DataFrame
+            On the index of ``X``: ``lifecycle_stage``,
+            ``lifecycle_stage_code`` and ``days_to_worse_stage`` as
+            ``transform`` gives them, and ``why``.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from userpersona import LifecycleStager
+        >>> customers = pd.DataFrame({"recency_days": [70, 12],
+        ...                           "frequency": [4, 8],
+        ...                           "tenure_days": [300, 500],
+        ...                           "prev_gap_days": [60, 40]})
+        >>> stager = LifecycleStager(thresholds={"at_risk": 60, "dormant": 120,
+        ...                                      "churned": 365}).fit(customers)
+        >>> for why in stager.explain(customers)["why"]:
+        ...     print(why)
+        last purchase 70 days ago > 60, the at-risk threshold, and ≤ 120, the dormant one
+        (thresholds given) → At Risk; 51 more days without a purchase make it Dormant
+        last purchase 12 days ago ≤ 60, the at-risk threshold (thresholds given); first
+        purchase 500 days ago > 30 (new_days); the gap before the last purchase, 40 days,
+        ≤ 365, the churned threshold: no return after a lapse; 8 purchase occasions ≥ 5
+        (mature_frequency) → Mature; 49 more days without a purchase make it At Risk
+        """
+        check_is_fitted(self)
+        table, index = checked_table(self, X, reset=False)
+        values, purchased = self._values(table, learn=False)
+        codes, days = self._stage(values, purchased)
+        band, thresholds = self._thresholds_of(values["frequency"])
+        names = {**DEFAULT_COLUMNS, **(self.columns or {})}
+        why = stage_reasons(self, {role: column_name(key, role) for role, key in names.items()},
+                            values, codes, days, band, thresholds)
+        stages = pd.Categorical.from_codes(codes, self.stage_labels_, ordered=True)
+        return pd.DataFrame({"lifecycle_stage": stages, "lifecycle_stage_code": codes,
+                             "days_to_worse_stage": days, "why": why}, index=index)
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = True  # a missing recency means "no purchase yet"
@@ -288,8 +345,7 @@ class LifecycleStager(TransformerMixin, BaseEstimator):
     def _stage(self, values, purchased):
         """Stage codes and days to the next, worse stage."""
         recency, frequency = values["recency"], values["frequency"]
-        band = np.searchsorted(self.band_edges_, frequency, side="left")
-        at_risk, dormant, churned = self.thresholds_[list(DECAY_STAGES)].to_numpy()[band].T
+        _, (at_risk, dormant, churned) = self._thresholds_of(frequency)
         if self.p_alive is None:
             decay = [recency > at_risk, recency > dormant, recency > churned]
         else:
@@ -314,6 +370,12 @@ class LifecycleStager(TransformerMixin, BaseEstimator):
         days = next_threshold - recency + 1
         days[(codes == _CODE["churned"]) | (codes == _CODE["registered"])] = np.nan
         return codes, days
+
+    def _thresholds_of(self, frequency):
+        """The frequency band of each customer, and its at-risk, dormant and churn
+        thresholds (days)."""
+        band = np.searchsorted(self.band_edges_, frequency, side="left")
+        return band, self.thresholds_[list(DECAY_STAGES)].to_numpy()[band].T
 
     # -- fitting helpers --------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from .._lazy import lazy_names
 
 _HOMES = {
+    "ColumnRegistry": "._columns",
     "ConsentLedger": "._consent",
     "ErasureResult": "._subject",
     "KAnonymity": "._k_anonymity",
@@ -23,6 +24,7 @@ _HOMES = {
     "dp_counts": "._dp",
     "dp_sums": "._dp",
     "erase": "._subject",
+    "explain": "._explain",
     "generalize": "._k_anonymity",
     "k_anonymity": "._k_anonymity",
     "subject_access": "._subject",
@@ -30,6 +32,7 @@ _HOMES = {
 }
 __getattr__, __dir__ = lazy_names(__name__, _HOMES)
 __all__ = [
+    "ColumnRegistry",
     "ConsentLedger",
     "ErasureResult",
     "KAnonymity",
@@ -39,6 +42,7 @@ __all__ = [
     "dp_counts",
     "dp_sums",
     "erase",
+    "explain",
     "generalize",
     "k_anonymity",
     "subject_access",
@@ -47,8 +51,10 @@ __all__ = [
 
 if TYPE_CHECKING:
     from ._bias import bias_audit
+    from ._columns import ColumnRegistry
     from ._consent import ConsentLedger
     from ._dp import PrivacyBudget, dp_counts, dp_sums
+    from ._explain import explain
     from ._k_anonymity import KAnonymity, generalize, k_anonymity
     from ._pseudonyms import Pseudonymizer
     from ._small_cells import suppress_small_cells

@@ -15,14 +15,15 @@ import numpy as np
 import pandas as pd
 
 
-def suppress_small_cells(table, k=10, count="customers", *, columns=None):
+def suppress_small_cells(table, k=10, count="customers", *, columns=None, within=None):
     """Hide the rows of an aggregate table that describe fewer than ``k`` people.
 
     A row (a cell of the breakdown) whose ``count`` is between 1 and ``k - 1``
     is hidden: its count and its other figures become missing. When the rows
     hidden hold fewer than ``k`` people together, the next smallest rows are
-    hidden too, until they hold at least ``k``: the total minus the rows
-    shown then never reveals a group smaller than ``k``. Rows of 0 stay shown
+    hidden too, until they hold at least ``k`` in two rows at least: the total
+    minus the rows shown then never reveals a group smaller than ``k``, nor
+    one hidden row. Rows of 0 stay shown
     (they describe no one).
 
     Parameters
@@ -36,6 +37,12 @@ def suppress_small_cells(table, k=10, count="customers", *, columns=None):
         The column of the counts.
     columns : list of str, optional
         The columns hidden in a hidden row; default: every numeric column.
+    within : list of str, optional
+        Columns of ``table`` whose groups are published as totals too, such as
+        the row and column of a cross table in long form (its margins), or the
+        segment a cell of a grid belongs to. The hidden rows of every such
+        group then also hold 0 or at least ``k`` people together, so that no
+        published total minus the rows shown of it reveals a smaller group.
 
     Returns
     -------
@@ -52,10 +59,16 @@ def suppress_small_cells(table, k=10, count="customers", *, columns=None):
 
     Notes
     -----
-    This protects one table whose groups do not overlap, against its own total.
-    Two published tables of overlapping groups (by segment, and by segment and
-    region) can still be subtracted from one another: suppress the finest
-    table you publish and derive the others from what it shows.
+    This protects one table whose groups do not overlap, against its own total
+    and the totals named in ``within``. Two published tables of overlapping
+    groups (by segment, and by segment and region) can still be subtracted from
+    one another: suppress the finest table you publish, with the coarser ones
+    as ``within``, and derive those from what it shows. The guarantee is about
+    a published total minus the figures shown of it; a chain of such
+    subtractions through several totals (a linear program over a cross table
+    with all its margins) can sometimes narrow a hidden cell further, as with
+    every cell-suppression rule of this kind: publish fewer margins when that
+    attack matters.
 
     Examples
     --------
@@ -73,6 +86,14 @@ def suppress_small_cells(table, k=10, count="customers", *, columns=None):
     Lost             NaN      NaN        True
     >>> shown.attrs["suppressed"]
     {'small': 1, 'complementary': 1}
+
+    A cross table in long form, whose row and column totals are published too:
+
+    >>> grid = pd.DataFrame({"r": [1, 1, 2, 2], "fm": [1, 2, 1, 2],
+    ...                      "customers": [4, 40, 30, 50]})
+    >>> suppress_small_cells(grid, k=10, columns=["customers"],
+    ...                      within=["r", "fm"])["suppressed"].tolist()
+    [True, True, True, True]
     """
     if not isinstance(table, pd.DataFrame):
         raise TypeError(f"table must be a pandas DataFrame, got {type(table).__name__}.")
@@ -83,14 +104,7 @@ def suppress_small_cells(table, k=10, count="customers", *, columns=None):
                          f"columns are {[str(c) for c in table.columns]}.")
     sizes = _counts(table[count], count)
     small = (sizes > 0) & (sizes < k)
-    hidden = small.copy()
-    # the smallest shown non-empty rows join the hidden ones until these hold k people
-    # together; rows of 0 would add no one, so they are never picked
-    candidates = np.argsort(np.where(hidden | (sizes == 0), np.inf, sizes), kind="stable")
-    for row in candidates:
-        if not hidden.any() or sizes[hidden].sum() >= k or hidden[row] or sizes[row] == 0:
-            break
-        hidden[row] = True
+    hidden = _protected(sizes, small, k, _groups(table, within))
     if columns is None:
         columns = [c for c in table.columns if pd.api.types.is_numeric_dtype(table[c])
                    and not pd.api.types.is_bool_dtype(table[c])]
@@ -104,6 +118,47 @@ def suppress_small_cells(table, k=10, count="customers", *, columns=None):
     out.attrs["suppressed"] = {"small": int(small.sum()),
                                "complementary": int((hidden & ~small).sum())}
     return out
+
+
+def _groups(table, within):
+    """The rows of every published total: the whole table, and each group of ``within``."""
+    groups = [np.arange(len(table))]
+    for column in [] if within is None else list(within):
+        if column not in table.columns:
+            raise ValueError(f"table has no column {column!r} (given in within=); its "
+                             f"columns are {[str(c) for c in table.columns]}.")
+        codes, _ = pd.factorize(table[column], use_na_sentinel=False)
+        order = np.argsort(codes, kind="stable")
+        groups += np.split(order, np.flatnonzero(np.diff(codes[order])) + 1)
+    return groups
+
+
+def _protected(sizes, small, k, groups):
+    """The rows to hide: the small ones, and in every group whose hidden rows hold
+    between 1 and k - 1 people, or are one non-empty row, its smallest shown
+    non-empty rows until they hold k in two rows at least.
+
+    One hidden row in a group is its total minus the rows shown: known, it
+    could be subtracted from a second total it is part of (the classic rule of
+    statistical offices: two suppressed cells at least in every line). Hiding
+    a row can leave another group short, so the groups are checked again until
+    none is; rows only ever join the hidden ones, so this ends.
+    """
+    hidden = small.copy()
+    short = True
+    while short:
+        short = False
+        for rows in groups:
+            held = hidden[rows] & (sizes[rows] > 0)
+            people = sizes[rows][held].sum()
+            if not (0 < people < k or held.sum() == 1):
+                continue
+            # rows of 0 would add no one, so they are never picked
+            shown = rows[~hidden[rows] & (sizes[rows] > 0)]
+            if shown.size:
+                hidden[shown[np.argmin(sizes[shown])]] = True
+                short = True
+    return hidden
 
 
 def _counts(values, column):

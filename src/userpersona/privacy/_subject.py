@@ -8,14 +8,14 @@ ledger): a request is answered from all of those given, and an erasure leaves
 a receipt that proves it without keeping the ids.
 """
 
-import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import numpy as np
 import pandas as pd
 
 from ..customer_table import hash_id
+from ._explain import explain
+from ._held import json_value, matching, tag_engine
 
 
 def subject_access(customer_id, profile=None, *, state=None, consent=None, audiences=None,
@@ -37,7 +37,8 @@ def subject_access(customer_id, profile=None, *, state=None, consent=None, audie
         The audiences exported; those holding the customer are named.
     pipeline : sklearn.pipeline.Pipeline, optional
         The fitted profile pipeline: the tags are then listed with the rule
-        that gave them.
+        that gave them, and ``explanation`` says why each segment, stage, tag
+        and persona applies (see :func:`explain`).
 
     Returns
     -------
@@ -45,8 +46,9 @@ def subject_access(customer_id, profile=None, *, state=None, consent=None, audie
         ``customer_id``, ``generated_at`` (UTC), ``held`` (whether anything is
         held), ``profile`` (every column of the customer's row), ``segment``,
         ``lifecycle_stage``, ``persona``, ``tags`` (each true tag with its
-        rule), ``consent`` (events, oldest first), ``state`` (the state's
-        summary row) and ``audiences`` (names); a part not asked for is None.
+        rule), ``explanation`` (:func:`explain`'s answer, with a pipeline),
+        ``consent`` (events, oldest first), ``state`` (the state's summary
+        row) and ``audiences`` (names); a part not asked for is None.
         Missing values are None, times ISO 8601 text.
 
     Examples
@@ -67,35 +69,38 @@ def subject_access(customer_id, profile=None, *, state=None, consent=None, audie
     answer = {"customer_id": text,
               "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
               "held": False, "profile": None, "segment": None, "lifecycle_stage": None,
-              "persona": None, "tags": None, "consent": None, "state": None,
-              "audiences": None}
+              "persona": None, "tags": None, "explanation": None, "consent": None,
+              "state": None, "audiences": None}
     if profile is not None:
-        rows = profile.loc[_matching(profile.index, [text])]
+        rows = profile.loc[matching(profile.index, [text])]
         if len(rows):
             row = rows.iloc[0]
-            answer["profile"] = {str(column): _json(value) for column, value in row.items()}
+            answer["profile"] = {str(column): json_value(value) for column, value in row.items()}
             for key, column in (("segment", "rfm_segment"),
                                 ("lifecycle_stage", "lifecycle_stage"),
                                 ("persona", "persona_name" if "persona_name" in row.index
                                  else "persona")):
                 if column in row.index:
-                    answer[key] = _json(row[column])
+                    answer[key] = json_value(row[column])
             answer["tags"] = _tags(row, pipeline)
+            if pipeline is not None:
+                answer["explanation"] = explain(text, profile, pipeline)
             answer["held"] = True
     if consent is not None:
         events = consent.events[consent.events["customer_id"].astype(str) == text]
         answer["consent"] = [{"purpose": str(e.purpose), "granted": bool(e.granted),
-                              "time": _json(e.time)} for e in events.itertuples()]
+                              "time": json_value(e.time)} for e in events.itertuples()]
         answer["held"] = answer["held"] or bool(answer["consent"])
-    if state is not None:
+    if state is not None and matching(state.customer_ids_, [text]).any():
+        # the summary is of every customer: computed only for a customer held
         summary = state.summary()
-        rows = summary.loc[_matching(summary.index, [text])]
+        rows = summary.loc[matching(summary.index, [text])]
         if len(rows):
-            answer["state"] = {str(c): _json(v) for c, v in rows.iloc[0].items()}
+            answer["state"] = {str(c): json_value(v) for c, v in rows.iloc[0].items()}
             answer["held"] = True
     if audiences is not None:
         answer["audiences"] = [name for name, audience in _named(audiences).items()
-                               if _matching(audience.ids, [text]).any()]
+                               if matching(audience.ids, [text]).any()]
         answer["held"] = answer["held"] or bool(answer["audiences"])
     return answer
 
@@ -181,25 +186,20 @@ def erase(ids, profile=None, *, state=None, audiences=None, key=None):
                "at": datetime.now(UTC).isoformat(timespec="seconds")}
     kept_profile = None
     if profile is not None:
-        removed = _matching(profile.index, texts)
+        removed = matching(profile.index, texts)
         kept_profile = profile.loc[~removed]
         receipt["n_profile_rows"] = int(removed.sum())
     if state is not None:
-        held = state.summary().index
-        receipt["state"] = state.forget(list(held[_matching(held, texts)]), key=key).to_dict()
+        held = state.customer_ids_
+        receipt["state"] = state.forget(list(held[matching(held, texts)]), key=key).to_dict()
     kept_audiences = None
     if audiences is not None:
         kept_audiences = {}
         for name, audience in _named(audiences).items():
-            removed = _matching(audience.ids, texts)
+            removed = matching(audience.ids, texts)
             kept_audiences[name] = type(audience)(audience.ids[~removed], audience.name)
             receipt["audiences"][name] = int(removed.sum())
     return ErasureResult(kept_profile, kept_audiences, receipt)
-
-
-def _matching(index, texts):
-    """Which entries of ``index`` are among the ids ``texts``, compared as text."""
-    return np.asarray(pd.Index(index).astype(str).isin(texts), dtype=bool)
 
 
 def _as_list(ids):
@@ -216,14 +216,14 @@ def _named(audiences):
 
 def _tags(row, pipeline):
     """The true tags of a profile row, each with its rule; None without a pipeline."""
-    engine = _tag_engine(pipeline)
+    engine = tag_engine(pipeline)
     if engine is None:
         return None
     found = []
     for tag in engine.tags_:
         if tag.name not in row.index or pd.isna(row[tag.name]):
             continue
-        value = _json(row[tag.name])
+        value = json_value(row[tag.name])
         if tag.kind == "bool":
             if value is True:
                 found.append({"tag": tag.name, "rule": tag.rule})
@@ -235,32 +235,3 @@ def _tags(row, pipeline):
         else:
             found.append({"tag": tag.name, "value": value, "rule": tag.rule})
     return found
-
-
-def _tag_engine(pipeline):
-    if pipeline is None:
-        return None
-    from sklearn.pipeline import FeatureUnion
-
-    for step in getattr(pipeline, "named_steps", {}).values():
-        candidates = [t for _, t in step.transformer_list] if isinstance(step, FeatureUnion) \
-            else [step]
-        for candidate in candidates:
-            if hasattr(candidate, "tags_") and hasattr(candidate, "program_"):
-                return candidate
-    return None
-
-
-def _json(value):
-    """A value as JSON-ready data: None for missing, ISO text for times."""
-    if isinstance(value, pd.Timestamp | datetime):
-        return None if pd.isna(value) else value.isoformat()
-    if isinstance(value, np.datetime64):
-        return None if np.isnat(value) else pd.Timestamp(value).isoformat()
-    if isinstance(value, np.generic):
-        value = value.item()
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if isinstance(value, bool | int | float | str):
-        return value
-    return str(value)

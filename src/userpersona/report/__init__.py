@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 from sklearn.pipeline import FeatureUnion
 
-from ..privacy import Pseudonymizer
+from ..privacy import ColumnRegistry, Pseudonymizer
 from ._html import note, page, plural
 from ._language import check_language, speaking, tr
 from ._sections import SECTIONS, Context
@@ -83,7 +83,8 @@ _DEFAULT_TITLE = "Customer profile"
 
 def render_report(profile, pipeline=None, *, quality=None, title=_DEFAULT_TITLE,
                   hide_ids=False, salt=None, monetary="monetary_total", top_n=20,
-                  transitions=None, currency=None, min_size=0.01, language="en"):
+                  transitions=None, currency=None, min_size=0.01, language="en",
+                  min_cell=10, registry=None, reveal=()):
     """Render a customer profile as one self-contained HTML page.
 
     The page has seven sections, each left out with a short note when the
@@ -159,6 +160,23 @@ def render_report(profile, pipeline=None, *, quality=None, title=_DEFAULT_TITLE,
         simplified Chinese and marks the page ``lang="zh-CN"``. Texts from the
         data (segment, stage, persona and tag names, column names) are shown
         as they are.
+    min_cell : int, default=10
+        The fewest customers a published figure may describe: a cell of the
+        RFM grid, a segment, stage, tag value, persona or CLV bin of fewer
+        customers is shown as "hidden", with as many others as it takes to keep
+        it from being worked out from the totals (the total, and the rows,
+        columns and segments of the grid; see
+        :func:`~userpersona.privacy.suppress_small_cells`); a note under each
+        breakdown counts its hidden figures. 1 hides nothing. The tables of
+        single customers (highest CLV, representatives) are not cells: hide
+        their ids with ``hide_ids``, or leave them out with ``top_n=0``.
+    registry : ColumnRegistry, default=None
+        The columns of personal or sensitive information
+        (:class:`~userpersona.privacy.ColumnRegistry`), left out of the page
+        with the persona traits made of them; None recognises them by their
+        names (``ColumnRegistry()``).
+    reveal : iterable of str, default=()
+        Columns of the registry to show all the same.
 
     Returns
     -------
@@ -193,19 +211,27 @@ def render_report(profile, pipeline=None, *, quality=None, title=_DEFAULT_TITLE,
     if currency is not None and (not isinstance(currency, str) or not currency.strip()):
         raise ValueError(f"currency must be a non-empty str or None, got {currency!r}.")
     _check_min_size(min_size)
+    registry = ColumnRegistry() if registry is None else registry
+    if not isinstance(registry, ColumnRegistry):
+        raise TypeError(f"registry must be a ColumnRegistry or None, got "
+                        f"{type(registry).__name__}.")
+    profile = registry.release(profile, reveal=reveal)
+    if isinstance(min_cell, bool) or not isinstance(min_cell, int) or min_cell < 1:
+        raise ValueError(f"min_cell must be a positive int (1 hides nothing), got {min_cell!r}.")
     with speaking(check_language(language)):
         return _render(profile, pipeline, quality=quality, title=title, hide_ids=hide_ids,
                        salt=salt, monetary=monetary, top_n=top_n, transitions=transitions,
-                       currency=currency, min_size=min_size)
+                       currency=currency, min_size=min_size, min_cell=min_cell)
 
 
 def _render(profile, pipeline, *, quality, title, hide_ids, salt, monetary, top_n, transitions,
-            currency, min_size):
+            currency, min_size, min_cell):
     """The page of :func:`render_report`, its options checked, in the current language."""
     ctx = Context(profile=profile, steps=_fitted_steps(pipeline), quality=quality,
                   transitions=transitions, monetary=monetary, top_n=top_n,
                   show_id=_pseudonymiser(hide_ids, salt),
-                  currency=currency.strip() if currency else None, min_size=min_size)
+                  currency=currency.strip() if currency else None, min_size=min_size,
+                  min_cell=min_cell, withheld=frozenset(profile.attrs["withheld"]))
     if len(profile):
         sections = [(anchor, tr(heading), build(ctx)) for anchor, heading, build in SECTIONS]
     else:
@@ -215,6 +241,7 @@ def _render(profile, pipeline, *, quality, title, hide_ids, salt, monetary, top_
         subtitle += " \u00b7 " + tr("amounts in {currency}", currency=currency.strip())
     if hide_ids:
         subtitle += " \u00b7 " + tr("customer ids pseudonymised")
+
     return page(tr(title) if title == _DEFAULT_TITLE else title, sections, subtitle=subtitle)
 
 

@@ -181,7 +181,7 @@ def histogram(edges, counts, *, title, tick_texts, x_title="", y_title="", edge_
         ``len(counts) + 1`` bin edges; the columns are drawn with equal widths,
         so log-spaced edges give a log scale.
     counts : sequence of int
-        Customers per bin.
+        Customers per bin; NaN for a hidden bin, drawn without a column.
     title : str
         The chart's name.
     tick_texts : dict of int to str
@@ -210,7 +210,8 @@ def histogram(edges, counts, *, title, tick_texts, x_title="", y_title="", edge_
     n = max(len(counts), 1)
     left, bottom, top_pad = 64, 30 + (18 if x_title else 0), 10
     plot_w, plot_h = width - left - 10, height - bottom - top_pad
-    top = counts.max() if counts.size and counts.max() > 0 else 1.0
+    top = np.nanmax(counts, initial=0.0)
+    top = top if top > 0 else 1.0
     step = plot_w / n
     parts = [f'<line x1="{left}" y1="{top_pad + plot_h}" x2="{left + plot_w}" '
              f'y2="{top_pad + plot_h}" stroke="{LINE}"/>',
@@ -218,12 +219,13 @@ def histogram(edges, counts, *, title, tick_texts, x_title="", y_title="", edge_
                    fill=MUTED),
              _text(left - 6, top_pad + plot_h, "0", anchor="end", size=11, fill=MUTED)]
     for i, count in enumerate(counts):
-        h = plot_h * count / top
+        # a missing count is a hidden bin: no column, and "hidden" in its tooltip
+        h = plot_h * count / top if np.isfinite(count) else 0.0
         span = tr("{low} to {high}", low=edge_text(edges[i]), high=edge_text(edges[i + 1]))
+        shown = f"{round(count):,}" if np.isfinite(count) else tr("hidden")
         parts.append(f'<rect x="{left + i * step + 1:.1f}" y="{top_pad + plot_h - h:.1f}" '
                      f'width="{max(step - 2, 1):.1f}" height="{h:.1f}" fill="{ACCENT}">'
-                     f"<title>{esc(span)}: "
-                     f"{round(count):,}</title></rect>")
+                     f"<title>{esc(span)}: {esc(shown)}</title></rect>")
     for position, text in tick_texts.items():
         parts.append(_text(left + position * step, top_pad + plot_h + 20, text,
                            anchor="middle", size=11, fill=MUTED))

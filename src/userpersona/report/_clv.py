@@ -25,6 +25,9 @@ def clv(ctx):
     positive = values[known & (values > 0)]
     parts = []
     unknown = plural((~known).sum(), "customer")
+    zeros = int((values[known] <= 0).sum())
+    # without an estimate, of 0, and positive: a partition of the customers
+    counts_hidden = ctx.hidden([(~known).sum(), zeros, positive.size]).any()
     if positive.size:
         total = positive.sum()
         top_decile = np.sort(positive)[::-1][:max(positive.size // 10, 1)].sum()
@@ -32,14 +35,23 @@ def clv(ctx):
         # that is higher: decades of near-zero values would squeeze the rest
         low = max(np.quantile(positive, 0.005), np.median(positive) * 1e-3)
         below = int((positive < low).sum())
+        first = (tr("The bins are equal on a log scale; the first also holds the customers "
+                    "below {low}.", low=_compact(low))
+                 if ctx.hidden([below, positive.size - below]).any() else
+                 tr("The bins are equal on a log scale; the first also holds the {customers} "
+                    "below {low}.", customers=plural(below, "customer"), low=_compact(low)))
+        not_shown = (tr(" Not shown: the customers without a CLV estimate or with a CLV of 0 "
+                        "(how many is hidden, min_cell).") if counts_hidden else
+                     _not_shown(unknown if (~known).any() else "", zeros))
         parts.append(note(tr(
-            "Total {total}; median {median}; the top 10% of customers hold {share} of it. "
-            "The bins are equal on a log scale; the first also holds the {customers} below "
-            "{low}.", total=ctx.money(total), median=ctx.money(np.median(positive)),
-            share=fmt_share(top_decile / total), customers=plural(below, "customer"),
-            low=_compact(low)) + _not_shown(unknown if (~known).any() else "",
-                                            (values[known] <= 0).sum())))
-        parts.append(card(_log_histogram(ctx, np.maximum(positive, low))))
+            "Total {total}; median {median}; the top 10% of customers hold {share} of it. ",
+            total=ctx.money(total), median=ctx.money(np.median(positive)),
+            share=fmt_share(top_decile / total)) + first + not_shown))
+        histogram, n_hidden = _log_histogram(ctx, np.maximum(positive, low))
+        parts.append(card(histogram + ctx.hidden_note(n_hidden)))
+    elif counts_hidden:
+        parts.append(note(tr("Every CLV estimate is 0; the number without an estimate is "
+                             "hidden (min_cell).")))
     else:
         parts.append(note(tr("Every CLV estimate is 0; {customers} without an estimate.",
                              customers=unknown)))
@@ -83,6 +95,8 @@ def _log_histogram(ctx, values, n_bins=24):
         high = low * 1.0001 + 1e-9
     edges = np.geomspace(low, high, n_bins + 1)
     counts, _ = np.histogram(values, bins=edges)
+    hidden = ctx.hidden(counts)
+    counts = np.where(hidden, np.nan, counts)
     # a text under the powers of ten inside the range, at their place on the log
     # axis, at least three bins apart so that the texts never overlap
     ticks, last = {}, -np.inf
@@ -93,7 +107,7 @@ def _log_histogram(ctx, values, n_bins=24):
             ticks[position], last = _compact(10.0 ** power), position
     return histogram(edges, counts, title=tr("Customers by CLV (log-scaled bins)"),
                      tick_texts=ticks, x_title=ctx.money_title("CLV") + tr(", log scale"),
-                     y_title=tr("customers"), edge_text=ctx.money)
+                     y_title=tr("customers"), edge_text=ctx.money), int(hidden.sum())
 
 
 def _compact(value):

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._html import esc, fmt_money, money_unit, not_available, note, plural
+from ..privacy import suppress_small_cells
+from ._html import esc, fmt_int, fmt_money, money_unit, not_available, note, plural
 from ._language import tr
 
 
@@ -27,9 +28,33 @@ class Context:
     show_id: object = str  # customer id -> text shown; a pseudonym with hide_ids
     currency: str | None = None
     min_size: float = 0.01
+    min_cell: int = 10
+    withheld: frozenset = frozenset()  # columns of personal information left out
 
     def has(self, *columns):
         return all(column in self.profile.columns for column in columns)
+
+    def hidden(self, counts, **within):
+        """Which of ``counts`` (customers per cell of one breakdown) the page hides:
+        cells of fewer than ``min_cell``, and the others it takes to protect them
+        from the total and from the groups of cells in ``within`` (arrays of a
+        label per cell, such as the row and the segment of a grid cell)."""
+        counts = np.asarray(counts, dtype=np.int64)
+        if self.min_cell <= 1 or not counts.size:
+            return np.zeros(counts.shape, dtype=bool)
+        cells = pd.DataFrame({"customers": counts, **{name: np.asarray(labels, dtype=object)
+                                                      for name, labels in within.items()}})
+        shown = suppress_small_cells(cells, k=self.min_cell, columns=["customers"],
+                                     within=list(within) or None)
+        return shown["suppressed"].to_numpy()
+
+    def hidden_note(self, n_hidden):
+        """The note under a breakdown with hidden cells, or "" without any."""
+        if not n_hidden:
+            return ""
+        return note(tr("{cells} hidden (min_cell): fewer than {k} customers, or needed to "
+                       "keep such a cell from being worked out from the totals.",
+                       cells=plural(n_hidden, "figure"), k=fmt_int(self.min_cell)))
 
     def fitted_input(self, name):
         """The profile's columns seen by step ``name`` in fit, or None if any is missing."""

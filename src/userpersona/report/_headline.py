@@ -22,7 +22,10 @@ def headline(ctx):
     if ctx.has("frequency") and not buyers.all():
         # customers without a purchase (browsed only, on file only) are counted
         # apart, so that the buyers' figures stay those of buyers
-        tiles.append(kpi(tr("Without a purchase"), fmt_int((~buyers).sum())))
+        without = int((~buyers).sum())
+        tiles.append(kpi(tr("Without a purchase"), fmt_int(without))
+                     if not ctx.hidden([without, len(buyers) - without]).any()
+                     else _hidden(ctx, tr("Without a purchase")))
     tiles.append(_revenue(ctx))
     tiles.extend(_purchases(ctx, buyers))
     tiles.append(_p_alive(ctx, buyers))
@@ -54,9 +57,19 @@ def _purchases(ctx, buyers):
         reason = tr("no customer has a purchase")
         return [kpi(label, None, reason), kpi(tr("Repeat buyers"), None, reason)]
     frequency = ctx.numbers("frequency")[buyers]
+    repeat = int((frequency >= 2).sum())
+    if ctx.hidden([repeat, len(frequency) - repeat]).any():
+        return [kpi(label, fmt_num(frequency.mean()), about),
+                _hidden(ctx, tr("Repeat buyers"))]
     return [kpi(label, fmt_num(frequency.mean()), about),
-            kpi(tr("Repeat buyers"), fmt_share((frequency >= 2).mean()),
+            kpi(tr("Repeat buyers"), fmt_share(repeat / len(frequency)),
                 tr("of buyers: two or more purchase occasions"))]
+
+
+def _hidden(ctx, label):
+    """A tile whose figure would describe fewer than ``min_cell`` customers."""
+    return kpi(label, tr("hidden"), tr("fewer than {k} customers on one side (min_cell)",
+                                       k=fmt_int(ctx.min_cell)))
 
 
 def _p_alive(ctx, buyers):

@@ -103,6 +103,29 @@ ZH = {
     "Customer profile": "用户画像",
     "amounts in {currency}": "金额单位：{currency}",
     "customer ids pseudonymised": "客户 ID 已假名化",
+    "hidden": "已隐藏",
+    "{cells} hidden (min_cell): fewer than {k} customers, or needed to keep such a cell "
+    "from being worked out from the totals.":
+        "{cells}已隐藏（min_cell）：客户少于 {k} 位，或为防止由合计反推出此类单元格而一并隐藏。",
+    "fewer than {k} customers on one side (min_cell)": "其中一方少于 {k} 位客户（min_cell）",
+    ", ": "、",
+    "Hidden (min_cell): {personas}, of fewer than {k} customers or hidden to keep such a "
+    "persona from being worked out from the totals.":
+        "已隐藏（min_cell）：{personas}，客户少于 {k} 位，或为防止由合计反推出此类人群而一并隐藏。",
+    "The customers without a purchase yet (\u201c{label}\u201d) are in no persona; their "
+    "number is hidden (min_cell).":
+        "尚未购买的客户（“{label}”）不属于任何人群；其人数已隐藏（min_cell）。",
+    "Total {total}; median {median}; the top 10% of customers hold {share} of it. ":
+        "总额 {total}；中位数 {median}；前 10% 的客户占其中 {share}。",
+    "The bins are equal on a log scale; the first also holds the customers below {low}.":
+        "各区间在对数刻度上等宽；第一个区间还包含低于 {low} 的客户。",
+    "The bins are equal on a log scale; the first also holds the {customers} below {low}.":
+        "各区间在对数刻度上等宽；第一个区间还包含低于 {low} 的 {customers}。",
+    " Not shown: the customers without a CLV estimate or with a CLV of 0 (how many is "
+    "hidden, min_cell).":
+        "未显示：没有 CLV 估计或 CLV 为 0 的客户（人数已隐藏，min_cell）。",
+    "Every CLV estimate is 0; the number without an estimate is hidden (min_cell).":
+        "所有 CLV 估计均为 0；没有估计的客户人数已隐藏（min_cell）。",
     "Made with userpersona. Self-contained page: no scripts, no external resources.":
         "由 userpersona 生成。独立页面：不含脚本，不加载外部资源。",
     "The profile has no customers.": "画像中没有客户。",
@@ -264,10 +287,6 @@ ZH = {
     # customer lifetime value
     "No customer lifetime value: {reason}.": "没有客户生命周期价值：{reason}。",
     "Customer lifetime value not available: {reason}.": "客户生命周期价值暂无数据：{reason}。",
-    "Total {total}; median {median}; the top 10% of customers hold {share} of it. The bins "
-    "are equal on a log scale; the first also holds the {customers} below {low}.":
-        "总额 {total}；中位数 {median}；前 10% 的客户占其中 {share}。各区间在对数刻度上等宽；"
-        "第一个区间还包含低于 {low} 的 {customers}。",
     "Every CLV estimate is 0; {customers} without an estimate.":
         "所有 CLV 估计值均为 0；{customers}没有估计值。",
     " Not shown: {customers}.": "未显示：{customers}。",
@@ -389,4 +408,5 @@ ZH_COUNTS = {
     "purchase": "{n} 次购买",
     "person": "{n} 人",
     "category": "{n} 个品类",
+    "figure": "{n} 个数字",
 }

@@ -74,10 +74,20 @@ def personas(ctx):
              for key in pd.unique(keys)]
     found.sort(key=lambda p: -p.customers)
     n_in = int(in_persona.sum())
+    without = int((~in_persona).sum()) if ids is not None else 0
+    hidden = ctx.hidden([p.customers for p in found] + [without])
+    of = "of buyers" if ctx.has("frequency") and not ctx.buyers().all() else "of customers"
+    if hidden[-1] and of == "of buyers":
+        # a share of buyers and a count would give the buyers, and the total minus
+        # them the customers without a purchase, a group hidden for being small
+        of = "of customers"
+        for persona in found:
+            persona.share = persona.customers / len(profile)
+    concealed = [p for p, hide in zip(found, hidden, strict=False) if hide]
+    found = [p for p, hide in zip(found, hidden, strict=False) if not hide]
     limit = ctx.min_size if isinstance(ctx.min_size, int) else ctx.min_size * n_in
     large = [p for p in found if p.customers >= limit]
     small = [p for p in found if p.customers < limit]
-    of = "of buyers" if ctx.has("frequency") and not ctx.buyers().all() else "of customers"
     parts = [note(tr(
         "Largest first. Figures: the median days since the last purchase; purchases a year, "
         "the persona's purchase occasions over its customers' years since their first "
@@ -87,9 +97,18 @@ def personas(ctx):
     parts.append('<div class="grid">' + "".join(_card(ctx, p, of) for p in large) + "</div>")
     if small:
         parts.append(_small(ctx, small, limit, of))
-    without = int((~in_persona).sum()) if ids is not None else 0
+    if concealed:
+        parts.append(note(tr("Hidden (min_cell): {personas}, of fewer than {k} customers or "
+                             "hidden to keep such a persona from being worked out from the "
+                             "totals.", personas=tr(", ").join(str(p.name) for p in concealed),
+                             k=fmt_int(ctx.min_cell))))
     if without:
         label = profile["persona"][~in_persona].iloc[0]
+        if hidden[-1]:
+            parts.append(note(tr("The customers without a purchase yet (\u201c{label}\u201d) "
+                                 "are in no persona; their number is hidden (min_cell).",
+                                 label=label)))
+            return "".join(parts)
         text = ("{customers} without a purchase yet (\u201c{label}\u201d) is in no persona: "
                 "the personas describe buyers." if without == 1 else
                 "{customers} without a purchase yet (\u201c{label}\u201d) are in no persona: "
@@ -127,7 +146,7 @@ def _persona(ctx, key, members, in_persona, value, described):
                       basis=" \u00b7 ".join(t for t in (basis, stage_text) if t))
     row = _description_row(described, key, name)
     if row is not None:
-        persona.traits, persona.lifts = _traits_of_model(row)
+        persona.traits, persona.lifts = _traits_of_model(row, ctx.withheld)
         ids = row.get("representatives")
         persona.representatives = list(ids) if isinstance(ids, list) else []
     else:
@@ -232,11 +251,15 @@ def _parse_top_features(text):
     return terms
 
 
-def _traits_of_model(row):
+def _traits_of_model(row, withheld):
+    """Traits and lifts from the model's description, but of the columns withheld
+    as personal information (a persona may have been made of them)."""
     lifts = {str(c)[:-len("_lift")]: float(row[c]) for c in row.index
-             if str(c).endswith("_lift") and _is_number(row[c])}
+             if str(c).endswith("_lift") and _is_number(row[c])
+             and str(c)[:-len("_lift")] not in withheld}
     terms = [(c, z) for c, z in _parse_top_features(row.get("top_features", ""))
-             if c and abs(z) >= _MIN_DISTINCTION and not _about_average(lifts.get(c))]
+             if c and c not in withheld and abs(z) >= _MIN_DISTINCTION
+             and not _about_average(lifts.get(c))]
     return [trait(c, z, lifts.get(c, math.nan)) for c, z in terms], lifts
 
 

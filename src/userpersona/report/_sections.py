@@ -58,10 +58,13 @@ def rfm(ctx):
     np.add.at(counts, (rows, columns), 1)
     if revenue is not None:
         np.add.at(money, (rows, columns), np.nan_to_num(revenue))
-    cells = [[(fmt_int(counts[i, j]), ctx.money(money[i, j]) if revenue is not None else "")
+    hidden = _hidden_grid(ctx, counts, rows, columns)
+    cells = [[(tr("hidden"), "") if hidden[i, j] else
+              (fmt_int(counts[i, j]), ctx.money(money[i, j]) if revenue is not None else "")
               for j in range(n_bins)] for i in range(n_bins)]
     grid = heat_map([f"R {n_bins - i}" for i in range(n_bins)],
-                    [f"FM {j + 1}" for j in range(n_bins)], counts, cells,
+                    [f"FM {j + 1}" for j in range(n_bins)], np.where(hidden, np.nan, counts),
+                    cells,
                     title=tr("Customers and revenue by R and FM score"), row_title="R",
                     column_title=tr("FM = (F + M) / 2, rounded half up"))
     cell = (tr("Each cell: customers (bold) and their revenue ({currency}).",
@@ -69,10 +72,28 @@ def rfm(ctx):
             else tr("Each cell: customers (bold) and their revenue."))
     parts = [note(cell + tr(" Colour: customers. Higher scores are better: R is recency, "
                             "F frequency, M spend.")),
-             card(grid)]
+             card(grid + ctx.hidden_note(int(hidden.sum())))]
     if ctx.has("rfm_segment"):
         parts.append(card(_segment_table(ctx)))
     return "".join(parts)
+
+
+def _hidden_grid(ctx, counts, rows, columns):
+    """The grid cells hidden: small ones, and those protecting them from the totals of
+    their row and column and, when every cell holds one segment, of their segment
+    (the segment table publishes those totals)."""
+    n_bins = counts.shape[0]
+    within = {"r": np.repeat(np.arange(n_bins), n_bins),
+              "fm": np.tile(np.arange(n_bins), n_bins)}
+    if ctx.has("rfm_segment"):
+        cell = rows * n_bins + columns
+        labels = pd.DataFrame({"cell": cell, "segment": ctx.profile["rfm_segment"]
+                               .astype(object).to_numpy()}).drop_duplicates()
+        if not labels["cell"].duplicated().any():
+            segment = np.full(n_bins * n_bins, None, dtype=object)
+            segment[labels["cell"].to_numpy()] = labels["segment"].to_numpy()
+            within["segment"] = segment
+    return ctx.hidden(counts.ravel(), **within).reshape(counts.shape)
 
 
 def _segment_table(ctx):
@@ -82,10 +103,15 @@ def _segment_table(ctx):
     monetary = (pd.Series(ctx.numbers(ctx.monetary), profile.index) if spent
                 else pd.Series(np.nan, profile.index))
     total = monetary.sum()
+    labels = _ordered(segment)
+    members_of = [(segment == label).to_numpy() for label in labels]
+    hidden = ctx.hidden([members.sum() for members in members_of])
     rows = []
-    for label in _ordered(segment):
-        members = (segment == label).to_numpy()
+    for label, members, hide in zip(labels, members_of, hidden, strict=True):
         n = int(members.sum())
+        if hide:
+            rows.append((label, *[tr("hidden")] * 7))
+            continue
         spend = monetary[members].sum() if spent else np.nan
         # an empty segment has no mean: "none" says so, rather than a number
         rows.append((label, fmt_int(n), fmt_share(n / max(len(profile), 1)), ctx.money(spend),
@@ -100,6 +126,7 @@ def _segment_table(ctx):
         why = note(tr("Revenue share not available: the profile has no revenue."))
     if any(row[1] == "0" for row in rows):
         why += note(tr("Mean scores: none for a segment without customers."))
+    why += ctx.hidden_note(int(hidden.sum()))
     headers = ["Segment", "Customers", "Share", "Revenue", "Revenue share", "Mean R", "Mean F",
                "Mean M"]
     headers = [ctx.money_title(h) if h == "Revenue" else tr(h) for h in headers]
@@ -118,31 +145,41 @@ def lifecycle(ctx):
     order = getattr(ctx.steps.get("lifecycle"), "stage_labels_", None)
     labels = _ordered(stage, order)
     counts = stage.value_counts().reindex(labels, fill_value=0).to_numpy(dtype=float)
+    # customers without a stage are a cell of their own: the total minus the stages
+    hidden = ctx.hidden([*counts, len(stage) - counts.sum()])
     shares = counts / max(len(stage), 1)
-    chart = bar_chart(labels, counts, [f"{fmt_int(c)} ({fmt_share(s)})"
-                                       for c, s in zip(counts, shares, strict=True)],
+    chart = bar_chart(labels, np.where(hidden[:-1], 0, counts),
+                      [tr("hidden") if hide else f"{fmt_int(c)} ({fmt_share(s)})"
+                       for c, s, hide in zip(counts, shares, hidden, strict=False)],
                       title=tr("Customers per lifecycle stage"))
-    parts = [card(chart)]
+    parts = [card(chart + ctx.hidden_note(int(hidden[:-1].sum())))]
     if ctx.transitions is not None:
-        parts.append(_transitions(ctx.transitions))
+        parts.append(_transitions(ctx, ctx.transitions))
     return "".join(parts)
 
 
-def _transitions(matrix):
+def _transitions(ctx, matrix):
     matrix = pd.DataFrame(matrix)
     values = matrix.to_numpy(dtype=float)
     totals = values.sum(axis=1, keepdims=True)
     shares = np.divide(values, totals, out=np.zeros_like(values), where=totals > 0)
     # counts and row shares, whichever the matrix holds: row shares already sum to 1
     is_share = np.allclose(totals[totals > 0], 1.0)
-    cells = [[(fmt_share(shares[i, j], 0), "" if is_share else fmt_int(values[i, j]))
+    hidden = np.zeros(values.shape, dtype=bool)
+    if not is_share:
+        rows, columns = np.indices(values.shape)
+        hidden = ctx.hidden(values.ravel(), before=rows.ravel(),
+                            after=columns.ravel()).reshape(values.shape)
+    cells = [[(tr("hidden"), "") if hidden[i, j] else
+              (fmt_share(shares[i, j], 0), "" if is_share else fmt_int(values[i, j]))
               for j in range(values.shape[1])] for i in range(values.shape[0])]
-    svg = heat_map([str(x) for x in matrix.index], [str(x) for x in matrix.columns], shares,
-                   cells, title=tr("Transitions between stages"), row_title=tr("before"),
+    svg = heat_map([str(x) for x in matrix.index], [str(x) for x in matrix.columns],
+                   np.where(hidden, np.nan, shares), cells,
+                   title=tr("Transitions between stages"), row_title=tr("before"),
                    column_title=tr("after"), cell_width=84, cell_height=40)
     return card(f"<h3>{esc(tr('Transitions'))}</h3>" + note(tr(
         "Rows: stage before; columns: stage after. Each cell: share of the row and "
-        "customers.")) + svg)
+        "customers.")) + svg + ctx.hidden_note(int(hidden.sum())))
 
 
 # -- 4. tags -------------------------------------------------------------------------
@@ -163,26 +200,40 @@ def tags(ctx):
     flags = coverage["value"].map(lambda v: v is True or v is np.True_)
     parts = []
     bools = coverage[flags]
+    n = len(ctx.profile)
     if len(bools):
-        chart = bar_chart(list(bools["tag"]), list(bools["share"]),
-                          [f"{fmt_share(s)} ({fmt_int(c)})"
-                           for s, c in zip(bools["share"], bools["customers"], strict=True)],
+        # a tag splits the customers in two: those with it and the rest
+        hidden = np.array([ctx.hidden([c, n - c]).any() for c in bools["customers"]],
+                          dtype=bool)
+        chart = bar_chart(list(bools["tag"]), np.where(hidden, 0, bools["share"]),
+                          _coverage_texts(bools, hidden),
                           title=tr("Share of customers per tag"), label_width=170)
         # the widest chart of the section: a row of its own, at full size
-        parts.append(card(f"<h3>{esc(tr('Yes/no tags'))}</h3>" + chart, css="wide"))
+        parts.append(card(f"<h3>{esc(tr('Yes/no tags'))}</h3>" + chart
+                          + ctx.hidden_note(int(hidden.sum())), css="wide"))
     for name, group in coverage[~flags].groupby("tag", sort=False):
-        chart = bar_chart([str(v) for v in group["value"]], list(group["share"]),
-                          [f"{fmt_share(s)} ({fmt_int(c)})"
-                           for s, c in zip(group["share"], group["customers"], strict=True)],
+        # the customers without a value are a cell too: the total minus the values
+        counts = group["customers"].to_numpy()
+        hidden = ctx.hidden([*counts, n - counts.sum()])[:-1]
+        chart = bar_chart([str(v) for v in group["value"]], np.where(hidden, 0, group["share"]),
+                          _coverage_texts(group, hidden),
                           title=tr("Customers per value of {tag}", tag=name), width=320,
                           label_width=100)
         about = note(described[name]) if described.get(name) else ""
-        parts.append(card(f"<h3>{esc(name)}</h3>{about}{chart}"))
+        parts.append(card(f"<h3>{esc(name)}</h3>{about}{chart}"
+                          + ctx.hidden_note(int(hidden.sum()))))
     flagged = coverage[coverage.get("flag", pd.Series("", coverage.index)).astype(str) != ""]
     lines = [note(tr("Check {tag} = {value}: {flag}.", tag=row.tag, value=row.value,
                      flag=tr(str(row.flag))))
              for row in flagged.itertuples()]
     return '<div class="grid">' + "".join(parts) + "</div>" + "".join(lines)
+
+
+def _coverage_texts(coverage, hidden):
+    """The text after each bar of tag coverage: share and customers, or "hidden"."""
+    return [tr("hidden") if hide else f"{fmt_share(s)} ({fmt_int(c)})"
+            for s, c, hide in zip(coverage["share"], coverage["customers"], hidden,
+                                  strict=True)]
 
 
 def _coverage_from_profile(profile):

@@ -8,11 +8,13 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from .._estimator_input import checked_table, column_label, customer_values
+from .._estimator_input import checked_table, column_label, customer_values, table_column
 from .._estimator_output import as_output
 from .._kernels.scoring import score_customers
 from .._sklearn_compat import Interval, StrOptions, check_feature_names_in, fit_context
+from .._wording import column_name
 from ._binning import BinningWarning, check_edges, quantile_edges
+from ._explanation import score_reasons, segment_reasons, stage_reasons
 from ._segments import CN8, NAMED_MAPS, SegmentMap
 from ._stage_recency import STAGE_RANK_EDGES, stage_ranks
 
@@ -276,7 +278,77 @@ default="rfm11"
         names += ["rfm_segment"] * (self.segment_map_ is not None)
         return np.asarray(names, dtype=object)
 
-    def segment_summary(self, X):
+    def explain(self, X):
+        """Why each customer has its scores and segment, in words and values.
+
+        Each score is explained by the customer's value and the edges of
+        ``bin_edges_`` it lies between (with ``stage``, R by the lifecycle
+        stage and the recency split of the living), and the segment by the
+        segment map's own words (:meth:`SegmentMap.reasons
+        <userpersona.SegmentMap.reasons>`): the R x FM cell, the comparisons
+        with the centres, or the rule that matched. Meant for a few customers,
+        such as one who asks why (GDPR art. 22, PIPL art. 24): it builds a text
+        per customer.
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_customers, n_features)
+            The customer table, with the columns seen in ``fit``.
+
+        Returns
+        -------
+        explanation : DataFrame
+            On the index of ``X``: ``r_score``, ``f_score``, ``m_score`` and
+            ``rfm_segment`` (with a segment map) as ``transform`` gives them;
+            ``r_why``, ``f_why``, ``m_why`` and ``segment_why`` (with a segment
+            map), and ``why``, all of them in one text.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from userpersona import RFMScorer
+        >>> customers = pd.DataFrame(
+        ...     {"recency_days": [2, 15, 40, 90, 300],
+        ...      "frequency": [12, 6, 3, 2, 1],
+        ...      "monetary_total": [1500.0, 700.0, 260.0, 90.0, 25.0]},
+        ...     index=pd.Index([101, 102, 103, 104, 105], name="customer_id"))
+        >>> scorer = RFMScorer().fit(customers)
+        >>> scorer.bin_edges_[1]
+        array([1., 2., 3., 6.])
+        >>> explanation = scorer.explain(customers)
+        >>> explanation.loc[102, "rfm_segment"]
+        'Loyal'
+        >>> print(explanation.loc[102, "f_why"])
+        frequency 6 > 3 and ≤ 6 (the edges of F 4) → F 4
+        >>> print(explanation.loc[102, "segment_why"])
+        R 4, FM 4 (F 4 and M 4, their mean rounded half up): the cell R 4 x FM 4 → Loyal
+        """
+        check_is_fitted(self)
+        table, index = checked_table(self, X, reset=False)
+        values, purchased = self._values(table)
+        scores = self._scores(self._scored(table, values, purchased))[0]
+        names = [column_name(getattr(self, dimension), dimension) for dimension in DIMENSIONS]
+        if self.stage is None:
+            r_why = score_reasons(names[0], values[0], scores[0], self.bin_edges_[0],
+                                  purchased, letter="R", reverse=True)
+        else:
+            codes = np.asarray(table_column(table, self.stage, "stage"), dtype=np.float64)
+            r_why = stage_reasons(names[0], column_name(self.stage, "stage"), values[0],
+                                  codes.reshape(-1), scores[0], self.recency_split_, purchased)
+        why = {"r_why": r_why}
+        for i, letter in ((1, "F"), (2, "M")):
+            why[f"{letter.lower()}_why"] = score_reasons(
+                names[i], values[i], scores[i], self.bin_edges_[i], purchased, letter=letter,
+                reverse=False)
+        columns = dict(zip(["r_score", "f_score", "m_score"], scores, strict=True))
+        if self.segment_map_ is not None:
+            columns["rfm_segment"] = self._segments(values, purchased, scores)
+            why["segment_why"] = segment_reasons(self.segment_map_, values, scores, purchased)
+        columns.update(why)
+        columns["why"] = ["; ".join(parts) for parts in zip(*why.values(), strict=True)]
+        return pd.DataFrame(columns, index=index)
+
+    def segment_summary(self, X, *, min_cell=None):
         """Size, revenue and mean R, F, M of every segment.
 
         Revenue is the sum of the monetary column, which should then be the
@@ -286,6 +358,13 @@ default="rfm11"
         ----------
         X : DataFrame or array-like of shape (n_customers, n_features)
             The customer table, with the columns seen in ``fit``.
+        min_cell : int, default=None
+            For a table to publish: the figures of a segment of fewer than
+            ``min_cell`` customers are hidden (missing), with as many other
+            segments as it takes for the hidden ones to hold ``min_cell``
+            together, so that the total minus the shown segments reveals no
+            smaller group (:func:`~userpersona.privacy.suppress_small_cells`);
+            a bool column ``suppressed`` marks them. None hides nothing.
 
         Returns
         -------
@@ -310,6 +389,9 @@ default="rfm11"
         Champions            1   1500.0
         Lost                 1     25.0
         No Purchase          1      0.0
+        >>> published = RFMScorer().fit(customers).segment_summary(customers, min_cell=2)
+        >>> int(published["suppressed"].sum()), int(published["customers"].isna().sum())
+        (6, 6)
         """
         check_is_fitted(self)
         if self.segment_map_ is None:
@@ -334,6 +416,11 @@ default="rfm11"
         summary.insert(3, "revenue_share", summary["revenue"] / total if total else np.nan)
         occasions = summary.pop("occasions")
         summary["average_order_value"] = summary["revenue"] / occasions.where(occasions > 0)
+        if min_cell is not None:
+            # imported here: privacy is not needed to score
+            from ..privacy import suppress_small_cells
+
+            summary = suppress_small_cells(summary, k=min_cell, count="customers")
         return summary
 
     def __sklearn_tags__(self):

@@ -18,6 +18,8 @@ from numbers import Integral
 import numpy as np
 import pandas as pd
 
+from .._wording import number
+
 #: The keys a rule may test: the three scores and FM = (F + M) / 2 rounded half up.
 SCORE_KEYS = ("R", "F", "M", "FM")
 
@@ -77,6 +79,43 @@ class SegmentMap(ABC):
     @abstractmethod
     def assign(self, values, scores):
         """Code of the segment of each customer: positions in :meth:`labels`."""
+
+    def reasons(self, values, scores):
+        """Why each customer is in its segment, in words: one text per customer.
+
+        :meth:`RFMScorer.explain <userpersona.RFMScorer.explain>` calls it on
+        the customers with a purchase, with the arguments of :meth:`assign`.
+        The maps provided word their own rule: the cell of the R x FM grid
+        (:class:`RFM11`), the comparisons with the centres (:class:`CN8`), the
+        rule that matched (:class:`SegmentRules`). A map of your own may do the
+        same; by default the text names the segment and the map.
+
+        Parameters
+        ----------
+        values : tuple of 3 ndarrays
+            Recency, frequency and monetary values of the customers.
+        scores : tuple of 3 ndarrays
+            Their R, F and M scores.
+
+        Returns
+        -------
+        reasons : ndarray of str
+            One text per customer, ending in ``→ <segment>``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from userpersona import RFM11
+        >>> grid = RFM11().fit(values=None, scores=None, n_bins=5)
+        >>> scores = (np.array([5, 2]), np.array([4, 1]), np.array([5, 2]))
+        >>> for reason in grid.reasons(None, scores):
+        ...     print(reason)
+        R 5, FM 5 (F 4 and M 5, their mean rounded half up): the cell R 5 x FM 5 → Champions
+        R 2, FM 2 (F 1 and M 2, their mean rounded half up): the cell R 2 x FM 2 → Hibernating
+        """
+        labels = self.labels()
+        return np.array([f"given by {self!r} → {labels[code]}"
+                         for code in self.assign(values, scores)], dtype=object)
 
     def __repr__(self):
         params = inspect.signature(type(self)).parameters
@@ -223,6 +262,21 @@ class RFM11(_CellMap):
         return pd.DataFrame(names[RFM11_GRID], index=pd.Index(range(5, 0, -1), name="R"),
                             columns=pd.Index(range(1, 6), name="FM"))
 
+    def reasons(self, values, scores):
+        labels = self.labels()
+        texts = []
+        codes = self.assign(values, scores)
+        for (r, f, m), code in zip(zip(*scores, strict=True), codes, strict=True):
+            read = ""
+            if self.n_bins_ != 5:
+                given = f"R {r}, F {f}, M {m} of {self.n_bins_}"
+                r, f, m = (int(five_point(s, self.n_bins_)) for s in (r, f, m))
+                read = f"{given} read {r}, {f}, {m} on the five-point scale; "
+            fm = int(fm_score(f, m))
+            texts.append(f"{read}R {r}, FM {fm} (F {f} and M {m}, their mean rounded half "
+                         f"up): the cell R {r} x FM {fm} → {labels[code]}")
+        return np.array(texts, dtype=object)
+
     def _code_of_cells(self, r, f, m, n_bins):
         r5, f5, m5 = (five_point(s, n_bins) for s in (r, f, m))
         return RFM11_GRID[5 - r5, fm_score(f5, m5) - 1]
@@ -315,14 +369,40 @@ class CN8(SegmentMap):
         return fitted
 
     def assign(self, values, scores):
+        recent, frequent, spending = self._highs(values, scores)
+        return CN8_TABLE[recent.astype(np.intp) * 4 + frequent * 2 + spending]
+
+    def reasons(self, values, scores):
+        labels = self.labels()
+        highs = self._highs(values, scores)
+        middle = (self.n_bins_ + 1) / 2
+        texts = []
+        for i, code in enumerate(self.assign(values, scores)):
+            recent, frequent, spending = (bool(high[i]) for high in highs)
+            if self.recency == "score":
+                r = (f"R {int(scores[0][i])} {'>' if recent else '≤'} {number(middle)} "
+                     f"(the middle of 1..{self.n_bins_})")
+            else:
+                r = (f"recency {number(values[0][i])} {'<' if recent else '≥'} "
+                     f"{number(self.center_[0])} (the {self.center})")
+            parts = [f"{r}: R {'high' if recent else 'low'}"]
+            for name, letter, value, center, high in (
+                    ("frequency", "F", values[1][i], self.center_[1], frequent),
+                    ("monetary", "M", values[2][i], self.center_[2], spending)):
+                parts.append(f"{name} {number(value)} {'>' if high else '≤'} {number(center)} "
+                             f"(the {self.center}): {letter} {'high' if high else 'low'}")
+            texts.append(f"{'; '.join(parts)} → {labels[code]}")
+        return np.array(texts, dtype=object)
+
+    def _highs(self, values, scores):
+        """Whether R, F and M are high: a recent purchase, a value above the centre."""
         recency, frequency, monetary = values
         center = self.center_
         if self.recency == "score":
             recent = scores[0] > (self.n_bins_ + 1) / 2
         else:
             recent = recency < center[0]
-        high = recent.astype(np.intp) * 4 + (frequency > center[1]) * 2 + (monetary > center[2])
-        return CN8_TABLE[high]
+        return recent, frequency > center[1], monetary > center[2]
 
 
 class SegmentRules(_CellMap):
@@ -416,15 +496,33 @@ class SegmentRules(_CellMap):
         return pd.DataFrame(rows, columns=["label", "cells", "cells_won", "overlaps",
                                            "reachable"])
 
+    def reasons(self, values, scores):
+        r, f, m = (np.asarray(score, dtype=np.intp) for score in scores)
+        texts = []
+        for i, first in enumerate(self._first_rules(r, f, m)):
+            held = f"R {r[i]}, F {f[i]}, M {m[i]}, FM {fm_score(f[i], m[i])}"
+            if first < 0:
+                texts.append(f"{held}: no rule holds → {self.default}")
+                continue
+            label, condition = self.rules[first]
+            tests = " and ".join(f"{key} = {low}" if low == high else f"{key} in {low}..{high}"
+                                 for key, (low, high) in condition.items())
+            texts.append(f"{held}: rule {first + 1} ({tests}) is the first that holds → "
+                         f"{label}")
+        return np.array(texts, dtype=object)
+
     def _code_of_cells(self, r, f, m, n_bins):
         labels = self.labels()
-        codes = np.full(len(r), labels.index(self.default), dtype=np.intp)
-        decided = np.zeros(len(r), dtype=bool)
-        for label, condition in self.rules:
-            match = self._matches(condition, r, f, m) & ~decided
-            codes[match] = labels.index(label)
-            decided |= match
-        return codes
+        # the default last: a cell no rule matches (-1) reads it
+        codes = [labels.index(label) for label, _ in self.rules] + [labels.index(self.default)]
+        return np.asarray(codes, dtype=np.intp)[self._first_rules(r, f, m)]
+
+    def _first_rules(self, r, f, m):
+        """Position of the first rule each score cell matches, -1 where none does."""
+        first = np.full(len(r), -1, dtype=np.intp)
+        for position, (_, condition) in enumerate(self.rules):
+            first[(first < 0) & self._matches(condition, r, f, m)] = position
+        return first
 
     @staticmethod
     def _matches(condition, r, f, m):

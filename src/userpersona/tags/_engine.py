@@ -15,6 +15,7 @@ from .._estimator_output import as_output, output_container
 from .._sklearn_compat import StrOptions, check_feature_names_in, fit_context
 from ._coverage import TagCoverage, arithmetic_problems, warn_arithmetic
 from ._errors import SkippedTagsWarning
+from ._explanation import explanation_frame, first_cases
 from ._program import (
     ARITHMETIC,
     BOOL,
@@ -330,6 +331,68 @@ class TagRuleEngine(TransformerMixin, BaseEstimator):
         names = self._indicator_names()
         return TagCoverage(tags, pd.DataFrame(overlaps, index=names, columns=names),
                            problems)
+
+    def explain(self, X):
+        """Why each customer holds each of its tags, in words and values.
+
+        One row per customer and tag it holds: a bool tag that is true, an enum
+        tag (every customer has a value, the default if no case holds), a score
+        that is not missing. With the rule that gave it (for an enum, the first
+        case that holds, which the value alone does not tell when cases share
+        a value), the values of the columns and tags the rule names, and the
+        cut-offs its ``pct()`` learned in ``fit``. Meant for a few customers,
+        such as one who asks why (GDPR art. 22, PIPL art. 24).
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_customers, n_features)
+            The customer table, with the columns seen in ``fit``.
+
+        Returns
+        -------
+        explanation : DataFrame
+            ``customer_id`` (the index label of the customer in ``X``, its
+            position for arrays), ``tag``, ``value``, ``case`` (for an enum
+            tag, the number of the case that holds from 1, 0 for the default;
+            missing for other kinds), ``rule`` (the condition or expression),
+            ``values`` (a dict: column or tag -> the customer's value, for
+            every name the rule reads; for an enum, those of the cases up to
+            the one that holds, or all for the default), ``cutoffs`` (a dict:
+            ``"pct(q)"`` -> the learned cut-off) and ``why``, all of it in
+            words.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from userpersona.tags import TagRuleEngine
+        >>> customers = pd.DataFrame({"frequency": [9, 1], "monetary_total": [900.0, 30.0]},
+        ...                          index=pd.Index(["ann", "bob"], name="customer_id"))
+        >>> engine = TagRuleEngine({
+        ...     "big_spender": "monetary_total >= pct(50)",
+        ...     "level": {"cases": [["frequency >= 5 and big_spender", "loyal"],
+        ...                         ["frequency >= 2", "back"]], "default": "new"},
+        ... }).fit(customers)
+        >>> explanation = engine.explain(customers)
+        >>> explanation[["customer_id", "tag", "value", "case", "values"]]
+          customer_id          tag  value  case                                      values
+        0         ann  big_spender   True  <NA>                {'monetary_total': 900.0}
+        1         ann        level  loyal     1  {'frequency': 9, 'big_spender': True}
+        2         bob        level    new     0  {'frequency': 1, 'big_spender': False}
+        >>> for why in explanation["why"]:
+        ...     print(why)
+        big_spender = True: monetary_total >= pct(50) holds, with pct(50) = 465 learned in fit;
+        monetary_total = 900
+        level = 'loyal': case 1, frequency >= 5 and big_spender, is the first that holds;
+        frequency = 9, big_spender = True
+        level = 'new': none of its 2 cases holds, the default; frequency = 1, big_spender = False
+        """
+        check_is_fitted(self)
+        frame, index = self._checked_frame(X)
+        values, _ = self._evaluate(frame)
+        columns = _column_values(frame, self.program_, self._reference_day())
+        cases = first_cases(self.program_, self.tags_, columns, self.constants_,
+                            self._reference_day(), len(frame))
+        return explanation_frame(self, frame, index, values, cases)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -6,6 +6,7 @@ implement: each batch is read, with every check, into a
 it holds, from which :meth:`CustomerState.summary` builds the customer table.
 """
 
+import pandas as pd
 from sklearn.exceptions import NotFittedError
 
 from ... import _log_columns as v
@@ -189,6 +190,26 @@ class CustomerState:
     def n_customers_(self):
         """int: Customers held, including those with no row in the summary."""
         return self._held.n
+
+    @property
+    def customer_ids_(self):
+        """pandas.Index: The ids of the customers held, in the type the log's column
+        gives them; found without computing the summary (an erasure or an access
+        request looks its ids up here).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from userpersona import CustomerState
+        >>> orders = pd.DataFrame({"customer_id": [7, 3, 7],
+        ...                        "timestamp": pd.to_datetime(["2024-01-01"] * 3),
+        ...                        "amount": [5.0, 7.0, 9.0]})
+        >>> sorted(CustomerState().update(orders).customer_ids_)
+        [3, 7]
+        """
+        if self._held.ids.main is None:
+            return pd.Index([], name=self.customer)
+        return self._held.ids.for_summary().rename(self.customer)
 
     def update(self, new_orders):
         """Fold a batch of new orders into the state.
@@ -468,7 +489,3 @@ class CustomerState:
 
     def _label_columns(self):
         return [getattr(self, role) for role in LABEL_ROLES if getattr(self, role) is not None]
-
-    def _summary_ids(self):
-        """The ids held, with the index type the whole log's column would give."""
-        return self._held.ids.for_summary()
