@@ -11,8 +11,7 @@ from sklearn.pipeline import make_pipeline
 
 from userpersona import join_sources, make_profile_pipeline
 from userpersona.datasets import make_transactions
-from userpersona.privacy import subject_access
-from userpersona.privacy import explain
+from userpersona.privacy import explain, subject_access
 from userpersona.tags import TagRuleEngine
 
 
