@@ -146,6 +146,18 @@ def test_profile_with_renamed_columns_and_a_tag_file(shop_files, tmp_path):
                                                       "customers"),
     (["profile", "{orders}", "--reveal-columns", "clvv", "--out", "p.csv"],
      "--reveal-columns: the profile has no column 'clvv'; did you mean clv"),
+    (["update", "--state", "state", "--orders", "missing.csv", "--out", "p.csv"],
+     "missing.csv: no such file (order batch)"),
+    (["update", "--state", "state", "--orders", "{orders}", "--out", "p.txt"],
+     "--out: p.txt must end in .csv or .parquet"),
+    (["update", "--state", "nowhere/state", "--orders", "{orders}", "--out", "p.csv"],
+     "--state: nowhere/state: the folder nowhere does not exist"),
+    (["update", "--state", "state", "--orders", "{orders}", "--out", "p.csv", "--columns",
+      "customer_id=user"], "orders.csv: no column 'user' (the customer id); name yours with "
+                          "--columns customer_id=NAME"),
+    (["monitor", "none.parquet", "{orders}"], "none.parquet: no such file (earlier profile)"),
+    (["monitor", "{orders}", "{orders}", "--min-cell", "0"],
+     "--min-cell: '0' is not a number of customers"),
 ])
 def test_bad_input_ends_with_one_line_and_exit_code_2(shop_files, tmp_path, monkeypatch, capsys,
                                                       arguments, message):

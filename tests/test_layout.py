@@ -201,8 +201,9 @@ EARLIER_PUBLIC_NAMES = {
 # Each stage's subpackage exports the same objects as the top-level package.
 STAGES = {
     "userpersona.customer_table": ["summarize_transactions", "summarize_events",
-                                   "join_sources", "CustomerState", "DataQualityReport",
-                                   "DataQualityWarning", "ErasureReceipt"],
+                                   "join_sources", "join_customer_data", "CustomerState",
+                                   "DataQualityReport", "DataQualityWarning",
+                                   "ErasureReceipt"],
     "userpersona.rfm": ["RFMScorer", "SegmentMap", "SegmentRules", "RFM11", "CN8",
                         "BinningWarning", "fm_score"],
     "userpersona.lifecycle": ["LifecycleStager", "lifecycle_over_time", "transition_matrix"],

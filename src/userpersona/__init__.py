@@ -17,6 +17,7 @@ _HOMES = {
     "DataQualityReport": ".customer_table",
     "DataQualityWarning": ".customer_table",
     "ErasureReceipt": ".customer_table",
+    "join_customer_data": ".customer_table",
     "join_sources": ".customer_table",
     "summarize_events": ".customer_table",
     "summarize_transactions": ".customer_table",
@@ -39,7 +40,7 @@ _HOMES = {
 }
 #: The stages of the data flow and the other submodules, read as attributes.
 _SUBMODULES = ("cli", "clv", "customer_table", "datasets", "distributed", "lifecycle",
-               "personas", "privacy", "profile", "report", "rfm", "tags")
+               "monitor", "personas", "privacy", "profile", "report", "rfm", "tags")
 
 __getattr__, __dir__ = lazy_names(__name__, _HOMES, _SUBMODULES)
 __all__ = [
@@ -51,6 +52,7 @@ __all__ = [
     "DataQualityWarning",
     "ErasureReceipt",
     "fm_score",
+    "join_customer_data",
     "join_sources",
     "lifecycle_over_time",
     "LifecycleStager",
@@ -75,6 +77,7 @@ if TYPE_CHECKING:  # the names as type checkers and editors should see them
         DataQualityReport,
         DataQualityWarning,
         ErasureReceipt,
+        join_customer_data,
         join_sources,
         summarize_events,
         summarize_transactions,

@@ -5,8 +5,10 @@ import pandas as pd
 import pytest
 
 from userpersona import (
+    CustomerState,
     DataQualityReport,
     DataQualityWarning,
+    join_customer_data,
     join_sources,
     summarize_events,
     summarize_transactions,
@@ -232,3 +234,80 @@ def test_timezone_and_event_names_reach_both_summaries():
     # 23:30 UTC is the next morning in Shanghai
     assert table.loc[1, "recency_days"] == 8
     assert table.loc[1, "view_to_cart_rate"] == 1.0 and table.loc[2, "view_to_cart_rate"] == 0
+
+
+# join_customer_data: the same join for a table summarised already.
+
+
+def test_join_sources_is_the_summary_joined_by_join_customer_data():
+    orders, events, customers = _orders(), _events(), _customers()
+    table, reports = join_sources(orders, events, customers, as_of="2024-03-31",
+                                  return_report=True)
+    summary = summarize_transactions(orders, device="device", as_of="2024-03-31")
+    joined, joined_reports = join_customer_data(summary, events, customers, as_of="2024-03-31",
+                                                return_report=True)
+    pd.testing.assert_frame_equal(joined, table)
+    # the table's own report comes first, read from its attrs, as join_sources gives it
+    assert joined_reports == reports
+
+
+def test_a_state_kept_batch_by_batch_joins_as_the_whole_log():
+    shop = make_transactions(150, events=True, customers=True, random_state=3)
+    orders = shop.orders.drop(columns=["order_id", "product_id", "quantity"])
+    cut = orders["timestamp"].quantile(0.8)
+    state = CustomerState(category="category", channel="channel", device="device")
+    state.update(orders[orders["timestamp"] < cut]).update(orders[orders["timestamp"] >= cut])
+    table = join_customer_data(state.summary(as_of="2025-01-01"), shop.events, shop.customers,
+                               as_of="2025-01-01")
+    expected = join_sources(orders, shop.events, shop.customers, as_of="2025-01-01")
+    pd.testing.assert_frame_equal(table, expected, check_exact=False)
+
+
+def test_the_table_may_hold_its_ids_in_a_column():
+    summary = summarize_transactions(_orders(), as_of="2024-03-31")
+    in_column = summary.reset_index().rename(columns={"customer_id": "user"})
+    table = join_customer_data(in_column, _events().rename(columns={"customer_id": "user"}),
+                               columns={"customer_id": "user"})
+    expected = join_customer_data(summary, _events())
+    pd.testing.assert_frame_equal(table, expected.rename_axis("user"))
+
+
+def test_a_table_without_a_report_gets_the_reports_of_the_join():
+    bare = pd.DataFrame({"frequency": [2, 1]}, index=pd.Index([1, 2], name="customer_id"))
+    table, reports = join_customer_data(bare, _events(), as_of="2024-03-31",
+                                        return_report=True)
+    assert [report.source for report in reports] == ["events", "customer table"]
+    assert reports[-1].as_of == pd.Timestamp("2024-03-31")
+    assert table.loc[9, "frequency"] == 0 and table["frequency"].dtype == np.int64
+
+
+@pytest.mark.parametrize("table, change, error, message", [
+    (pd.DataFrame({"frequency": [1, 2]}), {}, ValueError,
+     "table has no column or index 'customer_id' (the customer id)"),
+    (pd.DataFrame({"customer_id": [1, 1], "frequency": [1, 2]}), {}, ValueError,
+     "table has the customer id 1 in 'customer_id' on more than one row"),
+    (pd.DataFrame({"customer_id": [1, None], "frequency": [1, 2]}), {}, ValueError,
+     "table has 1 rows without a customer id"),
+    ([1, 2], {}, TypeError, "table must be a pandas or polars DataFrame"),
+    (pd.DataFrame({"customer_id": [1, 2], "frequency": [1, 2]}),
+     dict(events=_events().drop(columns="event_type")), ValueError,
+     "events has no column 'event_type' (the event type)"),
+    (pd.DataFrame({"customer_id": [1, 2], "frequency": [1, 2]}), dict(invalid="skip"),
+     ValueError, "invalid must be one of ['raise', 'drop']"),
+    (pd.DataFrame({"customer_id": [1, 2], "frequency": [1, 2]}),
+     dict(customers=_customers().assign(customer_id=["a", "2", "3", "4"])), ValueError,
+     "customers has customer ids that cannot be read as those of the table, of type int64"),
+])
+def test_join_customer_data_names_the_table_at_fault(table, change, error, message):
+    arguments = dict(events=_events(), customers=_customers()) | change
+    with pytest.raises(error) as caught:
+        join_customer_data(table, **arguments)
+    assert message in str(caught.value)
+
+
+def test_join_customer_data_warns_at_the_caller():
+    events = _events().assign(timestamp=lambda frame: frame["timestamp"].mask(frame.index == 3))
+    summary = summarize_transactions(_orders())
+    with pytest.warns(DataQualityWarning, match="events: 4 rows in, 3 used") as caught:
+        join_customer_data(summary, events, invalid="drop")
+    assert caught[0].filename == __file__

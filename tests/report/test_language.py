@@ -16,7 +16,7 @@ import pytest
 from userpersona import make_profile_pipeline, summarize_transactions
 from userpersona.datasets import make_transactions
 from userpersona.privacy import Pseudonymizer
-from userpersona.report import _language, _personas, _words, render_report, write_report
+from userpersona.report import _change, _language, _personas, _words, render_report, write_report
 from userpersona.report._html import esc, fmt_share, plural
 from userpersona.report._language import ZH, speaking
 from userpersona.report._sections import SECTIONS
@@ -251,12 +251,17 @@ def test_the_catalogue_covers_every_fixed_text():
     keys |= {label for _, label in _personas.FIGURES}
     keys |= set(_personas._SIZE.values()) | set(_personas._SMALL.values())
     keys |= {heading for _, heading, _ in SECTIONS}
+    keys |= set(_change.MEASURES.values()) | {title for _, title in _change._MIGRATIONS}
+    # the words of a ProfileChange's tables, translated where they are shown
+    keys |= {"alert", "warn", "number", "label", "matched", "new", "gone", "split", "merged",
+             "split+merged", "drift", "tags", "stages", "columns", "personas", "value",
+             "health"}
     assert len(keys) > 150
     assert sorted(keys - set(ZH)) == []
     for english, chinese in ZH.items():
         # the same placeholders, and a Chinese text that is not the English one
         assert _fields(chinese) == _fields(english), english
-        assert chinese != english or english in {"CLV", "P(alive)"}, english
+        assert chinese != english or english in {"CLV", "P(alive)", "PSI", "Cramér's V"}, english
     for word, chinese in _language.ZH_COUNTS.items():
         assert _fields(chinese) == ["n"] and word not in chinese
 

@@ -7,6 +7,10 @@
 - ``summarize``: one row per customer from an order log;
 - ``profile``: the whole profile (customer table, value, RFM, lifecycle, tags,
   personas) from an order log, with optional behaviour and customer files;
+- ``update``: the daily job: a new batch of orders added to a saved customer
+  state, the profile of every customer written, compared with the previous
+  one and checked, the alerts printed (exit code 1 when one fires);
+- ``monitor``: what changed between two profile files, as alerts;
 - ``tags validate``: the problems of a tag file;
 - ``privacy audit``, ``privacy access`` and ``privacy erase``: a bias audit of a
   profile, what is held about one customer, and erasure from a profile and a
@@ -14,14 +18,16 @@
 
 Bad input of any kind ends with a one-line error naming the file, the column and
 the problem, and exit code 2; ``--debug`` shows the traceback instead. The parser
-and ``main`` are here; the jobs in ``_commands``, the files in ``_files``, the
-checked options in ``_options``, what is written (and withheld) in ``_outputs``
-and the wording of errors in ``_errors``.
+and ``main`` are here; the jobs in ``_commands`` (the daily job and the monitor
+in ``_daily``, the privacy commands in ``_privacy``), the files in ``_files``,
+the checked options in ``_options``, what is written (and withheld) in
+``_outputs`` and the wording of errors in ``_errors``.
 """
 
 import argparse
 import importlib
 import sys
+import textwrap
 
 DEFAULT_OUTPUT = "userpersona-customers.csv"
 DEMO_PROFILE, DEMO_REPORT = "userpersona-profile.csv", "userpersona-report.html"
@@ -66,12 +72,12 @@ def _add_output_options(command):
     command.add_argument("--min-cell", metavar="K", default="10", help=_MIN_CELL_HELP)
 
 
-def _add_file_options(command):
+def _add_file_options(command, timezone="UTC", timezone_help=_TIMEZONE_HELP):
     """The options of a command that reads CSV logs."""
     command.add_argument("--sep", metavar="CHAR", help=_SEP_HELP)
     command.add_argument("--encoding", default="utf-8", help=_ENCODING_HELP)
     command.add_argument("--date-format", metavar="FORMAT", help=_DATE_FORMAT_HELP)
-    command.add_argument("--timezone", default="UTC", metavar="NAME", help=_TIMEZONE_HELP)
+    command.add_argument("--timezone", default=timezone, metavar="NAME", help=timezone_help)
 
 
 # -- the parser -------------------------------------------------------------------------
@@ -171,6 +177,7 @@ def build_parser():
                          help="seed of the persona clustering (default 0)")
     profile.add_argument("--quiet", action="store_true", help="no progress lines")
 
+    _add_daily_commands(commands)
     _add_privacy_commands(commands)
     tags = commands.add_parser("tags", help="tag files")
     tag_commands = tags.add_subparsers(dest="tags_command", metavar="TAGS_COMMAND",
@@ -178,6 +185,114 @@ def build_parser():
     validate = tag_commands.add_parser("validate", help="list the problems of a tag file")
     validate.add_argument("file", help="tag file (.yaml or .json)")
     return parser
+
+
+# The exit codes of update and monitor, for a scheduler to act on.
+_EXIT_CODES = """\
+exit codes:
+  0  done: no alert at or above --fail-on
+  1  done, and an alert at or above --fail-on fired (printed, and written to
+     --alerts): the outputs are written all the same{saved}
+  2  bad input or a failure, said in one line on stderr{unsaved}"""
+_FAIL_ON_HELP = ("the severity from which an alert makes the exit code 1: alert (the "
+                 "default), warn (warnings too) or never (always 0 when done)")
+_ALERTS_HELP = "also write the alert table here (.csv or .parquet), empty when none fired"
+
+
+def _described(text):
+    """``text`` wrapped for a command's help page that also shows the exit codes as
+    they are written."""
+    return textwrap.fill(textwrap.dedent(text).strip(), 79)
+
+
+def _add_daily_commands(commands):
+    update = commands.add_parser(
+        "update", help="the daily job: add a batch of orders to a saved state, write the "
+                       "profile, print the alerts",
+        description=_described("""
+            Add a new batch of orders to the customer state saved in --state (a new
+            state is created there on the first run), profile every customer it holds,
+            write the profile, and print the alerts: the health checks of the new
+            profile, and with --previous what changed since an earlier profile. The
+            exit code says whether an alert fired, for a scheduler to act on."""),
+        epilog=_EXIT_CODES.format(saved=", and the state saved",
+                                  unsaved=": the state is left as it was"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    update.add_argument("--state", required=True, metavar="DIR",
+                        help="folder of the saved customer state: loaded when it holds one, "
+                             "else a new state is created there (a new or empty folder); "
+                             "saved again once the outputs are written")
+    update.add_argument("--orders", required=True, metavar="FILE",
+                        help="the new batch of the order log (.csv or .parquet), with the "
+                             "columns of the earlier batches; each row on a later day than "
+                             "the last one held for its customer (see --late)")
+    update.add_argument("--events", metavar="FILE",
+                        help="behaviour log (.csv or .parquet): customer_id, timestamp, "
+                             "event_type; the state keeps no events, so give the whole log "
+                             "(or the window to profile) on every run")
+    update.add_argument("--customers", metavar="FILE",
+                        help="customer attributes (.csv or .parquet), one row per customer_id")
+    update.add_argument("--out", required=True, metavar="FILE",
+                        help="profile to write: .parquet or .csv")
+    update.add_argument("--previous", metavar="FILE",
+                        help="an earlier profile of this job (.parquet or .csv) to compare "
+                             "the new one with; may be the --out file itself, read before it "
+                             "is written over")
+    update.add_argument("--report", metavar="FILE", help="also write the HTML persona report "
+                                                         "here")
+    update.add_argument("--alerts", metavar="FILE", help=_ALERTS_HELP)
+    update.add_argument("--fail-on", default="alert", choices=["alert", "warn", "never"],
+                        help=_FAIL_ON_HELP)
+    _add_output_options(update)
+    update.add_argument("--as-of", help="profile date, YYYY-MM-DD or in --date-format "
+                                        "(default: the last date held)")
+    _add_file_options(update, timezone=None, timezone_help=(
+        "timezone in which the days are counted, such as Europe/Paris (default: the "
+        "state's; UTC for a new state)"))
+    update.add_argument("--columns", metavar="MAPPING",
+                        help="your column names, as in profile: STANDARD=NAME pairs "
+                             "separated by commas; a new state keeps them, so later runs "
+                             "may leave them out and may not change them")
+    update.add_argument("--tags", help="tag file (.yaml or .json); default: the built-in "
+                                       "taxonomy")
+    update.add_argument("--event-types", metavar="KINDS",
+                        help="names of the behaviour log's view, add-to-cart and purchase "
+                             "events, as view=NAME,cart=NAME,purchase=NAME")
+    update.add_argument("--invalid", default="raise", choices=["raise", "drop"],
+                        help="raise on invalid rows of the batch and the behaviour log, or "
+                             "drop and count them")
+    update.add_argument("--late", default="raise", choices=["raise", "drop"],
+                        help="raise on late rows of the batch (on or before the last day held "
+                             "for their customer, which cannot be added exactly), or drop "
+                             "and count them")
+    update.add_argument("--personas", default="auto", metavar="K|auto|none",
+                        help="number of personas: a whole number, auto or none (default: "
+                             "auto)")
+    update.add_argument("--random-state", type=int, default=0,
+                        help="seed of the persona clustering (default 0)")
+    update.add_argument("--quiet", action="store_true", help="no progress lines")
+
+    monitor = commands.add_parser(
+        "monitor", help="what changed between two profile files, as alerts",
+        description=_described("""
+            Compare two profiles written by userpersona profile or update (drift of
+            every feature, migrations between segments, stages and personas, tag
+            coverage, the health checks of the later one) and print the alerts."""),
+        epilog=_EXIT_CODES.format(saved="", unsaved=""),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    monitor.add_argument("before", help="the earlier profile (.parquet or .csv)")
+    monitor.add_argument("after", help="the later profile (.parquet or .csv)")
+    monitor.add_argument("--report", metavar="FILE",
+                         help="also write the HTML persona report of the later profile here, "
+                              "with what changed since the earlier one")
+    monitor.add_argument("--alerts", metavar="FILE", help=_ALERTS_HELP)
+    monitor.add_argument("--fail-on", default="alert", choices=["alert", "warn", "never"],
+                         help=_FAIL_ON_HELP)
+    monitor.add_argument("--currency", metavar="CUR", help=_CURRENCY_HELP)
+    monitor.add_argument("--language", default="en", choices=["en", "zh"], help=_LANGUAGE_HELP)
+    monitor.add_argument("--min-cell", metavar="K", default="10", help=_MIN_CELL_HELP)
 
 
 def _add_privacy_commands(commands):
@@ -218,11 +333,13 @@ def _add_privacy_commands(commands):
                             "plain SHA-256)")
 
 
-#: Each command and the function of ``_commands`` that runs it. The jobs, and the
+#: Each command and the module and function that run it. The jobs, and the
 #: pandas, numba and scikit-learn they need, are imported only to run one, so
 #: that ``--help`` and a mistyped option answer at once.
-_COMMANDS = {"demo": "demo", "summarize": "summarize", "profile": "profile",
-             "tags": "tags_validate", "privacy": "privacy"}
+_COMMANDS = {"demo": "_commands.demo", "summarize": "_commands.summarize",
+             "profile": "_commands.profile", "update": "_daily.update",
+             "monitor": "_daily.monitor", "tags": "_commands.tags_validate",
+             "privacy": "_commands.privacy"}
 
 
 def main(argv=None):
@@ -235,8 +352,8 @@ def main(argv=None):
         argv = [*debug, "demo", *(arg for arg in argv if arg != "--debug")]
     args = parser.parse_args(argv)
     try:
-        commands = importlib.import_module("._commands", __name__)
-        return getattr(commands, _COMMANDS[args.command])(args)
+        module, function = _COMMANDS[args.command].split(".")
+        return getattr(importlib.import_module(f".{module}", __name__), function)(args)
     except KeyboardInterrupt:
         print("userpersona: interrupted.", file=sys.stderr)
         return 130

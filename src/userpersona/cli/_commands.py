@@ -1,7 +1,10 @@
 """The command's jobs: demo, summarize, profile and tags validate.
 
 Each checks what it can before any work (options, input files, output paths),
-then reads, computes and writes, one progress line per step.
+then reads, computes and writes, one progress line per step. The steps the
+daily job (``_daily``) shares with ``profile`` are here: the progress lines,
+the checks of the tag file and the behaviour log, the spend as quantity x
+price, and the profile of a customer table.
 """
 
 import sys
@@ -35,6 +38,11 @@ class Progress:
 
     def __init__(self, quiet=False):
         self.quiet = quiet
+
+    def note(self, text):
+        """A line of its own, without a time: what the run found before a step."""
+        if not self.quiet:
+            print(f"  {text}", file=sys.stderr, flush=True)
 
     @contextmanager
     def step(self, text):
@@ -88,8 +96,6 @@ def summarize(args):
 
 
 def profile(args):
-    from ..tags import validate_tags
-
     started = time.perf_counter()
     # everything that can be checked before the work: files, options, outputs, tags
     for path, role in [(args.orders, "order log"), (args.events, "behaviour log"),
@@ -108,12 +114,7 @@ def profile(args):
     min_cell, reveal = options.min_cell(args.min_cell), options.reveal_columns(
         args.reveal_columns)
     pseudonyms = pseudonymizer(args)
-    if args.tags is not None:
-        problems = on_file(args.tags, lambda: validate_tags(args.tags))
-        if problems:
-            raise InputError(_about_file(problems[0], args.tags)
-                             + (f" (and {len(problems) - 1} more problem(s); run "
-                                "'userpersona tags validate')" if len(problems) > 1 else ""))
+    check_tag_file(args.tags)
     progress = Progress(args.quiet)
     key = mapping.get("customer_id", "customer_id")  # the id column of every file
 
@@ -122,12 +123,12 @@ def profile(args):
             return read_table(path, role, key, sep=sep, encoding=encoding)
 
     spend = {key: mapping.pop(key) for key in options.SPEND_KEYS if key in mapping}
-    orders = _with_spend(args.orders, read(args.orders, "order log"), spend)
+    orders = with_spend(args.orders, read(args.orders, "order log"), spend)
     events = None if args.events is None else read(args.events, "behaviour log")
     attributes = None if args.customers is None else read(args.customers, "customer file")
     if events is not None:
-        _check_event_types(args.events, events, mapping.get("event_type", "event_type"),
-                           event_types)
+        check_event_types(args.events, events, mapping.get("event_type", "event_type"),
+                          event_types)
     profile, pipeline, quality = _build_profile(
         progress, (args.orders, orders), (args.events, events), (args.customers, attributes),
         mapping=mapping, as_of=as_of, tags=args.tags, time_unit=args.time_unit,
@@ -140,11 +141,24 @@ def profile(args):
     print(f"Wrote the profile of {len(written):,} customers ({written.shape[1]} columns) to "
           f"{args.out}" + (f" and the report to {args.report}" if args.report else "")
           + f" in {time.perf_counter() - started:.1f} s.")
-    print(_without_purchase(quality[-1]))
+    print(without_purchase(quality[-1]))
     return 0
 
 
-def _without_purchase(report):
+def check_tag_file(path):
+    """Refuse a tag file with problems before any work, naming the first."""
+    from ..tags import validate_tags
+
+    if path is None:
+        return
+    problems = on_file(path, lambda: validate_tags(path))
+    if problems:
+        raise InputError(_about_file(problems[0], path)
+                         + (f" (and {len(problems) - 1} more problem(s); run "
+                            "'userpersona tags validate')" if len(problems) > 1 else ""))
+
+
+def without_purchase(report):
     """The line counting the profile's customers without a purchase, from the
     joined table's report."""
     browsed = report.flagged.get("browsed_without_purchase", 0)
@@ -155,7 +169,7 @@ def _without_purchase(report):
             f"Registered): {browsed:,} only browsed, {on_file:,} only in the customer file.")
 
 
-def _with_spend(path, orders, spend):
+def with_spend(path, orders, spend):
     """The order log with its ``amount``, quantity x price, when ``--columns`` gives
     ``quantity`` and ``price``: order lines often hold both and no line total."""
     if not spend:
@@ -181,7 +195,7 @@ def _with_spend(path, orders, spend):
     return orders.assign(amount=amount)
 
 
-def _check_event_types(path, events, column, given):
+def check_event_types(path, events, column, given):
     """Refuse event names that the behaviour log does not have, which would leave
     its conversion rates empty without a word.
 
@@ -252,16 +266,9 @@ def _build_profile(progress, orders, events, attributes, *, mapping, as_of, tags
     being the file named in errors; ``events`` and ``attributes`` frames may be
     None. Returns the profile, the fitted pipeline and the data-quality reports.
     """
-    from ..profile import make_profile_pipeline
-    from ..tags import TagRuleEngine
-
     files = {"orders": orders[0], "events": events[0], "customers": attributes[0]}
     (orders_name, orders), (_, events), (attributes_name, attributes) = orders, events, attributes
-    key = mapping.get("customer_id", "customer_id")
-    # a file has no index: its ids must be a column (join_sources also takes an index)
-    if attributes is not None and key not in attributes.columns:
-        raise InputError(f"{attributes_name}: no column {key!r} (the customer id); "
-                         "give --columns customer_id=NAME.")
+    require_id_column(attributes_name, attributes, mapping.get("customer_id", "customer_id"))
     work = f"summarising {len(orders):,} order lines"
     if events is not None:
         work += f" and {len(events):,} events"
@@ -272,6 +279,30 @@ def _build_profile(progress, orders, events, attributes, *, mapping, as_of, tags
             orders, events, attributes, columns=mapping, as_of=as_of, time_unit=time_unit,
             occasion=occasion, invalid=invalid, date_format=date_format, timezone=timezone,
             **(event_types or {}), return_report=True), files)
+    profile, pipeline = fit_profile(progress, table, orders_name, tags=tags,
+                                    time_unit=time_unit, random_state=random_state,
+                                    personas=personas)
+    return profile, pipeline, quality
+
+
+def require_id_column(name, attributes, key):
+    """Refuse a customer file (called ``name``) without the id column ``key``: a file
+    has no index, so its ids must be a column (the join also takes an index)."""
+    if attributes is not None and key not in attributes.columns:
+        raise InputError(f"{name}: no column {key!r} (the customer id); "
+                         "give --columns customer_id=NAME.")
+
+
+def fit_profile(progress, table, name, *, tags, time_unit, random_state, personas):
+    """The profile of the customer ``table`` and the pipeline fitted on it.
+
+    ``name`` (a file or folder) leads the errors of the profiling. Without
+    amounts, the profile has no spend, RFM scores or CLV; too few repeat buyers
+    leave out the CLV, too few buyers the personas of ``auto``, each with a note.
+    """
+    from ..profile import make_profile_pipeline
+    from ..tags import TagRuleEngine
+
     settings = dict(tags=TagRuleEngine(tags) if tags is not None else "default",
                     time_unit=time_unit,
                     personas=_persona_step(personas, int(table["recency_days"].notna().sum()),
@@ -289,8 +320,8 @@ def _build_profile(progress, orders, events, attributes, *, mapping, as_of, tags
     with progress.step(f"profiling {len(table):,} customers"), warnings.catch_warnings():
         # notes (tied scores, skipped tags) are for notebooks; the report shows them
         warnings.simplefilter("ignore")
-        profile = on_file(f"{orders_name}: profiling", lambda: pipeline.fit_transform(table))
-    return profile, pipeline, quality
+        profile = on_file(f"{name}: profiling", lambda: pipeline.fit_transform(table))
+    return profile, pipeline
 
 
 def _fitted_value(value, table):

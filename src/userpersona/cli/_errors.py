@@ -39,6 +39,18 @@ _PYTHON_HINTS = [
     (re.compile(r"\bn_clusters=(\d+)"), r"--personas \1"),
     (re.compile(r"pass features that vary\."),
      "give --personas none, or a log whose customers differ."),
+    # the state's (CustomerState) words, for the update command
+    (re.compile(r"\bas_of=(\d{4}-\d{2}-\d{2})"), r"--as-of \1"),
+    (re.compile(r"Pass a later as_of, or recompute with summarize_transactions on the log up "
+                r"to that date\."),
+     "Give a later --as-of, or profile the log up to that date with userpersona profile."),
+    (re.compile(r"Recompute with summarize_transactions on the whole log, or pass "
+                r"late='drop' to leave them out \(counted in batch_report_\)\."),
+     "Profile the whole log with userpersona profile, or give --late drop to leave them "
+     "out."),
+    (re.compile(r"or summarise the whole log with summarize_transactions\."),
+     "or profile the whole log with userpersona profile."),
+    (re.compile(r"\bnew_orders\b"), "the batch"),
     (re.compile(r"fit on a longer calibration period\."),
      "profile a longer log, in which some customers buy more than once."),
     (re.compile(r"give thresholds=\{'at_risk': \.\.\., 'dormant': \.\.\., "

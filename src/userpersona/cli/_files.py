@@ -52,6 +52,37 @@ def read_table(path, role, id_column, *, sep=None, encoding="utf-8"):
                          f"({first_line(error)}){hint}.") from error
 
 
+def read_profile(path, role):
+    """A profile file as the command writes it, indexed by customer id.
+
+    A Parquet file keeps its index; a CSV holds the index in its first column
+    (or its ids in a ``customer_id`` column), read as text like the ids of any
+    CSV. A Parquet file without its index needs a ``customer_id`` column.
+    """
+    require_file(path, role)
+    parquet = Path(path).suffix.lower() == ".parquet"
+    ids = "customer_id" if parquet else _id_column(path)
+    profile = read_table(path, role, ids)
+    if not parquet or (isinstance(profile.index, pd.RangeIndex) and profile.index.name is None):
+        if ids not in profile.columns:
+            raise InputError(f"{path}: no customer ids: the file has no index and no column "
+                             "customer_id; give a profile as userpersona profile writes it.")
+        profile = profile.set_index(ids)
+    return profile
+
+
+def _id_column(path):
+    """The column of a CSV profile's ids: ``customer_id``, else its first (the index
+    as written, named like the log's id column), as pandas names it; None when the
+    file has no header."""
+    try:
+        header = pd.read_csv(path, nrows=0, sep=sniff_delimiter(path, "utf-8-sig"),
+                             encoding="utf-8-sig").columns
+    except Exception:  # unreadable: read_table says why
+        return None
+    return "customer_id" if "customer_id" in header else (header[0] if len(header) else None)
+
+
 def sniff_delimiter(path, encoding):
     """The delimiter of a CSV: of ``,``, ``;``, tab and ``|``, the one found the same
     number of times (at least once) on each of the first lines, the most often.

@@ -1,4 +1,4 @@
-"""What the profile and demo commands write, and what they keep out of it.
+"""What the profile, update and demo commands write, and what they keep out of it.
 
 Every output of a run, the profile file and the report alike, goes through the
 same two gates: columns of personal or sensitive information are left out
@@ -52,6 +52,15 @@ def pseudonymizer(args):
     return Pseudonymizer.random(**PSEUDONYM_OPTIONS)
 
 
+def random_pseudonyms(args):
+    """Whether ``--hide-ids`` draws a key for this run alone (no key file, no
+    environment variable): its pseudonyms then match those of no other run."""
+    from ..privacy import Pseudonymizer
+
+    return bool(args.hide_ids and args.pseudonym_key_file is None
+                and not os.environ.get(Pseudonymizer.KEY_VARIABLE))
+
+
 def released(profile, reveal, *, report):
     """``profile`` without the columns the default registry withholds, but those named
     with ``--reveal-columns``; a note says which were left out and how to keep them."""
@@ -92,17 +101,38 @@ def write_outputs(progress, profile, pipeline, quality, out, report, *, pseudony
     pseudonyms of the profile file; its cells of fewer than ``min_cell``
     customers are hidden.
     """
+    profile, written = write_profile(progress, profile, out, pseudonyms=pseudonyms,
+                                     reveal=reveal, report=report)
+    if report is not None:
+        write_profile_report(progress, profile, pipeline, quality, report,
+                             pseudonyms=pseudonyms, reveal=reveal, min_cell=min_cell,
+                             currency=currency, language=language, title=title)
+    return written
+
+
+def write_profile(progress, profile, out, *, pseudonyms, reveal, report):
+    """Write the profile file; returns the profile released (raw ids, for the report)
+    and as written (pseudonyms under ``--hide-ids``)."""
     profile = released(profile, reveal, report=report is not None)
     written = profile if pseudonyms is None else pseudonymised(profile, pseudonyms)
     with progress.step(f"writing {out}"):
         write_table(written, out)
-    if report is not None:
-        from ..report import write_report
+    return profile, written
 
-        with progress.step(f"writing the report {report}"):
-            titled = {} if title is None else {"title": title}
-            write_report(report, profile, pipeline, quality=quality,
-                         hide_ids=False if pseudonyms is None else pseudonyms,
-                         min_cell=min_cell, reveal=list(reveal), currency=currency,
-                         language=language, **titled)
-    return written
+
+def write_profile_report(progress, profile, pipeline, quality, report, *, pseudonyms, reveal,
+                         min_cell, currency, language, title, previous=None):
+    """Write the report of the released ``profile`` (see :func:`write_outputs`).
+
+    ``previous``, the comparison of an earlier profile with the written one
+    (a ``ProfileChange``: under ``--hide-ids`` only the written profile's
+    pseudonyms match the earlier file's), gives the report what changed since.
+    """
+    from ..report import write_report
+
+    with progress.step(f"writing the report {report}"):
+        titled = {} if title is None else {"title": title}
+        write_report(report, profile, pipeline, quality=quality,
+                     hide_ids=False if pseudonyms is None else pseudonyms,
+                     min_cell=min_cell, reveal=list(reveal), currency=currency,
+                     language=language, previous=previous, **titled)

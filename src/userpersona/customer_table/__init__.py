@@ -19,6 +19,7 @@ _HOMES = {
     "DataQualityWarning": "._quality",
     "ErasureReceipt": "._state",
     "hash_id": "._state",
+    "join_customer_data": "._join",
     "join_sources": "._join",
     "summarize_events": "._events",
     "summarize_transactions": "._orders",
@@ -30,6 +31,7 @@ __all__ = [
     "DataQualityWarning",
     "ErasureReceipt",
     "hash_id",
+    "join_customer_data",
     "join_sources",
     "summarize_events",
     "summarize_transactions",
@@ -37,7 +39,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from ._events import summarize_events
-    from ._join import join_sources
+    from ._join import join_customer_data, join_sources
     from ._orders import summarize_transactions
     from ._quality import DataQualityReport, DataQualityWarning
     from ._state import CustomerState, ErasureReceipt, hash_id

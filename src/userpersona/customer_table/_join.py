@@ -5,7 +5,10 @@ The ``userpersona profile`` command and a Python user build the table the same
 way here: the order summary, the activity of the behaviour log beside it, and
 the attributes of every customer on file, including those without an order.
 One ``columns`` mapping names the columns of all three tables, as the command's
-``--columns`` option does.
+``--columns`` option does. :func:`join_customer_data` joins the behaviour log
+and the attributes to a customer table summarised already (a
+:class:`CustomerState`'s, for the ``userpersona update`` command);
+:func:`join_sources` summarises the order log and joins the rest through it.
 """
 
 import difflib
@@ -169,7 +172,7 @@ def join_sources(orders, events=None, customers=None, *, columns=None, as_of=Non
       flagged 1 customers: on_file_without_purchase
     """
     columns = _checked_columns(columns)
-    orders = _in_memory(orders, "orders")
+    orders = _in_memory(orders, "orders", "join_sources")
     order_settings = dict(_column_settings(orders, "orders", columns, ORDER_ROLES), as_of=as_of,
                           time_unit=time_unit, occasion=occasion, invalid=invalid,
                           date_format=date_format, timezone=timezone)
@@ -178,34 +181,188 @@ def join_sources(orders, events=None, customers=None, *, columns=None, as_of=Non
             "orders has no column 'order_id' (the order id), which occasion='order' needs; "
             "name yours with columns={'order_id': NAME}, or use occasion='day'.")
     OrderLogOptions(**order_settings)  # the summary's own checks, before any work
+    sources = _checked_sources(events, customers, columns, "join_sources", as_of=as_of,
+                               invalid=invalid, date_format=date_format, timezone=timezone,
+                               view=view, cart=cart, purchase=purchase)
+    table, report = _summary(summarize_transactions, orders, "orders", order_settings)
+    table, reports = _joined(table, sources, "orders", report.as_of)
+    return (table, [report, *reports]) if return_report else table
+
+
+def join_customer_data(table, events=None, customers=None, *, columns=None, as_of=None,
+                       invalid="raise", date_format=None, timezone="UTC", view="view",
+                       cart="add_to_cart", purchase="purchase", return_report=False):
+    """Join a summarised customer table with a behaviour log's activity and customer attributes.
+
+    The second half of :func:`join_sources`, for a table that is already one
+    row per customer, such as :meth:`CustomerState.summary
+    <userpersona.CustomerState.summary>` kept up to date batch by batch, or a
+    saved :func:`~userpersona.summarize_transactions`: the activity of
+    ``events`` (:func:`~userpersona.summarize_events`; its columns named like
+    ones of ``table`` end in ``_events``) and the attributes in ``customers``
+    are joined on the customer id, exactly as :func:`join_sources` joins them
+    to the order summary. A customer absent from a source has zero of what it
+    counts and no value for the rest: a user who only browsed, or a customer
+    only on file, has ``frequency`` and ``monetary_total`` 0 and no recency.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame or polars.DataFrame
+        One row per customer, the customer ids in the index or in a column
+        named like the customer id of the logs (see ``columns``); ids must be
+        unique and present. Its counting columns (``frequency``,
+        ``monetary_total``, ``n_...``) are zero for the customers it lacks.
+    events : pandas.DataFrame or polars.DataFrame, optional
+        The behaviour log: one row per event, with the customer id, the time and
+        the event type; ``category`` and ``device`` are read when present.
+    customers : pandas.DataFrame or polars.DataFrame, optional
+        The customer attributes, one row per customer, the id in a column or
+        the index. Columns named like a column of the table are left out.
+    columns : dict, optional
+        Your column names by standard name, as in :func:`join_sources`: the
+        customer id of all three tables, and the time, event type, category
+        and device of ``events``.
+    as_of : date-like, optional
+        The date of the behaviour summary; default: the latest date of
+        ``events``. Give the date of ``table`` so that both describe one day.
+    invalid : {"raise", "drop"}, default="raise"
+        Raise on invalid rows of ``events``, or leave them out and count them.
+    date_format : str, optional
+        The format of text timestamps of ``events`` that are not ISO 8601.
+    timezone : str, default="UTC"
+        The timezone of the behaviour summary.
+    view, cart, purchase : str, default="view", "add_to_cart", "purchase"
+        The names of the behaviour log's product-view, add-to-cart and purchase
+        events, for its conversion rates.
+    return_report : bool, default=False
+        Also return the data-quality reports.
+
+    Returns
+    -------
+    table : pandas.DataFrame
+        One row per customer, indexed by customer id: the columns of ``table``,
+        then the activity, then the attributes.
+    reports : list of DataQualityReport
+        Only with ``return_report=True``: the report of ``table`` when its
+        ``attrs["data_quality"]`` holds one (the summaries' tables do), of the
+        behaviour summary when ``events`` is given, and of the joined
+        ``"customer table"`` (its customers without a purchase, by source), as
+        :func:`join_sources` returns them.
+
+    Raises
+    ------
+    ValueError
+        Before any work, for an unknown standard name in ``columns``, ``table``
+        or ``customers`` without the customer id or with rows sharing one or
+        without one, a column missing from ``events``, or an unknown option;
+        then for what the behaviour summary raises, or ids of ``events`` or
+        ``customers`` that cannot be read as those of ``table`` without
+        changing. A message about a table starts with its name.
+    TypeError
+        For a table that is not a pandas or polars DataFrame, or ``columns``
+        that is not a dict.
+
+    See Also
+    --------
+    join_sources : The order log summarised, then joined here.
+    CustomerState : A customer table kept up to date batch by batch.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from userpersona import CustomerState, join_customer_data
+    >>> state = CustomerState().update(pd.DataFrame({
+    ...     "customer_id": [1, 1, 2],
+    ...     "timestamp": pd.to_datetime(["2024-01-02", "2024-01-20", "2024-01-15"]),
+    ...     "amount": [30.0, 20.0, 12.5],
+    ... }))
+    >>> events = pd.DataFrame({
+    ...     "customer_id": [1, 2, 4],
+    ...     "timestamp": pd.to_datetime(["2024-01-02 10:00", "2024-01-14 09:00",
+    ...                                  "2024-01-20 18:00"]),
+    ...     "event_type": ["view", "view", "view"],
+    ... })
+    >>> customers = pd.DataFrame({"customer_id": [1, 2, 3], "region": ["north", "south", "east"]})
+    >>> table, reports = join_customer_data(state.summary(as_of="2024-01-31"), events,
+    ...                                     customers, as_of="2024-01-31", return_report=True)
+    >>> table[["frequency", "recency_days", "sessions", "region"]]
+                 frequency  recency_days  sessions region
+    customer_id
+    1                    2          11.0         1  north
+    2                    1          16.0         1  south
+    3                    0           NaN         0   east
+    4                    0           NaN         1    NaN
+    >>> print(reports[-1])
+    customer table: 4 rows in, 4 used, 4 customers, as of 2024-01-31
+      flagged 1 customers: browsed_without_purchase
+      flagged 1 customers: on_file_without_purchase
+    """
+    columns = _checked_columns(columns)
+    key = columns.get("customer_id", "customer_id")
+    table = _customer_table(table, key, columns)
+    sources = _checked_sources(events, customers, columns, "join_customer_data", as_of=as_of,
+                               invalid=invalid, date_format=date_format, timezone=timezone,
+                               view=view, cart=cart, purchase=purchase)
+    quality = table.attrs.get("data_quality")
+    own = [] if quality is None else [DataQualityReport.from_dict(quality)]
+    day = own[0].as_of if own else (None if as_of is None else v.parse_timestamp(as_of, "as_of"))
+    table, reports = _joined(table, sources, "the table", day)
+    return (table, [*own, *reports]) if return_report else table
+
+
+def _customer_table(table, key, columns):
+    """``table`` indexed by its customer ids (from the id column or the index), checked."""
+    table = _in_memory(table, "table", "join_customer_data")
+    if key in table.columns:
+        table = table.set_index(key)
+    elif table.index.name != key:
+        raise _no_column(table, "table", "customer_id", columns, "column or index")
+    _check_ids(table.index, key, "table")
+    return table
+
+
+def _checked_sources(events, customers, columns, caller, *, as_of, invalid, date_format,
+                     timezone, view, cart, purchase):
+    """The behaviour log with the settings of its summary, and the customer attributes,
+    every option checked before any work: ``(events, settings, attributes, key)``."""
+    settings = None
     if events is not None:
-        events = _in_memory(events, "events")
-        event_settings = dict(_column_settings(events, "events", columns, EVENT_ROLES),
-                              as_of=as_of, invalid=invalid, date_format=date_format,
-                              timezone=timezone, view=view, cart=cart, purchase=purchase)
-        EventLogOptions(**event_settings)
+        events = _in_memory(events, "events", caller)
+        settings = dict(_column_settings(events, "events", columns, EVENT_ROLES),
+                        as_of=as_of, invalid=invalid, date_format=date_format,
+                        timezone=timezone, view=view, cart=cart, purchase=purchase)
+        EventLogOptions(**settings)
     if as_of is not None:
         v.parse_timestamp(as_of, "as_of")
     key = columns.get("customer_id", "customer_id")
-    attributes = None if customers is None else _attributes(customers, key, columns)
+    attributes = None if customers is None else _attributes(customers, key, columns, caller)
+    return events, settings, attributes, key
 
-    table, report = _summary(summarize_transactions, orders, "orders", order_settings)
-    reports = [report]
+
+def _joined(table, sources, base, as_of):
+    """``table`` (called ``base`` in errors) joined with the checked ``sources``, and the
+    reports of the behaviour summary and the join, dated ``as_of`` (by default the
+    behaviour summary's date)."""
+    events, settings, attributes, key = sources
+    reports = []
     buyers = table.index
     browsers = buyers[:0]
     if events is not None:
-        activity, report = _summary(summarize_events, events, "events", event_settings)
+        # warned at the line that called join_sources or join_customer_data
+        activity, report = _summary(summarize_events, events, "events", settings, stacklevel=4)
         reports.append(report)
-        activity = _ids_like(activity, table, "events", key)
+        activity = _ids_like(activity, table, "events", key, base)
         browsers = activity.index
         # every user of the behaviour log gets a row, those who never bought too
         joined = table.join(activity, how="outer", suffixes=("", EVENTS_SUFFIX))
         table = _with_zero_counts(joined, [(buyers, _counts(table)),
                                            (browsers, _counts(activity, table.columns))])
     if attributes is not None:
-        table = _with_attributes(table, attributes, key)
-    reports.append(_join_report(table, buyers, browsers, reports[0].as_of))
-    return (table, reports) if return_report else table
+        table = _with_attributes(table, attributes, key, base)
+    if as_of is None and reports:
+        as_of = reports[0].as_of
+    reports.append(_join_report(table, buyers, browsers, as_of))
+    return table, reports
 
 
 def _checked_columns(columns):
@@ -225,12 +382,12 @@ def _checked_columns(columns):
     return dict(columns)
 
 
-def _in_memory(frame, name):
+def _in_memory(frame, name, caller):
     """``frame`` as pandas; a Dask or Spark frame is refused, since the join is in memory."""
     engine = engine_of(frame)
     if engine is not None:
         raise TypeError(
-            f"{name} is a {engine.capitalize()} DataFrame, and join_sources joins in memory. "
+            f"{name} is a {engine.capitalize()} DataFrame, and {caller} joins in memory. "
             "Summarise a distributed log with summarize_transactions or summarize_events, "
             "or pass a pandas or polars DataFrame.")
     return v.as_pandas(frame, name)
@@ -257,32 +414,32 @@ def _column_settings(frame, name, columns, roles):
     return settings
 
 
-def _attributes(customers, key, columns):
+def _attributes(customers, key, columns, caller):
     """The customer attributes indexed by customer id, from the id column or index."""
-    customers = _in_memory(customers, "customers")
+    customers = _in_memory(customers, "customers", caller)
     if key in customers.columns:
         customers = customers.set_index(key)
     elif customers.index.name != key:
         raise _no_column(customers, "customers", "customer_id", columns, "column or index")
-    _check_attribute_ids(customers.index, key)
+    _check_ids(customers.index, key, "customers")
     return customers
 
 
-def _check_attribute_ids(ids, key):
-    """Refuse rows of ``customers`` without an id, which would join as a customer of
-    their own, and ids on two rows, which would make their customer two rows."""
+def _check_ids(ids, key, name):
+    """Refuse rows of the table ``name`` without an id, which would join as a customer
+    of their own, and ids on two rows, which would make their customer two rows."""
     missing = np.asarray(ids.isna())
     blank = v.blank_text(ids)
     if blank is not None:
         missing = missing | blank
     if missing.any():
         raise ValueError(
-            f"customers has {int(missing.sum()):,} rows without a customer id in {key!r} "
+            f"{name} has {int(missing.sum()):,} rows without a customer id in {key!r} "
             f"(missing, empty or blank; first at position {int(np.argmax(missing))}): "
             "fill them in or leave those rows out.")
     if ids.has_duplicates:
         raise ValueError(
-            f"customers has the customer id {ids[ids.duplicated()][0]!r} in {key!r} on "
+            f"{name} has the customer id {ids[ids.duplicated()].tolist()[0]!r} in {key!r} on "
             "more than one row: give every customer one row.")
 
 
@@ -304,12 +461,13 @@ def _no_column(frame, name, standard, columns, what="column"):
                       f"Its columns are: {present}.")
 
 
-def _summary(summarize, frame, name, settings):
+def _summary(summarize, frame, name, settings, stacklevel=3):
     """The summary and report of a log.
 
     An error that does not name the log gets its name in front, so that every
     error says which table is at fault; a warning (rows dropped) is issued again
-    at the line that called join_sources, where the user can find it.
+    at the line that called join_sources, where the user can find it:
+    ``stacklevel`` frames up.
     """
     try:
         with warnings.catch_warnings(record=True) as caught:
@@ -321,17 +479,17 @@ def _summary(summarize, frame, name, settings):
         kind = TypeError if isinstance(error, TypeError) else ValueError
         raise kind(f"{name}: {error}") from error
     for warning in caught:
-        warnings.warn(warning.message, warning.category, stacklevel=3)
+        warnings.warn(warning.message, warning.category, stacklevel=stacklevel)
     return summary
 
 
-def _with_attributes(table, attributes, key):
+def _with_attributes(table, attributes, key, base):
     """``table`` outer-joined with the attributes, their ids cast to the table's.
 
     Customers on file without an order or event join with no purchase: zero
     counts, and no recency (they are *registered* in the lifecycle).
     """
-    attributes = _ids_like(attributes, table, "customers", key)
+    attributes = _ids_like(attributes, table, "customers", key, base)
     joined = table.join(attributes.drop(columns=table.columns, errors="ignore"), how="outer")
     return _with_zero_counts(joined, [(table.index, _counts(table))])
 
@@ -377,8 +535,9 @@ def _join_report(table, buyers, browsers, as_of):
                               "on_file_without_purchase": int((no_purchase & ~browsed).sum())})
 
 
-def _ids_like(frame, table, name, key):
-    """``frame`` (called ``name``) with its customer ids cast to the type of ``table``'s.
+def _ids_like(frame, table, name, key, base):
+    """``frame`` (called ``name``) with its customer ids cast to the type of ``table``'s
+    (called ``base``).
 
     A file without a schema (a CSV read as text) can then join one with a schema;
     the cast is refused when it would change an id.
@@ -389,7 +548,7 @@ def _ids_like(frame, table, name, key):
     except (ValueError, TypeError, OverflowError) as error:
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise ValueError(
-            f"{name} has customer ids that cannot be read as those of orders, of type "
+            f"{name} has customer ids that cannot be read as those of {base}, of type "
             f"{dtype} ({reason}); give {key!r} the same type in both.") from error
     # a cast may wrap (-1 as uint64), cut (1.5 as int) or drop zeros ("00123" as
     # int, making it customer 123): every id must keep its value, as text when
@@ -401,7 +560,7 @@ def _ids_like(frame, table, name, key):
         # as plain Python values, which read best
         (before,), (after,) = ids[changed[:1]].tolist(), cast[changed[:1]].tolist()
         raise ValueError(
-            f"{name} has customer ids that change when read as those of orders, of type "
+            f"{name} has customer ids that change when read as those of {base}, of type "
             f"{dtype}: {before!r} would become {after!r}; give {key!r} the same type in "
             "both.")
     return frame.set_axis(cast)

@@ -16,6 +16,7 @@ import pandas as pd
 from sklearn.pipeline import FeatureUnion
 
 from ..privacy import ColumnRegistry, Pseudonymizer
+from ._change import what_changed
 from ._html import note, page, plural
 from ._language import check_language, speaking, tr
 from ._sections import SECTIONS, Context
@@ -84,7 +85,7 @@ _DEFAULT_TITLE = "Customer profile"
 def render_report(profile, pipeline=None, *, quality=None, title=_DEFAULT_TITLE,
                   hide_ids=False, salt=None, monetary="monetary_total", top_n=20,
                   transitions=None, currency=None, min_size=0.01, language="en",
-                  min_cell=10, registry=None, reveal=()):
+                  min_cell=10, registry=None, reveal=(), previous=None):
     """Render a customer profile as one self-contained HTML page.
 
     The page has seven sections, each left out with a short note when the
@@ -177,6 +178,16 @@ def render_report(profile, pipeline=None, *, quality=None, title=_DEFAULT_TITLE,
         names (``ColumnRegistry()``).
     reveal : iterable of str, default=()
         Columns of the registry to show all the same.
+    previous : pandas.DataFrame or ProfileChange, default=None
+        An earlier profile of the same shop (such as last month's), or its
+        comparison with this one: the page then has a "What changed" section
+        after the headline, with the alerts, the features that moved most, the
+        moves between segments, stages and personas, the personas of the two
+        fits, tag coverage and the value model's predicted purchases against
+        those made (:func:`~userpersona.monitor.compare_profiles`). A profile
+        is compared without a pipeline (``pipeline`` made this profile, not
+        the earlier one); pass ``compare_profiles(previous, profile,
+        previous_pipeline)`` for the value tracking and the tags' own kinds.
 
     Returns
     -------
@@ -216,24 +227,45 @@ def render_report(profile, pipeline=None, *, quality=None, title=_DEFAULT_TITLE,
         raise TypeError(f"registry must be a ColumnRegistry or None, got "
                         f"{type(registry).__name__}.")
     profile = registry.release(profile, reveal=reveal)
+    change = _comparison(previous, profile, registry, reveal)
     if isinstance(min_cell, bool) or not isinstance(min_cell, int) or min_cell < 1:
         raise ValueError(f"min_cell must be a positive int (1 hides nothing), got {min_cell!r}.")
     with speaking(check_language(language)):
         return _render(profile, pipeline, quality=quality, title=title, hide_ids=hide_ids,
                        salt=salt, monetary=monetary, top_n=top_n, transitions=transitions,
-                       currency=currency, min_size=min_size, min_cell=min_cell)
+                       currency=currency, min_size=min_size, min_cell=min_cell,
+                       change=change)
+
+
+def _comparison(previous, profile, registry, reveal):
+    """The comparison of ``previous`` with ``profile``: given, computed, or None."""
+    if previous is None:
+        return None
+    from ..monitor import ProfileChange, compare_profiles
+
+    if isinstance(previous, ProfileChange):
+        return previous
+    if not isinstance(previous, pd.DataFrame):
+        raise TypeError("previous must be an earlier profile (a DataFrame), a ProfileChange "
+                        f"or None, got {type(previous).__name__}.")
+    # the earlier profile leaves out what this one does
+    kept = [column for column in reveal if column in previous.columns]
+    return compare_profiles(registry.release(previous, reveal=kept), profile)
 
 
 def _render(profile, pipeline, *, quality, title, hide_ids, salt, monetary, top_n, transitions,
-            currency, min_size, min_cell):
+            currency, min_size, min_cell, change):
     """The page of :func:`render_report`, its options checked, in the current language."""
     ctx = Context(profile=profile, steps=_fitted_steps(pipeline), quality=quality,
                   transitions=transitions, monetary=monetary, top_n=top_n,
                   show_id=_pseudonymiser(hide_ids, salt),
                   currency=currency.strip() if currency else None, min_size=min_size,
-                  min_cell=min_cell, withheld=frozenset(profile.attrs["withheld"]))
+                  min_cell=min_cell, withheld=frozenset(profile.attrs["withheld"]),
+                  change=change)
     if len(profile):
         sections = [(anchor, tr(heading), build(ctx)) for anchor, heading, build in SECTIONS]
+        if change is not None:
+            sections.insert(1, ("changes", tr("What changed"), what_changed(ctx)))
     else:
         sections = [("headline", tr("Headline"), note(tr("The profile has no customers.")))]
     subtitle = plural(len(profile), "customer")

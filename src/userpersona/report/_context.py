@@ -30,6 +30,7 @@ class Context:
     min_size: float = 0.01
     min_cell: int = 10
     withheld: frozenset = frozenset()  # columns of personal information left out
+    change: object = None  # the ProfileChange of an earlier profile against this one
 
     def has(self, *columns):
         return all(column in self.profile.columns for column in columns)
