@@ -21,10 +21,6 @@ from .._estimator_input import checked_table, column_label, customer_values, fir
 from .._sklearn_compat import Interval, check_feature_names_in, check_sample_weight, fit_context
 from ._fitting import START_SAMPLE, maximize_likelihood
 
-#: Days in a month, for horizons given in months: a Julian year over twelve.
-DAYS_PER_MONTH = 365.25 / 12
-DAYS_PER_UNIT = {"D": 1.0, "W": 7.0}
-
 
 class LikelihoodModel(TransformerMixin, BaseEstimator):
     """Base of the models fitted by maximum likelihood (not public).

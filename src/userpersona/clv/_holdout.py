@@ -7,8 +7,8 @@ import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
 from .._estimator_input import numeric_column
+from .._time_units import DAYS_PER_UNIT
 from ..customer_table import DataQualityWarning, summarize_transactions
-from ._base import DAYS_PER_UNIT
 
 HOLDOUT_COLUMNS = ("holdout_frequency", "holdout_monetary", "holdout_length")
 

@@ -9,10 +9,9 @@ from sklearn.utils.validation import check_is_fitted
 from .._estimator_input import checked_table
 from .._estimator_output import as_output
 from .._sklearn_compat import Interval, StrOptions
+from .._time_units import DAYS_PER_MONTH, DAYS_PER_UNIT
 from ..customer_table import DataQualityWarning
 from ._base import (
-    DAYS_PER_MONTH,
-    DAYS_PER_UNIT,
     LikelihoodModel,
     distinct_values,
     read_purchase_history,

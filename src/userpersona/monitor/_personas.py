@@ -21,33 +21,18 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
 from .._estimator_input import share_group
+from .._persona_features import (
+    DEFAULT_FEATURES,
+    HABIT_FAMILIES,
+    REPEAT_RATE,
+    SHARE_FAMILIES,
+    SKEW_THRESHOLD,
+    repeat_rate,
+)
+from .._pipeline_steps import fitted_steps
 
 __all__ = ["persona_drift"]
 
-#: The persona features read when no pipeline says which: the standard behaviour
-#: columns the persona clusterer picks by default, in its order; the share columns
-#: of SHARE_FAMILIES present follow ``weekend_share``.
-DEFAULT_FEATURES = (
-    "recency_days",
-    "repeat_purchases_per_year",
-    "monetary_mean",
-    "mean_gap_days",
-    "weekend_share",
-    "sessions",
-    "events_per_session",
-    "view_to_cart_rate",
-    "cart_to_purchase_rate",
-)
-#: Derived as the clusterer derives it: repeat purchases a year since the first.
-REPEAT_RATE = "repeat_purchases_per_year"
-SHARE_FAMILIES = ("category_share_", "channel_share_", "device_share_")
-#: Families of shares that say how a customer reaches the shop; the clusterer
-#: weighs each family as one feature (each of its m columns by 1 / sqrt(m)), so
-#: the distances here do too.
-HABIT_FAMILIES = ("channel_share_", "device_share_")
-#: A non-negative feature more skewed than this is log-transformed when no
-#: pipeline says which are: the clusterer's rule for ``log_features="auto"``.
-SKEW_THRESHOLD = 1.0
 #: The persona id of customers without a purchase.
 NO_PURCHASE_ID = -1
 
@@ -228,10 +213,7 @@ def fitted_step(pipeline, step, marks):
     if named is None:
         raise TypeError(f"pipeline must be a fitted profile Pipeline or its fitted {step} "
                         f"estimator, or None; got {type(pipeline).__name__}.")
-    estimator = named.get(step)
-    for _, inner in getattr(estimator, "transformer_list", ()):
-        if not isinstance(inner, str):
-            estimator = inner  # the step's estimator, after the "table" passthrough
+    estimator = fitted_steps(pipeline).get(step)
     if estimator is None:
         raise TypeError(f"The pipeline has no {step!r} step; steps: {list(named)}. Pass "
                         f"the pipeline made with the {step} step, or pipeline=None.")
@@ -305,7 +287,9 @@ def _chosen_features(before, after, clusterer, features):
         names = [name for name in clusterer.features_ if name not in categorical]
         logged = [name for name in clusterer.log_features_ if name in names]
     else:
-        present = set(_with_repeat_rate(before).columns) & set(_with_repeat_rate(after).columns)
+        present = set(before.columns) & set(after.columns)
+        if _derives_repeat_rate(before) and _derives_repeat_rate(after):
+            present.add(REPEAT_RATE)
         names = []
         for name in DEFAULT_FEATURES:
             if name == REPEAT_RATE and name not in present and "frequency" in present:
@@ -325,8 +309,8 @@ def _chosen_features(before, after, clusterer, features):
 
 def _feature_table(profile, names, label):
     """The features of ``profile`` as float64, the repeat rate derived when needed."""
-    table = _with_repeat_rate(profile) if REPEAT_RATE in names else profile
-    missing = [name for name in names if name not in table.columns]
+    missing = [name for name in names if name not in profile.columns
+               and not (name == REPEAT_RATE and _derives_repeat_rate(profile))]
     if missing:
         derived = (" (repeat_purchases_per_year is derived from frequency and tenure_days)"
                    if REPEAT_RATE in missing else "")
@@ -334,7 +318,10 @@ def _feature_table(profile, names, label):
                          "profiles made the same way, or pass features=[...].")
     columns = {}
     for name in names:
-        values = table[name]
+        if name not in profile.columns:  # the repeat rate, derived
+            columns[name] = _repeat_rate(profile)
+            continue
+        values = profile[name]
         if not (pd.api.types.is_numeric_dtype(values.dtype)):
             raise ValueError(f"Persona feature {name!r} of {label} is not numeric (dtype "
                              f"{values.dtype}); leave it out of features.")
@@ -342,14 +329,17 @@ def _feature_table(profile, names, label):
     return pd.DataFrame(columns, index=profile.index)
 
 
-def _with_repeat_rate(profile):
-    """The clusterer's derived repeat rate, when ``frequency`` and ``tenure_days`` hold it."""
-    if REPEAT_RATE in profile.columns or not {"frequency", "tenure_days"} <= set(profile.columns):
-        return profile
+def _derives_repeat_rate(profile):
+    """Whether ``profile`` holds the clusterer's repeat rate, or what it is derived from."""
+    return REPEAT_RATE in profile.columns or {"frequency", "tenure_days"} <= set(profile.columns)
+
+
+def _repeat_rate(profile):
+    """The clusterer's derived repeat rate, from ``frequency`` and ``tenure_days``: the
+    column alone, so that a profile of a million rows is not copied for it."""
     frequency = pd.to_numeric(profile["frequency"], errors="coerce").to_numpy(np.float64)
     tenure = pd.to_numeric(profile["tenure_days"], errors="coerce").to_numpy(np.float64)
-    # a tenure under a day (two purchases today) counts as one day, as in the clusterer
-    return profile.assign(**{REPEAT_RATE: (frequency - 1) / np.maximum(tenure, 1.0) * 365.25})
+    return repeat_rate(frequency, tenure)
 
 
 def _persona_labels(profile, ids):

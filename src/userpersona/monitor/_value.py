@@ -22,14 +22,11 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
+from .._time_units import DAYS_PER_MONTH, DAYS_PER_UNIT
 from ._personas import fitted_step, threshold_value
 
 __all__ = ["value_tracking"]
 
-#: Days in a month (a Julian year over twelve), as the value models count horizons.
-DAYS_PER_MONTH = 365.25 / 12
-#: Days in each ``time_unit`` of the purchase models.
-DAYS_PER_UNIT = {"D": 1.0, "W": 7.0}
 #: The profile columns whose groups get a row each, when present in ``before``.
 GROUP_COLUMNS = ("rfm_segment", "lifecycle_stage", "persona")
 #: Default thresholds, by the key read from ``thresholds``.

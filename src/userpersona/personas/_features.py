@@ -31,6 +31,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
 
 from .._estimator_input import column_label, share_group, table_column
+from .._persona_features import DEFAULT_FEATURES, HABIT_FAMILIES, SKEW_THRESHOLD
 from ..customer_table import DataQualityWarning
 from ._names import MISSING_LEVEL
 from ._one_time import ONE_TIME_FEATURES
@@ -42,30 +43,6 @@ from ._purchase_evidence import (
     standard_column,
 )
 from ._warning import PersonaWarning
-
-# Standard columns of summarize_transactions and summarize_events that describe
-# behaviour rather than dates, identifiers or how long a customer has been one,
-# in the order they are used; the families of shares (SHARE_FAMILIES) present
-# follow weekend_share. Tenure, and frequency (which grows with tenure), are left
-# to the repeat rate; category_entropy, which few purchases keep low, to the
-# category shares.
-DEFAULT_FEATURES = (
-    "recency_days",
-    REPEAT_RATE,
-    "monetary_mean",
-    "mean_gap_days",
-    "weekend_share",
-    "sessions",
-    "events_per_session",
-    "view_to_cart_rate",
-    "cart_to_purchase_rate",
-)
-# A non-negative column whose sample skewness exceeds this is log-transformed
-# under log_features="auto": the usual rule of thumb for a strongly skewed column.
-SKEW_THRESHOLD = 1.0
-#: Families of shares that say how a customer reaches the shop: each weighs as one
-#: feature (see the module's docstring).
-HABIT_FAMILIES = ("channel_share_", "device_share_")
 
 
 def resolve_features(table, features, categorical):

@@ -21,12 +21,10 @@ Two kinds of standard columns mislead about customers with few purchases:
 import numpy as np
 import pandas as pd
 
-#: The derived feature: repeat purchases a year since the first purchase.
-REPEAT_RATE = "repeat_purchases_per_year"
+from .._persona_features import REPEAT_RATE, SHARE_FAMILIES, repeat_rate
+
 #: Purchases at the mean share that every customer's shares are pulled toward.
 SHARE_PRIOR = 2.0
-#: Prefixes of the standard families of share columns.
-SHARE_FAMILIES = ("category_share_", "channel_share_", "device_share_")
 
 
 def standard_column(table, name):
@@ -43,9 +41,7 @@ def with_repeat_rate(table):
     frequency, tenure = standard_column(table, "frequency"), standard_column(table, "tenure_days")
     if frequency is None or tenure is None or REPEAT_RATE in table.columns:
         return table
-    # a tenure under a day (two purchases today) counts as one day
-    rate = (frequency - 1) / np.maximum(tenure, 1.0) * 365.25
-    return table.assign(**{REPEAT_RATE: rate})
+    return table.assign(**{REPEAT_RATE: repeat_rate(frequency, tenure)})
 
 
 def is_share(name):

@@ -10,7 +10,8 @@ do.
 
 import pandas as pd
 
-from ._held import fitted_steps, json_value, matching
+from .._pipeline_steps import fitted_steps
+from ._held import json_value, matching
 
 #: Each part of an explanation, the output column of the step that decides it.
 PARTS = {"segment": "rfm_segment", "lifecycle_stage": "lifecycle_stage", "tags": None,
@@ -118,7 +119,7 @@ def explain(customer_id, profile, pipeline=None):
 def _steps_by_part(pipeline):
     """The first fitted step deciding each part, found by what it outputs."""
     found = {}
-    for _, step in [] if pipeline is None else fitted_steps(pipeline):
+    for step in [] if pipeline is None else fitted_steps(pipeline).values():
         try:
             outputs = set(step.get_feature_names_out())
         except (AttributeError, TypeError, ValueError):  # not fitted, or names unknown

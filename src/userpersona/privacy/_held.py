@@ -1,11 +1,13 @@
 """What the answers to a data subject share: finding the customer, JSON values, the
-fitted steps of a profile pipeline."""
+tag engine of a profile pipeline."""
 
 import math
 from datetime import datetime
 
 import numpy as np
 import pandas as pd
+
+from .._pipeline_steps import fitted_steps
 
 
 def matching(index, texts):
@@ -33,29 +35,12 @@ def json_value(value):
     return str(value)
 
 
-def fitted_steps(pipeline):
-    """The estimators of a fitted pipeline's steps, in order, as ``(name, estimator)``.
-
-    A step of :func:`~userpersona.make_profile_pipeline` is a union of
-    ``("table", "passthrough")`` and ``(name, estimator)``: its estimator stands
-    for it. Any other step is its own estimator.
-    """
-    from sklearn.pipeline import FeatureUnion
-
-    steps = []
-    for name, step in getattr(pipeline, "named_steps", {}).items():
-        candidates = [t for _, t in step.transformer_list if not isinstance(t, str)] \
-            if isinstance(step, FeatureUnion) else [step]
-        steps += [(name, candidate) for candidate in candidates]
-    return steps
-
-
 def tag_engine(pipeline):
     """The tag engine of a fitted pipeline (an estimator with tags and their
     program), or None."""
     if pipeline is None:
         return None
-    for _, step in fitted_steps(pipeline):
+    for step in fitted_steps(pipeline).values():
         if hasattr(step, "tags_") and hasattr(step, "program_"):
             return step
     return None

@@ -13,8 +13,8 @@ import warnings
 from pathlib import Path
 
 import pandas as pd
-from sklearn.pipeline import FeatureUnion
 
+from .._pipeline_steps import fitted_steps
 from ..privacy import ColumnRegistry, Pseudonymizer
 from ._change import what_changed
 from ._html import note, page, plural
@@ -28,19 +28,9 @@ def _fitted_steps(pipeline):
     """The estimator of every profile step, by step name, from a fitted pipeline."""
     if pipeline is None:
         return {}
-    named = getattr(pipeline, "named_steps", None)
-    if named is None:
+    if getattr(pipeline, "named_steps", None) is None:
         raise TypeError(f"pipeline must be a fitted Pipeline or None, got {pipeline!r}.")
-    steps = {}
-    for name, step in named.items():
-        if isinstance(step, FeatureUnion):
-            # make_profile_pipeline wraps each estimator as ("table", "passthrough")
-            # plus (name, estimator); keep the estimator
-            inner = [t for _, t in step.transformer_list if not isinstance(t, str)]
-            step = inner[-1] if inner else None
-        if step is not None:
-            steps[name] = step
-    return steps
+    return fitted_steps(pipeline)
 
 
 def _check_min_size(min_size):
