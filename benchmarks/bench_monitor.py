@@ -278,6 +278,10 @@ def _chi2(table):
     return float(stats.chi2_contingency(table).pvalue), float(np.sqrt(uncorrected / total))
 
 
+#: The persona columns, which compare_profiles leaves to the persona drift.
+PERSONA_COLUMNS = ("persona", "persona_id", "persona_name")
+
+
 def scipy_by_column(profiles):
     """The measures written by hand: a loop over the columns with pandas and SciPy."""
     import numpy as np
@@ -288,6 +292,8 @@ def scipy_by_column(profiles):
     rows, coverage = {}, {}
     levels = np.arange(1, N_BINS) / N_BINS
     for name in before.columns.intersection(after.columns, sort=False):
+        if name in PERSONA_COLUMNS:  # each fit names its personas: not label by label
+            continue
         left, right = before[name], after[name]
         if pd.api.types.is_bool_dtype(left):
             table = np.array([[left.sum(), (~left).sum()], [right.sum(), (~right).sum()]])

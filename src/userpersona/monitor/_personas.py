@@ -164,15 +164,16 @@ def persona_drift(before, after, *, pipeline=None, thresholds=None, features=Non
     clusterer = fitted_step(pipeline, "personas", ("persona_names_",))
     names, logged = _chosen_features(before, after, clusterer, features)
     ids = {"before": persona_ids(before, "before"), "after": persona_ids(after, "after")}
-    reference = _feature_table(before, names, "before")[ids["before"] != NO_PURCHASE_ID]
-    space = _StandardSpace(reference, logged)
+    # the buyers' features only, one array each: a million customers' worth of
+    # copies of the whole table is what made this part heavy
+    buyers = {name: ids[name] != NO_PURCHASE_ID for name in ids}
+    space = _StandardSpace(_feature_values(before, names, "before", buyers["before"]), names,
+                           logged)
     centres, sizes, labels = {}, {}, {}
     for name, profile in (("before", before), ("after", after)):
-        buyers = ids[name] != NO_PURCHASE_ID
-        standard = space.standardised(_feature_table(profile, names, name))
-        frame = pd.DataFrame(standard[buyers], columns=space.features)
-        centres[name] = frame.groupby(ids[name][buyers]).mean()
-        sizes[name] = pd.Series(ids[name][buyers]).value_counts()
+        standard = space.standardised(_feature_values(profile, names, name, buyers[name]))
+        centres[name] = _centres(standard, ids[name][buyers[name]], space.features)
+        sizes[name] = pd.Series(ids[name][buyers[name]]).value_counts()
         labels[name] = _persona_labels(profile, ids[name])
     pairs = _paired(centres["before"], centres["after"], space.weights)
     moves = _migration(pd.Series(ids["before"], index=before.index),
@@ -307,8 +308,9 @@ def _chosen_features(before, after, clusterer, features):
     return names, logged
 
 
-def _feature_table(profile, names, label):
-    """The features of ``profile`` as float64, the repeat rate derived when needed."""
+def _feature_values(profile, names, label, rows):
+    """The features of ``profile``'s ``rows`` (a bool mask) as one float64 array, the
+    repeat rate derived when needed."""
     missing = [name for name in names if name not in profile.columns
                and not (name == REPEAT_RATE and _derives_repeat_rate(profile))]
     if missing:
@@ -316,17 +318,28 @@ def _feature_table(profile, names, label):
                    if REPEAT_RATE in missing else "")
         raise ValueError(f"{label} lacks the persona feature(s) {missing}{derived}: compare "
                          "profiles made the same way, or pass features=[...].")
-    columns = {}
-    for name in names:
+    # column-major: every step reads and writes a column at a time
+    values = np.empty((int(rows.sum()), len(names)), order="F")
+    for k, name in enumerate(names):
         if name not in profile.columns:  # the repeat rate, derived
-            columns[name] = _repeat_rate(profile)
+            values[:, k] = _repeat_rate(profile)[rows]
             continue
-        values = profile[name]
-        if not (pd.api.types.is_numeric_dtype(values.dtype)):
+        column = profile[name]
+        if not pd.api.types.is_numeric_dtype(column.dtype):
             raise ValueError(f"Persona feature {name!r} of {label} is not numeric (dtype "
-                             f"{values.dtype}); leave it out of features.")
-        columns[name] = values.to_numpy(dtype=np.float64, na_value=np.nan)
-    return pd.DataFrame(columns, index=profile.index)
+                             f"{column.dtype}); leave it out of features.")
+        values[:, k] = column.to_numpy(dtype=np.float64, na_value=np.nan)[rows]
+    return values
+
+
+def _centres(standard, ids, features):
+    """The mean of each standardised feature per persona id, one row per id."""
+    personas, codes = np.unique(ids, return_inverse=True)
+    counts = np.bincount(codes, minlength=len(personas))
+    sums = np.column_stack([np.bincount(codes, weights=standard[:, k], minlength=len(personas))
+                            for k in range(standard.shape[1])]) if len(features) else \
+        np.zeros((len(personas), 0))
+    return pd.DataFrame(sums / counts[:, None], index=personas, columns=features)
 
 
 def _derives_repeat_rate(profile):
@@ -343,51 +356,61 @@ def _repeat_rate(profile):
 
 
 def _persona_labels(profile, ids):
-    """The name of each persona id (``persona <id>`` without a ``persona`` column)."""
-    buyers = ids != NO_PURCHASE_ID
+    """The name of each persona id (``persona <id>`` without a ``persona`` column): that
+    of its first customer, read for those customers only."""
+    personas, first = np.unique(ids, return_index=True)
+    kept = personas != NO_PURCHASE_ID
+    personas, first = personas[kept], first[kept]
     if "persona" not in profile.columns:
-        return {int(i): f"persona {int(i)}" for i in np.unique(ids[buyers])}
-    named = pd.DataFrame({"id": ids[buyers],
-                          "name": profile["persona"].astype(str).to_numpy()[buyers]})
-    return {int(i): name for i, name in named.groupby("id")["name"].first().items()}
+        return {int(i): f"persona {int(i)}" for i in personas}
+    names = profile["persona"].iloc[first].astype(str).to_numpy()
+    return {int(i): name for i, name in zip(personas, names, strict=True)}
 
 
 class _StandardSpace:
     """Features log-transformed where chosen, then standardised by the customers of
-    ``reference`` (before's buyers); constant or empty features are left out."""
+    ``reference`` (before's buyers, an array whose columns are ``names``); constant
+    or empty features are left out."""
 
-    def __init__(self, reference, logged):
-        values = reference.to_numpy()
+    def __init__(self, reference, names, logged):
+        names = list(names)
         if logged is None:  # the clusterer's "auto": non-negative and skewed
-            logged = [name for name in reference.columns
-                      if not (reference[name] < 0).any()
-                      and reference[name].skew() > SKEW_THRESHOLD]
-        self.logged = [name for name in logged if name in reference.columns]
-        self.log_mask = np.isin(reference.columns, self.logged)
-        prepared = self._logged(values)
+            logged = [name for k, name in enumerate(names)
+                      if not (reference[:, k] < 0).any()
+                      and pd.Series(reference[:, k]).skew() > SKEW_THRESHOLD]
+        self.log_mask = np.isin(names, list(logged))
+        prepared = self._logged(reference)  # the reference is this object's own
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # an all-missing column is NaN
-            self.mean = np.nanmean(prepared, axis=0)
-            self.scale = np.nanstd(prepared, axis=0)  # ddof 0, as StandardScaler
-        keep = np.isfinite(self.scale) & (self.scale > 0)
+            # column by column: NumPy's NaN-aware moments copy the whole array twice
+            mean = np.array([np.nanmean(column) for column in prepared.T])
+            scale = np.array([np.nanstd(column) for column in prepared.T])  # ddof 0
+        keep = np.isfinite(scale) & (scale > 0)
         if not keep.any():
             raise ValueError(f"No persona feature varies among before's customers "
-                             f"({list(reference.columns)}); pass features=[...].")
-        self.keep = keep
-        self.features = list(reference.columns[keep])
-        self.logged = [name for name in self.logged if name in self.features]
+                             f"({names}); pass features=[...].")
+        self.keep, self.mean, self.scale = keep, mean[keep], scale[keep]
+        self.features = [name for name, kept in zip(names, keep, strict=True) if kept]
+        self.logged = [name for name in logged if name in self.features]
         self.weights = _habit_weights(self.features)
 
     def _logged(self, values):
-        values = np.array(values, dtype=np.float64)
+        """``values`` with the chosen columns log-transformed, in place, a column at a
+        time (a masked slice would be a copy of them all)."""
         with np.errstate(invalid="ignore"):
-            values[:, self.log_mask] = np.log1p(values[:, self.log_mask])
+            for k in np.flatnonzero(self.log_mask):
+                np.log1p(values[:, k], out=values[:, k])
         return values
 
-    def standardised(self, table):
-        """The kept features of ``table`` in standard deviations; missing is the mean (0)."""
-        z = (self._logged(table.to_numpy()) - self.mean) / np.where(self.keep, self.scale, 1)
-        return np.nan_to_num(z[:, self.keep], nan=0.0, posinf=0.0, neginf=0.0)
+    def standardised(self, values):
+        """The kept features of ``values`` (an array of this space's columns, changed in
+        place) in standard deviations; missing is the mean (0)."""
+        z = self._logged(values)
+        if not self.keep.all():
+            z = z[:, self.keep]
+        z -= self.mean
+        z /= self.scale
+        return np.nan_to_num(z, copy=False, nan=0.0, posinf=0.0, neginf=0.0)
 
 
 def _habit_weights(names):
@@ -415,9 +438,11 @@ def _paired(centres_before, centres_after, weights):
 
 def _migration(ids_before, ids_after):
     """Customers in both profiles with a persona in each: counts by (before, after) id."""
-    both = ids_before.index.intersection(ids_after.index)
-    b = ids_before.loc[both].to_numpy()
-    a = ids_after.loc[both].to_numpy()
+    # positions in after of before's customers (-1: not in after), one hash table
+    positions = ids_after.index.get_indexer(ids_before.index)
+    found = positions >= 0
+    b = ids_before.to_numpy()[found]
+    a = ids_after.to_numpy()[positions[found]]
     kept = (b != NO_PURCHASE_ID) & (a != NO_PURCHASE_ID)
     return pd.crosstab(pd.Series(b[kept], name="before"), pd.Series(a[kept], name="after"))
 
