@@ -39,8 +39,9 @@ _HOMES = {
     "validate_tags": ".tags",
 }
 #: The stages of the data flow and the other submodules, read as attributes.
-_SUBMODULES = ("cli", "clv", "customer_table", "datasets", "distributed", "lifecycle",
-               "monitor", "personas", "privacy", "profile", "report", "rfm", "tags")
+_SUBMODULES = ("campaigns", "cli", "clv", "customer_table", "datasets", "distributed",
+               "lifecycle", "monitor", "personas", "privacy", "profile", "report", "rfm",
+               "tags")
 
 __getattr__, __dir__ = lazy_names(__name__, _HOMES, _SUBMODULES)
 __all__ = [
