@@ -221,7 +221,7 @@ def test_profiles_that_cannot_be_compared_raise_saying_why():
         persona_drift(before, before, thresholds={"persona_split_share": 0.8})
     with pytest.raises(ValueError, match="not numeric"):
         persona_drift(before, before, features=["persona"])
-    with pytest.raises(TypeError, match="before must be a profile DataFrame"):
+    with pytest.raises(TypeError, match="before must be a pandas DataFrame of the profile"):
         persona_drift(before.to_numpy(), before)
 
     class Limits:

@@ -259,7 +259,7 @@ def test_inputs_that_cannot_be_compared_raise_a_value_error_saying_why():
         value_tracking(made, after, pipeline=refit, period=SIX_MONTHS)
     with pytest.raises(TypeError, match="pipeline must be"):
         value_tracking(before, after, pipeline="BetaGeoModel", period=SIX_MONTHS)
-    with pytest.raises(TypeError, match="before must be a profile DataFrame"):
+    with pytest.raises(TypeError, match="before must be a pandas DataFrame of the profile"):
         value_tracking(before.to_numpy(), after, pipeline=model, period=SIX_MONTHS)
 
 

@@ -30,6 +30,7 @@ from .._persona_features import (
     repeat_rate,
 )
 from .._pipeline_steps import fitted_steps
+from ._frames import checked_profile
 
 __all__ = ["persona_drift"]
 
@@ -248,16 +249,10 @@ def _persona_thresholds(thresholds):
 
 
 def _check_profile(profile, name):
-    if not isinstance(profile, pd.DataFrame):
-        raise TypeError(f"{name} must be a profile DataFrame (one row per customer), got "
-                        f"{type(profile).__name__}.")
+    checked_profile(profile, name)
     if "persona_id" not in profile.columns:
         raise ValueError(f"{name} has no 'persona_id' column: make the profile with the "
                          "personas step of make_profile_pipeline.")
-    if profile.index.has_duplicates:
-        repeated = profile.index[profile.index.duplicated()][0]
-        raise ValueError(f"{name} holds customer {repeated!r} more than once; a profile "
-                         "has one row per customer.")
     if not (persona_ids(profile, name) != NO_PURCHASE_ID).any():
         raise ValueError(f"{name} has no customer with a persona (every persona_id is "
                          f"{NO_PURCHASE_ID} or missing).")

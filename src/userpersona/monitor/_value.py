@@ -23,6 +23,7 @@ import pandas as pd
 from scipy.stats import norm
 
 from .._time_units import DAYS_PER_MONTH, DAYS_PER_UNIT
+from ._frames import checked_profile
 from ._personas import fitted_step, threshold_value
 
 __all__ = ["value_tracking"]
@@ -185,13 +186,7 @@ def value_tracking(before, after, *, pipeline=None, thresholds=None, period=None
     variance and the uncertainty of its parameters explain.
     """
     for name, profile in (("before", before), ("after", after)):
-        if not isinstance(profile, pd.DataFrame):
-            raise TypeError(f"{name} must be a profile DataFrame (one row per customer), "
-                            f"got {type(profile).__name__}.")
-        if profile.index.has_duplicates:
-            repeated = profile.index[profile.index.duplicated()][0]
-            raise ValueError(f"{name} holds customer {repeated!r} more than once; a profile "
-                             "has one row per customer.")
+        checked_profile(profile, name)
     limits = _value_thresholds(thresholds)
     days = _period_days(before, after, period)
     model = _purchase_model(pipeline)
