@@ -13,7 +13,14 @@ extensions = [
     "sphinx.ext.intersphinx",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
+    # the guide pages' code runs at build time and its output is shown, not pasted
+    "IPython.sphinxext.ipython_console_highlighting",
+    "IPython.sphinxext.ipython_directive",
+    "matplotlib.sphinxext.plot_directive",
+    "myst_parser",
 ]
+# an exception or warning in a guide page's code fails the build
+ipython_warning_is_error = True
 autosummary_generate = True
 autodoc_default_options = {"members": True, "inherited-members": False}
 numpydoc_show_class_members = False
