@@ -10,12 +10,22 @@ gaps between purchases and preferences, with a report of what cleaning did.
 # A real log: CDNOW, an online music retailer. Purchases on one day are one
 # occasion; time is counted in whole days up to the date of the last purchase.
 from userpersona import summarize_events, summarize_transactions
+from userpersona.campaigns import cohort_table
 from userpersona.datasets import load_cdnow, make_transactions
+from userpersona.plotting import plot_cohort_heatmap
 
 orders = load_cdnow()
 customers, report = summarize_transactions(orders, return_report=True)
 print(report)
 print(customers.describe().T[["mean", "50%", "max"]])
+
+# %%
+# How long the customers keep buying: each month's new customers (a cohort) and
+# the share of them who buy again 1, 2, ... months later. CDNOW's customers all
+# made their first purchase in the first quarter of 1997, so there are three
+# cohorts, and most of each never comes back after the first month.
+retention = cohort_table(orders, period="M", metric="retention")
+plot_cohort_heatmap(retention, metric="retention", annotate=False)
 
 # %%
 # The calibration data of the BG/NBD paper: the 2,357-customer cohort, a summary

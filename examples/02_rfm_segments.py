@@ -16,9 +16,10 @@ from sklearn.compose import ColumnTransformer
 
 from userpersona import BinningWarning, RFMScorer, SegmentRules, summarize_transactions
 from userpersona.datasets import load_cdnow
+from userpersona.plotting import plot_rfm_grid
 
 pd.set_option("display.width", 160)
-pd.set_option("display.max_columns", 12)
+pd.set_option("display.max_columns", None)  # every column, wrapped to the width
 orders = load_cdnow()
 customers = summarize_transactions(orders, amount="amount")
 print(customers[["recency_days", "frequency", "monetary_total"]].head())
@@ -41,6 +42,11 @@ print("distinct scores (R, F, M):", scorer.n_distinct_scores_)
 scores = scorer.transform(customers)  # a DataFrame on the customer_id index
 print(scores.head())
 print(scores["f_score"].value_counts().sort_index())
+
+# %%
+# The R x F grid: how many customers each pair of scores holds. The one-time
+# buyers fill the F = 1 column; the best customers are in the top right corner.
+plot_rfm_grid(scores)
 
 # %%
 # The eleven segments: size, share of revenue and mean recency, frequency and

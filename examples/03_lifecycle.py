@@ -19,9 +19,10 @@ from userpersona import (
     transition_matrix,
 )
 from userpersona.datasets import load_cdnow
+from userpersona.plotting import plot_lifecycle_over_time, plot_transition_matrix
 
 pd.set_option("display.width", 160)
-pd.set_option("display.max_columns", 12)
+pd.set_option("display.max_columns", None)  # every column, wrapped to the width
 orders = load_cdnow()
 dates = ["1997-12-31", "1998-06-30"]
 tables = {d: summarize_transactions(orders, amount="amount", as_of=d) for d in dates}
@@ -54,6 +55,8 @@ print(pd.concat({"customers": counts, "share": shares.round(3)}, axis=1))
 before, after = (stages[d]["lifecycle_stage"] for d in dates)
 print(transition_matrix(before, after))
 print(transition_matrix(before, after, normalize="index").round(2))
+
+plot_transition_matrix(transition_matrix(before, after, normalize="index"))
 
 # %%
 # Frequency bands: thresholds learned per band of purchase frequency. Frequent
@@ -95,3 +98,9 @@ print(pd.DataFrame({d: fixed.transform(t)["lifecycle_stage"].value_counts(sort=F
 # resurrected) / dormant: above 1 the base of active customers grows.
 monthly = lifecycle_over_time(orders, freq="M")
 print(monthly.round({"pulse": 2}).to_string(index=False))
+
+# %%
+# The same months drawn: the active customers above zero by where they come from,
+# the customers lost to dormancy below. After the first quarter no new customers
+# arrive (the cohort is closed), so the base can only shrink.
+plot_lifecycle_over_time(monthly)

@@ -18,9 +18,10 @@ from sklearn.metrics import adjusted_rand_score
 
 from userpersona import PersonaClusterer, summarize_events, summarize_transactions
 from userpersona.datasets import make_transactions
+from userpersona.plotting import plot_persona_profiles
 
 pd.set_option("display.width", 160)
-pd.set_option("display.max_columns", 12)
+pd.set_option("display.max_columns", None)  # every column, wrapped to the width
 pd.set_option("display.max_colwidth", 80)
 
 
@@ -58,6 +59,13 @@ print(description[["persona", "customers", "share", "recency_days",
                    "repeat_purchases_per_year", "monetary_mean", "weekend_share",
                    "sessions"]].round(2))
 print(description["top_features"].to_string(), "\n")
+
+# %%
+# The same description as a heat map, for the features printed above: one row
+# per persona, one column per feature, red above the average customer and blue
+# below.
+plot_persona_profiles(model, features=["recency_days", "repeat_purchases_per_year",
+                                      "monetary_mean", "weekend_share", "sessions"])
 
 # %%
 # The fitted personas (rows) against the planted ones (columns): each planted

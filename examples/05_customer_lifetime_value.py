@@ -24,9 +24,14 @@ from userpersona.clv import (
     holdout_comparison,
 )
 from userpersona.datasets import load_cdnow
+from userpersona.plotting import (
+    plot_clv_distribution,
+    plot_holdout_purchases,
+    plot_probability_alive_matrix,
+)
 
 pd.set_option("display.width", 160)
-pd.set_option("display.max_columns", 12)
+pd.set_option("display.max_columns", None)  # every column, wrapped to the width
 table = calibration_and_holdout(load_cdnow("sample"), "1997-09-30", "1998-06-30",
                                 time_unit="W")
 print(table[["repeat_frequency", "repeat_recency", "T", "monetary_repeat_mean",
@@ -57,12 +62,18 @@ matrix = grid.drop_duplicates(["repeat_frequency", "repeat_recency"]).pivot(
 print(matrix.round(2))
 
 # %%
+# The whole grid drawn, with the customers' own histories behind it: dropout is
+# likely for a customer who bought often and then stopped long ago.
+plot_probability_alive_matrix(bg, table)
+
+# %%
 # The holdout check: customers grouped by their calibration repeat purchases,
 # the mean number of purchases they made in the 39 holdout weeks against the
 # mean the models expected.
 comparison = holdout_comparison(bg, table).join(
     holdout_comparison(pareto, table)["predicted"].rename("predicted_pareto"))
 print(comparison.round(2))
+plot_holdout_purchases(bg, table)
 
 # %%
 # Spend: the Gamma-Gamma model on the 946 repeat buyers (published p = 6.25,
@@ -82,3 +93,7 @@ top = profile.nlargest(5, "clv")[["repeat_frequency", "repeat_recency", "monetar
                                    "p_alive", "expected_purchases", "expected_spend", "clv"]]
 print(top.round(2))
 print("total 12-month value of the cohort: $", round(profile["clv"].sum()))
+
+# %%
+# How the value is spread: a few customers hold most of it (log scale).
+plot_clv_distribution(profile, currency="$")

@@ -30,10 +30,11 @@ from sklearn.metrics import adjusted_rand_score
 
 from userpersona import RFMScorer, SegmentRules, join_sources, make_profile_pipeline
 from userpersona.datasets import make_transactions
+from userpersona.plotting import plot_clv_distribution
 from userpersona.report import write_report
 
 pd.set_option("display.width", 160)
-pd.set_option("display.max_columns", 12)
+pd.set_option("display.max_columns", None)  # every column, wrapped to the width
 pd.set_option("display.max_colwidth", 60)
 
 shop = make_transactions(n_customers=5_000, events=True, customers=True, random_state=0)
@@ -63,6 +64,7 @@ print(profile.shape[0], "customers,", profile.shape[1], "columns")
 one_time = profile["frequency"] == 1
 print("no CLV:", profile["clv"].isna().sum(), "customers, of whom one-time buyers:",
       (profile["clv"].isna() & one_time).sum())
+plot_clv_distribution(profile)
 
 # %%
 # Each step is a FeatureUnion of the table so far and one estimator, whose

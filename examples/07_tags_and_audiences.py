@@ -20,10 +20,11 @@ import pandas as pd
 
 from userpersona import LifecycleStager, summarize_events, summarize_transactions
 from userpersona.datasets import make_transactions
+from userpersona.plotting import plot_tag_coverage
 from userpersona.tags import RuleError, TagRuleEngine, select, validate_tags
 
 pd.set_option("display.width", 160)
-pd.set_option("display.max_columns", 10)
+pd.set_option("display.max_columns", None)  # every column, wrapped to the width
 
 shop = make_transactions(n_customers=5_000, events=True, customers=True, random_state=0)
 customers = (
@@ -66,6 +67,7 @@ print(coverage.tags.round(3).to_string(index=False))
 print("flagged:", len(coverage.flagged))
 pair = ["loyal", "sharer", "spend_level=high", "churn_risk=high"]
 print(coverage.overlaps.loc[pair, pair])
+plot_tag_coverage(coverage)
 
 # %%
 # Tags of your own, in a YAML file as a CRM team would keep it next to its

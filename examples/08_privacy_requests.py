@@ -23,6 +23,7 @@ from sklearn.pipeline import make_pipeline
 
 from userpersona import CustomerState, summarize_transactions
 from userpersona.datasets import make_transactions
+from userpersona.plotting import plot_tag_coverage
 from userpersona.privacy import (
     ConsentLedger,
     PrivacyBudget,
@@ -44,6 +45,8 @@ tags = make_pipeline(TagRuleEngine(tags=[
     {"name": "regular", "rule": "frequency >= 4 and recency_days <= 90"},
 ]).set_output(transform="pandas")).fit(customers)
 profile = customers.join(tags.transform(customers))
+# the audience below is drawn from these two tags: how many customers each covers
+plot_tag_coverage(tags[-1].coverage_report(customers))
 
 rng = np.random.default_rng(0)
 consent = ConsentLedger.from_events(pd.DataFrame({

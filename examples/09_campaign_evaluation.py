@@ -14,13 +14,14 @@ truth.
 # %%
 # The campaign: customers with a value tier and last quarter's spend, a touch
 # log with the holdout logged at no cost, and the orders after the touch.
+import matplotlib.pyplot as plt
 import pandas as pd
 
 from userpersona.campaigns import UpliftModel, ab_test, campaign_kpis, qini_curve, sample_size
 from userpersona.datasets import make_campaign
 
 pd.options.display.width = 160
-pd.options.display.max_columns = 12
+pd.options.display.max_columns = None  # every column, wrapped to the width
 shop = make_campaign(n_customers=20_000, random_state=1)
 print(shop.effects[["value_tier", "control_conversion", "conversion_effect"]])
 
@@ -72,6 +73,12 @@ model = UpliftModel(learner="T", random_state=0).fit(
 curve = qini_curve(bought.iloc[half:].to_numpy(), model.predict(features.iloc[half:]),
                    treatment[half:])
 print(curve.iloc[[len(curve) // 10, len(curve) // 2, -1]].round(1))
+fig, ax = plt.subplots(figsize=(6, 4))
+ax.plot(curve["share_targeted"], curve["incremental"], label="targeted by predicted uplift")
+ax.plot(curve["share_targeted"], curve["random"], linestyle="--", label="targeted at random")
+ax.set(xlabel="share of customers targeted", ylabel="extra buyers (Qini)",
+       title="Qini curve of the uplift model, on the held-out half")
+ax.legend()
 print(model.top(features.iloc[half:], share=0.1))
 
 # %%

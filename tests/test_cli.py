@@ -25,6 +25,11 @@ def test_default_job_is_the_demo(tmp_path, monkeypatch, capsys):
     assert "CDNOW" in report and "23,570" in report
     # the data-quality section covers both logs
     assert "<h3>orders</h3>" in report and "<h3>events</h3>" in report
+    # the cohorts of the order log: CDNOW's three monthly cohorts of early 1997, each
+    # row with its size, and the time to lapse
+    assert "Retention of each cohort" in report and "Time until customers lapse" in report
+    for cohort, size in (("1997-01", "7,846"), ("1997-02", "8,476"), ("1997-03", "7,248")):
+        assert f"{cohort} ({size})" in report
     captured = capsys.readouterr()
     assert str(tmp_path / "userpersona-report.html") in captured.out
     assert "synthetic" in captured.out and "profiling 23,570 customers" in captured.err

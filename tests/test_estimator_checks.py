@@ -13,7 +13,7 @@ from sklearn.utils import estimator_checks
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from tests.public_api import public_modules
-from userpersona import LifecycleStager, PersonaClusterer, RFMScorer
+from userpersona import LifecycleStager, PersonaClusterer, ProfileStep, RFMScorer
 from userpersona.campaigns import UpliftModel
 from userpersona.clv import (
     BetaGeoModel,
@@ -133,6 +133,28 @@ SPEND_FAILURES = {
 # not transform, so the transformer checks do not apply.
 _NEEDS_TREATMENT = "fit needs the treatment vector, fit(X, y, treatment), which the checks omit"
 _NOT_A_TRANSFORMER = "an uplift model predicts; it has no transform or get_feature_names_out"
+# A profile step is a FeatureUnion of the table and one estimator: it shares the
+# union's ways, which scikit-learn's checks of plain estimators do not expect.
+PROFILE_STEP_FAILURES = {
+    "check_estimators_overwrite_params": "a FeatureUnion puts the fitted member in "
+                                         "transformer_list",
+    "check_dont_overwrite_parameters": "a FeatureUnion puts the fitted member in "
+                                       "transformer_list",
+    "check_do_not_raise_errors_in_init_or_set_params": "set_params asks the members for "
+                                                       "pandas output, so transformer_list "
+                                                       "must hold estimators",
+    "check_set_params": "set_params asks the members for pandas output, so "
+                        "transformer_list must hold estimators",
+    "check_estimators_nan_inf": "the table passes through unchecked, and the persona "
+                                "member fills missing values (with a warning)",
+    "check_transformer_data_not_an_array": "a FeatureUnion joins its parts with "
+                                           "numpy.concatenate, which the check's array refuses",
+    "check_param_validation": "a FeatureUnion declares no _parameter_constraints",
+    **{check: "the member, fitted on named columns, is given an array by the union's "
+              "output check and cannot find its features"
+       for check in TYPED_FRAME_FAILURES},
+}
+
 UPLIFT_FAILURES = {
     **{check: _NEEDS_TREATMENT for check in [
         "check_complex_data",
@@ -221,6 +243,12 @@ PARAMETER_SETS = {
     ParetoNBDModel: [{"columns": _HISTORY}],
     ModifiedBetaGeoModel: [{"columns": _HISTORY}],
     GammaGammaModel: [{"columns": _SPEND}],
+    # the step of the persona estimator, whose output is numeric without names
+    ProfileStep: [
+        {"transformer_list": [("table", "passthrough"),
+                              ("personas", PersonaClusterer(random_state=0, names=False,
+                                                            distances=True))]},
+    ],
     CustomerLifetimeValue: [
         {"purchase_model": BetaGeoModel(columns=_HISTORY),
          "spend_model": GammaGammaModel(columns=_SPEND)},
@@ -273,6 +301,8 @@ def _expected_failures(estimator):
         return SPEND_FAILURES
     if isinstance(estimator, UpliftModel):
         return UPLIFT_FAILURES
+    if isinstance(estimator, ProfileStep):
+        return PROFILE_STEP_FAILURES
     if isinstance(estimator, LifecycleStager):
         return {**RFM_TEXT_FAILURES, **RFM_FAILURES, **TYPED_FRAME_FAILURES}
     return {}

@@ -27,6 +27,7 @@ _HOMES = {
     "PersonaClusterer": ".personas",
     "PersonaWarning": ".personas",
     "make_profile_pipeline": ".profile",
+    "ProfileStep": ".profile",
     "BinningWarning": ".rfm",
     "CN8": ".rfm",
     "RFM11": ".rfm",
@@ -35,13 +36,18 @@ _HOMES = {
     "SegmentRules": ".rfm",
     "fm_score": ".rfm",
     "TagRuleEngine": ".tags",
+    "ModelFitWarning": ".clv",
+    "SampleRatioWarning": "._warnings",
+    "SegmentRulesWarning": "._warnings",
+    "UserpersonaDeprecationWarning": "._warnings",
+    "UserpersonaWarning": "._warnings",
     "select": ".tags",
     "validate_tags": ".tags",
 }
 #: The stages of the data flow and the other submodules, read as attributes.
 _SUBMODULES = ("campaigns", "cli", "clv", "customer_table", "datasets", "distributed",
-               "lifecycle", "monitor", "personas", "privacy", "profile", "report", "rfm",
-               "tags")
+               "lifecycle", "monitor", "personas", "plotting", "privacy", "profile",
+               "report", "rfm", "tags")
 
 __getattr__, __dir__ = lazy_names(__name__, _HOMES, _SUBMODULES)
 __all__ = [
@@ -58,21 +64,34 @@ __all__ = [
     "lifecycle_over_time",
     "LifecycleStager",
     "make_profile_pipeline",
+    "ModelFitWarning",
     "PersonaClusterer",
     "PersonaWarning",
+    "ProfileStep",
     "RFM11",
     "RFMScorer",
+    "SampleRatioWarning",
     "SegmentMap",
     "SegmentRules",
+    "SegmentRulesWarning",
     "select",
     "summarize_events",
     "summarize_transactions",
     "TagRuleEngine",
     "transition_matrix",
+    "UserpersonaDeprecationWarning",
+    "UserpersonaWarning",
     "validate_tags",
 ]
 
 if TYPE_CHECKING:  # the names as type checkers and editors should see them
+    from ._warnings import (
+        SampleRatioWarning,
+        SegmentRulesWarning,
+        UserpersonaDeprecationWarning,
+        UserpersonaWarning,
+    )
+    from .clv import ModelFitWarning
     from .customer_table import (
         CustomerState,
         DataQualityReport,
@@ -85,6 +104,6 @@ if TYPE_CHECKING:  # the names as type checkers and editors should see them
     )
     from .lifecycle import LifecycleStager, lifecycle_over_time, transition_matrix
     from .personas import PersonaClusterer, PersonaWarning
-    from .profile import make_profile_pipeline
+    from .profile import ProfileStep, make_profile_pipeline
     from .rfm import CN8, RFM11, BinningWarning, RFMScorer, SegmentMap, SegmentRules, fm_score
     from .tags import TagRuleEngine, select, validate_tags

@@ -13,7 +13,6 @@ other column seen in ``fit`` must be there.
 """
 
 import difflib
-import warnings
 from numbers import Integral
 
 import numpy as np
@@ -21,6 +20,7 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.utils.validation import validate_data
 
+from ._warnings import warn
 from .customer_table import DataQualityWarning
 
 
@@ -363,9 +363,9 @@ def _warn_alignment(notes, owner):
     parts = [_NOTES[key].format(n=len(names), names=", ".join(map(str, names)))
              for key, names in notes.items() if names]
     if parts:
-        warnings.warn(
+        warn(
             f"{owner}: the table's columns differ from those seen in fit; aligned to them: "
-            + "; ".join(parts) + ".", DataQualityWarning, stacklevel=4)
+            + "; ".join(parts) + ".", DataQualityWarning)
 
 
 def as_fitted(estimator, table, *, owner=None):

@@ -4,17 +4,24 @@ import pandas as pd
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from ._estimator_input import as_fitted
+from ._sklearn_compat import DocLinked
 from .clv import CustomerLifetimeValue, GammaGammaModel, ModifiedBetaGeoModel
 from .lifecycle import LifecycleStager
 from .personas import PersonaClusterer
 from .rfm import RFMScorer
 from .tags import TagRuleEngine
 
-__all__ = ["make_profile_pipeline"]
+__all__ = ["ProfileStep", "make_profile_pipeline"]
 
 
-class _ProfileStep(FeatureUnion):
-    """The table so far and one estimator's columns, side by side, always as pandas.
+class ProfileStep(DocLinked, FeatureUnion):
+    """One step of the profile pipeline: the table so far and one estimator's columns.
+
+    A ``FeatureUnion`` of ``("table", "passthrough")`` and ``(name, estimator)``
+    made by :func:`make_profile_pipeline`, so each step returns the table it
+    was given with the estimator's columns added, always as pandas. The
+    parameters are those of ``FeatureUnion``; the estimator is reached as
+    ``<step>__<step>`` from the pipeline.
 
     A pipeline's ``set_output`` reaches the estimators it holds when it is
     called; an estimator put in later with ``set_params`` would return NumPy
@@ -22,19 +29,86 @@ class _ProfileStep(FeatureUnion):
     whenever its parameters change.
 
     The table passes through, so a later table is first given the columns seen
-    in ``fit`` (its label shares aligned, see
-    :func:`~userpersona._estimator_input.aligned_to_fit`): the output columns
-    stay those of ``fit`` when next month's labels differ.
+    in ``fit`` (its label shares aligned): the output columns stay those of
+    ``fit`` when next month's labels differ.
+
+    Parameters
+    ----------
+    transformer_list : list of (str, estimator or "passthrough")
+        The table and the estimator, as ``FeatureUnion`` takes them.
+    **kwargs
+        The other parameters of ``FeatureUnion`` (``n_jobs``,
+        ``transformer_weights``, ``verbose``, ``verbose_feature_names_out``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from userpersona import ProfileStep, RFMScorer
+    >>> customers = pd.DataFrame({"recency_days": [5, 40, 90, 200], "frequency": [4, 3, 2, 1],
+    ...                           "monetary_total": [80.0, 60.0, 30.0, 10.0]})
+    >>> step = ProfileStep([("table", "passthrough"), ("rfm", RFMScorer(n_bins=2))],
+    ...                    verbose_feature_names_out=False).set_output(transform="pandas")
+    >>> step.fit_transform(customers).columns[:4].tolist()
+    ['recency_days', 'frequency', 'monetary_total', 'r_score']
     """
 
     def set_params(self, **params):
+        """Set the parameters, then ask every member for pandas output again.
+
+        Parameters
+        ----------
+        **params
+            As ``FeatureUnion.set_params``.
+
+        Returns
+        -------
+        ProfileStep
+            This step.
+
+        Examples
+        --------
+        >>> from userpersona import ProfileStep, RFMScorer
+        >>> step = ProfileStep([("table", "passthrough"), ("rfm", RFMScorer())])
+        >>> step.set_params(rfm=RFMScorer(n_bins=3)).get_params()["rfm"].n_bins
+        3
+        """
         super().set_params(**params)
         return self.set_output(transform="pandas")
 
     def transform(self, X, **params):
+        """The table with the estimator's columns added, in the columns seen in ``fit``.
+
+        Parameters
+        ----------
+        X : pandas.DataFrame
+            The customer table.
+        **params
+            Routed to the members, as ``FeatureUnion.transform``.
+
+        Returns
+        -------
+        pandas.DataFrame
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from userpersona import ProfileStep, RFMScorer
+        >>> customers = pd.DataFrame({"recency_days": [5, 40, 90, 200],
+        ...                           "frequency": [4, 3, 2, 1],
+        ...                           "monetary_total": [80.0, 60.0, 30.0, 10.0]})
+        >>> step = ProfileStep([("table", "passthrough"), ("rfm", RFMScorer(n_bins=2))],
+        ...                    verbose_feature_names_out=False)
+        >>> step = step.set_output(transform="pandas").fit(customers)
+        >>> step.transform(customers)["r_score"].tolist()
+        [2, 2, 1, 1]
+        """
         if isinstance(X, pd.DataFrame) and hasattr(self, "feature_names_in_"):
             X = as_fitted(self, X, owner="The profile pipeline")
         return super().transform(X, **params)
+
+
+# the name of the class up to 0.1: pipelines pickled then still load
+_ProfileStep = ProfileStep
 
 
 #: The steps, in the order they run: later steps can read what earlier ones added
@@ -60,9 +134,9 @@ def make_profile_pipeline(*, value="default", rfm="default", lifecycle="default"
     segment that promises activity (Champions, Loyal, Potential Loyalist,
     Recent Customers, Promising) and dormant or churned. The default tags'
     ``churn_risk`` follows the stage too. Each
-    step is a ``FeatureUnion`` of ``"passthrough"`` (the table so far) and the
-    step's estimator, so the steps run in order and each sees what the earlier
-    ones added; the pipeline's output is pandas.
+    step is a :class:`ProfileStep`, a ``FeatureUnion`` of ``"passthrough"``
+    (the table so far) and the step's estimator, so the steps run in order
+    and each sees what the earlier ones added; the pipeline's output is pandas.
 
     Every step can be replaced by an estimator of your own (anything with
     ``fit`` and ``transform`` that returns new columns), configured, or left
@@ -170,7 +244,7 @@ def make_profile_pipeline(*, value="default", rfm="default", lifecycle="default"
                 f"{name} must be an estimator with fit and transform, 'default' or None; "
                 f"got {estimator!r}."
             )
-        steps.append((name, _ProfileStep([("table", "passthrough"), (name, estimator)],
+        steps.append((name, ProfileStep([("table", "passthrough"), (name, estimator)],
                                          verbose_feature_names_out=False)))
     if not steps:
         raise ValueError("Every step is None: the pipeline would add nothing to the table.")

@@ -78,6 +78,23 @@ def test_constant_spend_warns_and_predicts_the_mean_spend():
     np.testing.assert_array_equal(model.expected_spend(table), 20.0)
 
 
+def test_a_runaway_p_with_varying_spend_is_not_called_constant_spend():
+    """A synthetic shop of 2,000 customers whose repeat buyers' mean spends vary widely:
+    p runs away all the same, and the warning says why instead of claiming every buyer
+    spends the same."""
+    from userpersona import summarize_transactions
+    from userpersona.datasets import make_transactions
+
+    table = summarize_transactions(make_transactions(n_customers=2_000,
+                                                     random_state=0).orders)
+    repeat = table.loc[table["repeat_frequency"] > 0, "monetary_repeat_mean"]
+    assert repeat.std() > 0.5 * repeat.mean()  # spend does vary
+    with pytest.warns(ConvergenceWarning, match="varies no more") as record:
+        model = GammaGammaModel().fit(table)
+    assert not any("spends the same" in str(w.message) for w in record)
+    assert model.params_["p"] > 1e6 and not model.spend_varies_
+
+
 def test_infinite_mean_spend_keeps_predictions_finite(cdnow):
     model = GammaGammaModel().fit(cdnow)
     model.params_ = model.params_.copy()

@@ -4,7 +4,8 @@ The report of a synthetic shop, with ``<script>alert(1)</script>`` as a product
 category and as the value of a tag, is opened in headless Chromium (see
 ``chromium.py``). The browser must see no console error, no exception, no failed
 load, no request for anything but the file itself, no script and no dialog;
-every section must be visible, the charts drawn, and a screenshot taken.
+every section must be visible, the charts drawn, and a screenshot taken. Shown
+inside a notebook-like page, the report must leave the page's own styles alone.
 
 Without a browser the tests skip, unless ``USERPERSONA_REQUIRE_BROWSER=1`` (set in
 CI), where a missing browser fails them.
@@ -146,3 +147,106 @@ def test_narrow_screen_scrolls_inside_the_cards(browser, report_file):
     narrow = open_page(report_file, width=480, browser=browser)
     assert narrow.problems() == []
     assert narrow.facts["width"] == 480 and not narrow.facts["page_overflows"]
+
+
+# A notebook-like page with its own styles for the body, tables, headings and
+# charts. Its script measures them, puts the report's fragment (what a notebook
+# shows, from ``_repr_html_``) into the output area, as a notebook does, measures
+# again, and leaves what it found in the page title for the test to read. The
+# script is the host's, not the report's: the report itself still runs none.
+HOST_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>host</title><style>
+:root { --ink: rgb(1, 2, 3); }
+body { margin: 12px; font: 13px/1.3 Georgia, serif; color: rgb(10, 20, 30);
+       background: rgb(255, 250, 240); }
+h2 { font-size: 30px; margin: 3px; }
+table { border-collapse: separate; border: 2px solid rgb(0, 0, 0); font-size: 12px;
+        width: auto; }
+th { text-align: right; padding: 1px 3px; background: rgb(238, 238, 238);
+     color: rgb(0, 0, 0); font-weight: 700; }
+td { padding: 1px 3px; text-align: right; }
+svg { display: inline; }
+</style></head><body>
+<h2 id="heading">In [1]</h2>
+<table id="table-before"><thead><tr><th id="th-before">a</th></tr></thead>
+<tbody><tr><td id="td-before">1</td></tr></tbody></table>
+<svg id="svg" width="10" height="10"></svg>
+<div id="output"></div>
+<table id="table-after"><thead><tr><th id="th-after">b</th></tr></thead>
+<tbody><tr><td id="td-after">2</td></tr></tbody></table>
+<script>
+const PROPS = ["margin-top", "margin-left", "font-family", "font-size", "line-height", "color",
+  "background-color", "border-collapse", "border-top-width", "border-bottom-width", "padding-top",
+  "padding-left", "text-align", "font-weight", "width", "display", "box-sizing"];
+const IDS = ["heading", "table-before", "th-before", "td-before", "svg", "table-after",
+  "th-after", "td-after"];
+const style = (e) => Object.fromEntries(PROPS.map((p) => [p, getComputedStyle(e)
+  .getPropertyValue(p)]));
+const host = () => Object.fromEntries([["body", style(document.body)],
+  ["root-ink", [getComputedStyle(document.documentElement).getPropertyValue("--ink")]],
+  ...IDS.map((id) => [id, style(document.getElementById(id))])]);
+const before = host();
+document.getElementById("output").innerHTML = REPORT;
+const after = host();
+const root = document.querySelector("#output > .userpersona-report");
+const first = (selector) => style(root.querySelector(selector));
+document.title = JSON.stringify({before, after, report: {
+  roots: document.querySelectorAll(".userpersona-report").length,
+  root: style(root), th: first("th"), h2: first("h2"), table: first("table"),
+  card: first(".card"), svg: root.querySelectorAll("svg").length,
+  sections: Array.from(root.querySelectorAll("section h2")).map((h) => h.textContent),
+  height: root.getBoundingClientRect().height}});
+</script></body></html>
+"""
+
+
+@pytest.fixture(scope="module")
+def in_notebook(browser, report_file, tmp_path_factory):
+    """What the browser saw on the host page, before and after showing the report."""
+    import json
+
+    from userpersona.report._html import ReportPage
+
+    embedded = ReportPage(report_file.read_text(encoding="utf-8"))._repr_html_()
+    # "</" closes the script element in HTML, whatever the JavaScript string says
+    script_value = json.dumps(embedded).replace("</", "<\\/")
+    path = tmp_path_factory.mktemp("notebook") / "notebook.html"
+    path.write_text(HOST_PAGE.replace("REPORT;", script_value + ";", 1), encoding="utf-8")
+    try:
+        seen = open_page(path, width=WIDTH, browser=browser)
+    except BrowserError as error:
+        pytest.fail(f"the browser failed: {error}")
+    assert seen.exceptions == [] and seen.console_errors == []
+    assert seen.external_requests == []
+    return json.loads(seen.title)
+
+
+def test_showing_the_report_leaves_the_host_page_styles_alone(in_notebook):
+    before, after = in_notebook["before"], in_notebook["after"]
+    # the measurement sees the host's own styles, so an unchanged result means something
+    assert before["th-before"]["text-align"] == "right"
+    assert before["body"]["font-size"] == "13px"
+    assert before["table-after"]["border-collapse"] == "separate"
+    assert before["root-ink"] == ["rgb(1, 2, 3)"]
+    for element, styles in before.items():
+        if isinstance(styles, dict):
+            changed = {name: (value, after[element][name]) for name, value in styles.items()
+                       if after[element][name] != value}
+            assert changed == {}, f"{element}: {changed}"
+    assert after["root-ink"] == before["root-ink"]
+
+
+def test_the_report_renders_inside_the_host_page(in_notebook):
+    report = in_notebook["report"]
+    assert report["roots"] == 1
+    assert report["sections"] == HEADINGS
+    assert report["svg"] >= 10 and report["height"] > 2000
+    # the report's own look, not the host's
+    assert report["root"]["background-color"] == "rgb(246, 247, 249)"
+    assert report["root"]["font-size"] == "15px"
+    assert report["th"]["color"] == "rgb(107, 114, 128)"
+    assert report["th"]["text-align"] == "left"
+    assert report["table"]["border-collapse"] == "collapse"
+    assert report["h2"]["font-size"] == "20px"
+    assert report["card"]["box-sizing"] == "border-box"
+    assert report["card"]["background-color"] == "rgb(255, 255, 255)"

@@ -16,7 +16,16 @@ import pytest
 from userpersona import make_profile_pipeline, summarize_transactions
 from userpersona.datasets import make_transactions
 from userpersona.privacy import Pseudonymizer
-from userpersona.report import _change, _language, _personas, _words, render_report, write_report
+from userpersona.report import (
+    _campaign,
+    _change,
+    _cohort_section,
+    _language,
+    _personas,
+    _words,
+    render_report,
+    write_report,
+)
 from userpersona.report._html import esc, fmt_share, plural
 from userpersona.report._language import ZH, speaking
 from userpersona.report._sections import SECTIONS
@@ -252,6 +261,8 @@ def test_the_catalogue_covers_every_fixed_text():
     keys |= set(_personas._SIZE.values()) | set(_personas._SMALL.values())
     keys |= {heading for _, heading, _ in SECTIONS}
     keys |= set(_change.MEASURES.values()) | {title for _, title in _change._MIGRATIONS}
+    keys |= set(_campaign.OUTCOMES.values()) | set(_campaign.METHODS.values())
+    keys |= set(_cohort_section._PERIOD_NAMES.values()) | {"periods", "Campaign evaluation"}
     # the words of a ProfileChange's tables, translated where they are shown
     keys |= {"alert", "warn", "number", "label", "matched", "new", "gone", "split", "merged",
              "split+merged", "drift", "tags", "stages", "columns", "personas", "value",

@@ -1,6 +1,7 @@
 """Did it work? Campaign evaluation, experiments and cohort retention.
 
-A campaign's figures from its touch and order logs (:func:`campaign_kpis`);
+A campaign's figures from its touch and order logs (:func:`campaign_kpis`), and
+each customer's outcome (:func:`campaign_outcomes`);
 the comparison of its arms (:func:`ab_test`: proportions, means and revenue,
 CUPED, corrections across segments, a sample-ratio check with every test); who
 it moved (:class:`UpliftModel`, judged by :func:`qini_curve`, :func:`auuc` and
@@ -22,6 +23,7 @@ _HOMES = {
     "ab_test": "._ab_test",
     "auuc": "._uplift",
     "campaign_kpis": "._kpis",
+    "campaign_outcomes": "._outcomes",
     "cohort_table": "._cohorts",
     "detectable_effect": "._sample_size",
     "lapse_curve": "._cohorts",
@@ -37,6 +39,7 @@ __all__ = [
     "ab_test",
     "auuc",
     "campaign_kpis",
+    "campaign_outcomes",
     "cohort_table",
     "detectable_effect",
     "lapse_curve",
@@ -52,6 +55,7 @@ if TYPE_CHECKING:
     from ._calibration import segment_calibration
     from ._cohorts import cohort_table, lapse_curve
     from ._kpis import campaign_kpis
+    from ._outcomes import campaign_outcomes
     from ._sample_size import detectable_effect, sample_size
     from ._srm import srm_check
     from ._uplift import UpliftModel, auuc, qini_curve, uplift_by_segment

@@ -117,7 +117,8 @@ def cohort_table(
         ``(group, cohort)`` with ``by``): the column ``customers`` (the cohort's
         size), then the columns ``0, 1, 2, ...`` (periods since acquisition).
         ``table.drop(columns="customers")`` is the grid alone.
-        ``table.attrs`` holds ``as_of``, ``partial_period`` and
+        ``table.attrs`` holds ``period``, ``metric``, ``per_customer``,
+        ``as_of``, ``partial_period`` and
         ``data_quality`` (the :class:`~userpersona.DataQualityReport` as plain
         data).
 
@@ -209,6 +210,7 @@ def cohort_table(
     table = pd.DataFrame(grid.to_numpy(), index=index, columns=list(range(n_ages)))
     table.insert(0, "customers", sizes.to_numpy())
     table.attrs.update(
+        period=period, metric=metric, per_customer=per_customer,
         as_of=v.day_to_timestamp(log.as_of_day),
         partial_period=None if complete else str(_period_label(last, period)),
         data_quality=log.quality.to_dict())

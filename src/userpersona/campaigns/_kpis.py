@@ -8,10 +8,9 @@ from scipy import stats
 
 from ._ab_test import ab_test
 from ._optional import statsmodels_module
+from ._outcomes import TREATED as _TREATED  # also the label of the pooled treatment arms
+from ._outcomes import checked_duration, checked_logs, per_customer
 
-_TOUCH_COLUMNS = ("customer_id", "campaign", "timestamp")
-_ORDER_COLUMNS = ("customer_id", "timestamp", "amount")
-_TREATED = "treatment"  # the label of the pooled treatment arms
 _COLUMNS = (
     "reach", "ctr", "conversions", "conversion_rate", "conversion_ci_low",
     "conversion_ci_high", "revenue", "revenue_per_customer", "revenue_per_customer_ci_low",
@@ -110,7 +109,7 @@ def campaign_kpis(touches, orders, window="14D", by=None, cost=None, margin=None
         ``incremental_revenue_per_customer``, ``incremental_revenue_p_value``,
         ``incremental_revenue``, ``romi`` and ``romi_basis``; each estimate
         with ``_ci_low`` and ``_ci_high`` columns. The incremental columns are
-        NaN without a control. ``attrs`` holds ``window``, ``alpha``,
+        NaN without a control. ``attrs`` holds ``by`` (the group columns), ``window``, ``alpha``,
         ``margin``, ``ctr_denominator`` and ``note``.
 
     Raises
@@ -141,14 +140,14 @@ def campaign_kpis(touches, orders, window="14D", by=None, cost=None, margin=None
     2  0.0205  0.0045   0.0365
     >>> kpis[["romi", "romi_ci_low", "romi_ci_high"]].round(1)
        romi  romi_ci_low  romi_ci_high
-    0  -2.1         -8.0           4.3
-    1  33.5         12.2          54.5
-    2  45.7        -22.1         116.7
+    0  -2.1         -8.3           3.8
+    1  33.5         11.6          55.1
+    2  45.7        -27.0         113.6
     >>> kpis.attrs["ctr_denominator"]
     'opened'
     """
-    touches, orders, by_columns = _validated(touches, orders, by, customers)
-    window = _window(window)
+    touches, orders, by_columns = checked_logs(touches, orders, by, customers)
+    window = checked_duration(window, "window")
     margin_share = _margin(margin)
     if not (isinstance(alpha, numbers.Real) and 0 < alpha < 1):
         raise ValueError(f"alpha must be between 0 and 1, got {alpha!r}.")
@@ -161,13 +160,15 @@ def campaign_kpis(touches, orders, window="14D", by=None, cost=None, margin=None
         extra = [c for c in by_columns if c not in touches.columns]
         touches = touches.merge(customers[["customer_id", *extra]].drop_duplicates(
             "customer_id"), on="customer_id", how="left")
-    has_arm = "arm" in touches.columns
-    touches = touches.assign(_arm=np.where(touches["arm"].eq(control), control, _TREATED)
-                             if has_arm else _TREATED)
+    if "arm" not in touches.columns:
+        touches = touches.assign(arm=_TREATED)
+    # every arm but the control is pooled as the treatment
+    touches = touches.assign(_arm=np.where(touches["arm"].eq(control), control, _TREATED))
     rng = np.random.default_rng(random_state)
     rows = []
     for campaign, log in touches.groupby("campaign", sort=True):
-        people = _per_customer(log, orders, window, by_columns)
+        people = per_customer(log, orders, window, by_columns)
+        people["_arm"] = np.where(people["arm"].eq(control), control, _TREATED)
         rows.extend(_campaign_rows(campaign, log, people, by_columns, cost, margin_share,
                                    control, shares, alpha, n_resamples, rng))
     result = pd.DataFrame(rows, columns=["campaign", *by_columns, *_COLUMNS])
@@ -175,53 +176,9 @@ def campaign_kpis(touches, orders, window="14D", by=None, cost=None, margin=None
                        else "touches" if "clicked" in touches.columns else None)
     note = ("ROMI on revenue: pass margin= (the share of revenue that is margin) for ROMI on "
             "margin." if margin is None else "")
-    result.attrs.update(window=window, alpha=alpha, margin=margin,
+    result.attrs.update(by=by_columns, window=window, alpha=alpha, margin=margin,
                         ctr_denominator=ctr_denominator, note=note)
     return result
-
-
-def _validated(touches, orders, by, customers):
-    """The logs with their columns checked; the group columns as a list."""
-    for parameter, frame, needed in (("touches", touches, _TOUCH_COLUMNS),
-                                     ("orders", orders, _ORDER_COLUMNS)):
-        if not isinstance(frame, pd.DataFrame):
-            raise TypeError(f"{parameter} must be a pandas DataFrame, got "
-                            f"{type(frame).__name__}.")
-        missing = [c for c in needed if c not in frame.columns]
-        if missing:
-            raise ValueError(f"{parameter} has no column {missing}: it needs {list(needed)}; "
-                             "rename your columns to these names.")
-        for column in ("customer_id", "timestamp"):
-            if frame[column].isna().any():
-                raise ValueError(f"{parameter}[{column!r}] has missing values: drop those "
-                                 "rows first.")
-        if not pd.api.types.is_datetime64_any_dtype(frame["timestamp"]):
-            raise ValueError(f"{parameter}['timestamp'] must be datetimes, got "
-                             f"{frame['timestamp'].dtype}: convert it with pd.to_datetime.")
-    if not pd.api.types.is_numeric_dtype(orders["amount"]):
-        raise ValueError(f"orders['amount'] must be numeric, got {orders['amount'].dtype}.")
-    by_columns = [] if by is None else [by] if isinstance(by, str) else list(by)
-    if customers is not None and (not isinstance(customers, pd.DataFrame)
-                                  or "customer_id" not in customers.columns):
-        raise ValueError("customers must be a DataFrame with a 'customer_id' column.")
-    for column in by_columns:
-        if column not in touches.columns and (customers is None
-                                              or column not in customers.columns):
-            where = "touches" if customers is None else "touches or customers"
-            raise ValueError(f"by={column!r} is not a column of {where}; pass a customer "
-                             "table holding it as customers=, or one of "
-                             f"{list(touches.columns)}.")
-    return touches, orders, by_columns
-
-
-def _window(window):
-    try:
-        window = pd.Timedelta(window)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"window must be a duration such as '14D', got {window!r}.") from error
-    if window is pd.NaT or window <= pd.Timedelta(0):
-        raise ValueError(f"window must be a positive duration, got {window!r}.")
-    return window
 
 
 def _margin(margin):
@@ -232,22 +189,6 @@ def _margin(margin):
         raise ValueError(f"margin must be a share of revenue in (0, 1], such as 0.3, got "
                          f"{margin!r}.")
     return float(margin)
-
-
-def _per_customer(log, orders, window, by_columns):
-    """One row per customer of a campaign: arm, groups, converted and revenue in the window."""
-    first = log.sort_values("timestamp", kind="stable").drop_duplicates("customer_id")
-    people = first[["customer_id", "timestamp", "_arm", *by_columns]].rename(
-        columns={"timestamp": "_touched"})
-    found = orders[["customer_id", "timestamp", "amount"]].merge(
-        people[["customer_id", "_touched"]], on="customer_id", how="inner")
-    inside = (found["timestamp"] >= found["_touched"]) & (
-        found["timestamp"] <= found["_touched"] + window)
-    revenue = found[inside].groupby("customer_id")["amount"].sum()
-    people = people.assign(
-        converted=people["customer_id"].isin(revenue.index).astype(int),
-        revenue=people["customer_id"].map(revenue).fillna(0.0).astype(float))
-    return people.reset_index(drop=True)
 
 
 def _campaign_rows(campaign, log, people, by_columns, cost, margin, control, shares, alpha,

@@ -10,7 +10,7 @@ from sklearn.ensemble import GradientBoostingClassifier, GradientBoostingRegress
 from sklearn.model_selection import StratifiedKFold
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._sklearn_compat import HasMethods, Interval, StrOptions, fit_context
+from .._sklearn_compat import DocLinked, HasMethods, Interval, StrOptions, fit_context
 
 __all__ = ["UpliftModel", "auuc", "qini_curve", "uplift_by_segment"]
 
@@ -41,7 +41,7 @@ def _response(model, X):
     return model.predict(X)
 
 
-class UpliftModel(BaseEstimator):
+class UpliftModel(DocLinked, BaseEstimator):
     """Each customer's incremental response to a campaign (CATE), from a randomised test.
 
     Fitted on the customers of a randomised campaign (who was treated, who

@@ -11,6 +11,8 @@
   state, the profile of every customer written, compared with the previous
   one and checked, the alerts printed (exit code 1 when one fires);
 - ``monitor``: what changed between two profile files, as alerts;
+- ``campaign``: a campaign's figures with their intervals, the tests of its
+  arms per segment, and the cohorts of the order log, as a table and a report;
 - ``tags validate``: the problems of a tag file;
 - ``privacy audit``, ``privacy access`` and ``privacy erase``: a bias audit of a
   profile, what is held about one customer, and erasure from a profile and a
@@ -19,9 +21,10 @@
 Bad input of any kind ends with a one-line error naming the file, the column and
 the problem, and exit code 2; ``--debug`` shows the traceback instead. The parser
 and ``main`` are here; the jobs in ``_commands`` (the daily job and the monitor
-in ``_daily``, the privacy commands in ``_privacy``), the files in ``_files``,
-the checked options in ``_options``, what is written (and withheld) in
-``_outputs`` and the wording of errors in ``_errors``.
+in ``_daily``, the privacy commands in ``_privacy``, the campaign in
+``_campaign``), the files in ``_files``, the checked options in ``_options``,
+what is written (and withheld) in ``_outputs`` and the wording of errors in
+``_errors``.
 """
 
 import argparse
@@ -178,6 +181,7 @@ def build_parser():
     profile.add_argument("--quiet", action="store_true", help="no progress lines")
 
     _add_daily_commands(commands)
+    _add_campaign_command(commands)
     _add_privacy_commands(commands)
     tags = commands.add_parser("tags", help="tag files")
     tag_commands = tags.add_subparsers(dest="tags_command", metavar="TAGS_COMMAND",
@@ -295,6 +299,73 @@ def _add_daily_commands(commands):
     monitor.add_argument("--min-cell", metavar="K", default="10", help=_MIN_CELL_HELP)
 
 
+def _add_campaign_command(commands):
+    campaign = commands.add_parser(
+        "campaign", help="a campaign's figures, the tests of its arms and the cohorts, as a "
+                         "table and a report",
+        description=_described("""
+            Evaluate the campaigns of a touch log against the order log: reach, CTR,
+            conversion, revenue, CAC, ROAS and ROMI with their intervals; with an arm
+            column holding a control, the effect of every arm on conversion and revenue
+            against it, per campaign and --by segment, with Holm-adjusted p-values and a
+            sample-ratio check; and the retention of the order log's acquisition
+            cohorts. Exit code 0, or 2 on bad input."""),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    campaign.add_argument("touches", help="touch log (.csv or .parquet): customer_id, "
+                                          "campaign, timestamp; optionally arm, cost, "
+                                          "opened, clicked, channel")
+    campaign.add_argument("orders", help="order log (.csv or .parquet): customer_id, "
+                                         "timestamp, amount")
+    campaign.add_argument("--by", metavar="COLUMNS",
+                          help="segments to compare within, comma-separated: columns of the "
+                               "touch log or of --profile; else the command profiles the "
+                               "orders made before the campaign began and takes them from "
+                               "there (such as rfm_segment, lifecycle_stage, persona_name)")
+    campaign.add_argument("--profile", metavar="FILE",
+                          help="a profile or customer table (.csv or .parquet) with "
+                               "customer_id and the --by columns")
+    campaign.add_argument("--window", default="14D", metavar="DURATION",
+                          help="conversion window after each customer's first touch, such as "
+                               "14D or 36h (default: 14D)")
+    campaign.add_argument("--cost", metavar="AMOUNT",
+                          help="cost of one treated touch (default: the touch log's cost "
+                               "column, else none)")
+    campaign.add_argument("--margin", metavar="SHARE",
+                          help="share of revenue that is margin, for ROMI, such as 0.3 "
+                               "(default: ROMI on revenue)")
+    campaign.add_argument("--control", default="control", metavar="ARM",
+                          help="the control arm's label in the arm column (default: control)")
+    campaign.add_argument("--control-share", metavar="SHARE",
+                          help="planned share of the control, for the sample-ratio check "
+                               "(default: equal shares of the arms)")
+    campaign.add_argument("--pre-period", default="90D", metavar="DURATION",
+                          help="the spend in this period before each customer's first touch "
+                               "reduces the variance of the revenue test (CUPED; default: "
+                               "90D)")
+    campaign.add_argument("--alpha", default="0.05", metavar="LEVEL",
+                          help="significance level; intervals at 1 - LEVEL (default: 0.05)")
+    campaign.add_argument("--correction", default="holm", choices=["holm", "bh", "none"],
+                          help="p-value adjustment across campaigns, arms and segments "
+                               "(default: holm)")
+    campaign.add_argument("--period", default="M", choices=["W", "M", "Q"],
+                          help="cohort period: weeks, months or quarters (default: M)")
+    campaign.add_argument("--lapse-days", type=int, default=90, metavar="DAYS",
+                          help="days without an order after which a customer has lapsed, "
+                               "for the lapse curve (default: 90)")
+    campaign.add_argument("--out", metavar="FILE",
+                          help="write the figures here (.csv or .parquet)")
+    campaign.add_argument("--report", metavar="FILE", help="write the HTML report here")
+    campaign.add_argument("--currency", metavar="CUR", help=_CURRENCY_HELP)
+    campaign.add_argument("--language", default="en", choices=["en", "zh"],
+                          help=_LANGUAGE_HELP)
+    campaign.add_argument("--min-cell", metavar="K", default="10", help=_MIN_CELL_HELP)
+    _add_file_options(campaign)
+    campaign.add_argument("--random-state", type=int, default=0,
+                          help="seed of the bootstrap intervals and the personas (default 0)")
+    campaign.add_argument("--quiet", action="store_true", help="no progress lines")
+
+
 def _add_privacy_commands(commands):
     privacy = commands.add_parser("privacy", help="audit a profile; answer or erase a person")
     privacy_commands = privacy.add_subparsers(dest="privacy_command",
@@ -339,7 +410,7 @@ def _add_privacy_commands(commands):
 _COMMANDS = {"demo": "_commands.demo", "summarize": "_commands.summarize",
              "profile": "_commands.profile", "update": "_daily.update",
              "monitor": "_daily.monitor", "tags": "_commands.tags_validate",
-             "privacy": "_commands.privacy"}
+             "privacy": "_commands.privacy", "campaign": "_campaign.campaign"}
 
 
 def main(argv=None):

@@ -135,9 +135,13 @@ def profile(args):
         occasion=args.occasion, invalid=args.invalid, random_state=args.random_state,
         date_format=date_format, timezone=timezone, event_types=event_types,
         personas=personas)
+    cohorts = None if args.report is None else order_cohorts(
+        progress, args.orders, orders, mapping, as_of=as_of, invalid=args.invalid,
+        date_format=date_format, timezone=timezone)
     written = write_outputs(progress, profile, pipeline, quality, args.out, args.report,
                             pseudonyms=pseudonyms, reveal=reveal, min_cell=min_cell,
-                            currency=args.currency, language=args.language, title=None)
+                            currency=args.currency, language=args.language, title=None,
+                            cohorts=cohorts)
     print(f"Wrote the profile of {len(written):,} customers ({written.shape[1]} columns) to "
           f"{args.out}" + (f" and the report to {args.report}" if args.report else "")
           + f" in {time.perf_counter() - started:.1f} s.")
@@ -242,7 +246,8 @@ def demo(args):
     written = write_outputs(
         progress, profile, pipeline, quality, args.out, args.report, pseudonyms=pseudonyms,
         reveal=reveal, min_cell=min_cell, currency=args.currency, language=args.language,
-        title="CDNOW customer profile (behaviour and attributes synthetic)")
+        title="CDNOW customer profile (behaviour and attributes synthetic)",
+        cohorts=order_cohorts(progress, "CDNOW", orders, {}))
     elapsed = time.perf_counter() - started
     print(f"Profiled the {len(orders):,} purchases of {len(profile):,} CDNOW customers "
           "(1997-01 .. 1998-06; the behaviour log and the customer attributes are "
@@ -283,6 +288,22 @@ def _build_profile(progress, orders, events, attributes, *, mapping, as_of, tags
                                     time_unit=time_unit, random_state=random_state,
                                     personas=personas)
     return profile, pipeline, quality
+
+
+def order_cohorts(progress, name, orders, mapping, *, as_of=None, invalid="raise",
+                  date_format=None, timezone="UTC"):
+    """The monthly retention of the order log's acquisition cohorts and the time to
+    lapse, read with the summary's columns and settings, for the report."""
+    from ..campaigns import cohort_table, lapse_curve
+
+    columns = {"customer": mapping.get("customer_id", "customer_id"),
+               "time": mapping.get("timestamp", "timestamp"), "as_of": as_of,
+               "invalid": invalid, "date_format": date_format, "timezone": timezone}
+    with progress.step("cohorts of the order log"), warnings.catch_warnings():
+        # rows dropped here are the summary's, already counted in its data quality
+        warnings.simplefilter("ignore")
+        return on_file(name, lambda: (cohort_table(orders, **columns),
+                                      lapse_curve(orders, **columns)))
 
 
 def require_id_column(name, attributes, key):

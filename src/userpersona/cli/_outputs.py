@@ -93,20 +93,22 @@ def pseudonymised(profile, pseudonyms):
 
 
 def write_outputs(progress, profile, pipeline, quality, out, report, *, pseudonyms, reveal,
-                  min_cell, currency, language, title):
+                  min_cell, currency, language, title, cohorts=None):
     """Write the profile, and the report when asked; returns the profile as written.
 
     ``title`` None: the report's own, in its language. The report is given the
     released profile with its raw ids and the pseudonymizer, which shows the
     pseudonyms of the profile file; its cells of fewer than ``min_cell``
-    customers are hidden.
+    customers are hidden. ``cohorts``, the (cohort table, lapse curve) of the
+    order log, adds the report's cohort section.
     """
     profile, written = write_profile(progress, profile, out, pseudonyms=pseudonyms,
                                      reveal=reveal, report=report)
     if report is not None:
         write_profile_report(progress, profile, pipeline, quality, report,
                              pseudonyms=pseudonyms, reveal=reveal, min_cell=min_cell,
-                             currency=currency, language=language, title=title)
+                             currency=currency, language=language, title=title,
+                             cohorts=cohorts)
     return written
 
 
@@ -121,7 +123,7 @@ def write_profile(progress, profile, out, *, pseudonyms, reveal, report):
 
 
 def write_profile_report(progress, profile, pipeline, quality, report, *, pseudonyms, reveal,
-                         min_cell, currency, language, title, previous=None):
+                         min_cell, currency, language, title, previous=None, cohorts=None):
     """Write the report of the released ``profile`` (see :func:`write_outputs`).
 
     ``previous``, the comparison of an earlier profile with the written one
@@ -135,4 +137,6 @@ def write_profile_report(progress, profile, pipeline, quality, report, *, pseudo
         write_report(report, profile, pipeline, quality=quality,
                      hide_ids=False if pseudonyms is None else pseudonyms,
                      min_cell=min_cell, reveal=list(reveal), currency=currency,
-                     language=language, previous=previous, **titled)
+                     language=language, previous=previous,
+                     cohorts=None if cohorts is None else cohorts[0],
+                     lapse=None if cohorts is None else cohorts[1], **titled)

@@ -16,11 +16,13 @@ from ._holdout import calibration_and_holdout, holdout_comparison
 from ._modified_beta_geo import ModifiedBetaGeoModel
 from ._pareto_nbd import ParetoNBDModel
 from ._value import CustomerLifetimeValue
+from ._warning import ModelFitWarning
 
 __all__ = [
     "BetaGeoModel",
     "CustomerLifetimeValue",
     "GammaGammaModel",
+    "ModelFitWarning",
     "ModifiedBetaGeoModel",
     "ParetoNBDModel",
     "calibration_and_holdout",

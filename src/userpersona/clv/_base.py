@@ -7,22 +7,28 @@ for every model: ``params_``, ``standard_errors_``, ``covariance_``,
 ``log_likelihood_`` and ``summary()``.
 """
 
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
 from scipy.stats import norm
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted
 
 from .._estimator_input import checked_table, column_label, customer_values, first_row
-from .._sklearn_compat import Interval, check_feature_names_in, check_sample_weight, fit_context
+from .._sklearn_compat import (
+    DocLinked,
+    Interval,
+    check_feature_names_in,
+    check_sample_weight,
+    fit_context,
+)
+from .._warnings import warn
 from ._fitting import START_SAMPLE, maximize_likelihood
+from ._warning import ModelFitWarning
 
 
-class LikelihoodModel(TransformerMixin, BaseEstimator):
+class LikelihoodModel(DocLinked, TransformerMixin, BaseEstimator):
     """Base of the models fitted by maximum likelihood (not public).
 
     Subclasses define ``_names`` (parameter names), ``_model`` (a name for
@@ -155,13 +161,13 @@ class LikelihoodModel(TransformerMixin, BaseEstimator):
         self.n_iter_ = fit.n_iter
         bad = ~np.isfinite(self.standard_errors_.to_numpy())
         if bad.any():
-            warnings.warn(
+            warn(
                 f"{self._model}: the standard errors of "
                 f"{', '.join(np.asarray(self._names)[bad])} are not finite: the likelihood "
                 "is flat or singular at the estimates, so the data do not pin these "
                 "parameters down (summary() intervals are NaN). Consider l2_penalty > 0 "
                 "or more customers.",
-                ConvergenceWarning, stacklevel=4,
+                ModelFitWarning,
             )
 
     def _starting_points(self, data, weights):

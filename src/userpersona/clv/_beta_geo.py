@@ -1,10 +1,8 @@
 """BetaGeoModel: the BG/NBD model of repeat purchases and dropout."""
 
-import warnings
 
 import numpy as np
 from scipy.special import betainc, betaln, gammaln, xlogy
-from sklearn.exceptions import ConvergenceWarning
 
 from .._kernels.beta_geo import (
     DROPOUT_LIMIT,
@@ -12,7 +10,9 @@ from .._kernels.beta_geo import (
     beta_geo_log_likelihood,
     beta_geo_p_alive,
 )
+from .._warnings import warn
 from ._purchase import PurchaseModel
+from ._warning import ModelFitWarning
 
 
 def warn_if_dropout_ran_away(params, model):
@@ -31,10 +31,10 @@ def warn_if_dropout_ran_away(params, model):
         what = (f"every customer seems to drop out with the same probability {p:.3g} after "
                 "a purchase: the data show no spread in dropout, so "
                 f"{model} reduces to a fixed dropout probability; predictions use that limit")
-    warnings.warn(
+    warn(
         f"{model}: a = {a:.3g} and b = {b:.3g} ran away (mean dropout probability "
         f"{p:.3g}): {what}. Consider l2_penalty > 0 or a longer observation period.",
-        ConvergenceWarning, stacklevel=5,
+        ModelFitWarning,
     )
 
 

@@ -15,12 +15,13 @@ over the data, and a few steps reach the optimum where L-BFGS-B, starting
 without curvature, needs some twenty passes.
 """
 
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import OptimizeResult, minimize
-from sklearn.exceptions import ConvergenceWarning
+
+from .._warnings import warn
+from ._warning import ModelFitWarning
 
 #: Bounds of the log-parameters: a parameter that reaches e**+-30 is not identified.
 LOG_BOUND = 30.0
@@ -200,15 +201,15 @@ def _warn_unless_converged(result, names, model):
     if at_bound.any():
         which = ", ".join(f"{name} = {np.exp(v):.3g}"
                           for name, v, hit in zip(names, result.x, at_bound, strict=True) if hit)
-        warnings.warn(
+        warn(
             f"{model}: {which} ran to the edge of the search: the data do not identify "
             "it (for example no customer shows the behaviour it describes). The fit is "
             "the limiting model; consider l2_penalty > 0 or another model.",
-            ConvergenceWarning, stacklevel=6,
+            ModelFitWarning,
         )
     elif not (result.success or np.max(np.abs(result.jac)) < _GRADIENT_TOLERANCE):
-        warnings.warn(
+        warn(
             f"{model}: the optimiser stopped before convergence after {result.nit} "
             f"iterations ({result.message}); the estimates may be imprecise.",
-            ConvergenceWarning, stacklevel=6,
+            ModelFitWarning,
         )

@@ -1,16 +1,16 @@
 """GammaGammaModel: how much customers spend per purchase."""
 
-import warnings
 
 import numpy as np
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted
 
 from .._estimator_input import checked_table, column_label, customer_values, first_row
 from .._estimator_output import as_output
 from .._kernels.gamma_gamma import gamma_gamma_log_likelihood
+from .._warnings import warn
 from ..customer_table import DataQualityWarning
 from ._base import LikelihoodModel, distinct_values
+from ._warning import ModelFitWarning
 
 # A shape p this large means the spend of each purchase hardly varies around the
 # customer's mean: the model has run away to constant spend.
@@ -192,11 +192,11 @@ class GammaGammaModel(LikelihoodModel):
     def _record_fit_data(self, data, n_left_out):
         self.n_zero_spend_ = n_left_out
         if n_left_out:
-            warnings.warn(
+            warn(
                 f"{n_left_out:,} repeat buyer(s) with a mean repeat spend of 0 are left out "
                 "of the Gamma-Gamma fit (its spend is positive); their expected spend still "
                 "follows from the model.",
-                DataQualityWarning, stacklevel=5,
+                DataQualityWarning,
             )
         x, m = data["x_values"][data["x_index"]], data["m"]
         # the observed mean spend per repeat purchase: the fallback of degenerate fits
@@ -208,16 +208,21 @@ class GammaGammaModel(LikelihoodModel):
 
     def _check_estimates(self):
         if not self.spend_varies_ or self.params_["p"] >= _SHAPE_LIMIT:
+            # p runs away for two reasons: the data say which, not a guess
+            why = ("every repeat buyer spends the same per purchase" if not self.spend_varies_
+                   else "the mean spend of customers with few repeat purchases varies no "
+                        "more than that of customers with many, as the model expects it "
+                        "to, so it cannot tell the spread of one purchase from the spread "
+                        "between customers")
             self.spend_varies_ = False
-            warnings.warn(
-                "Gamma-Gamma: every repeat buyer spends the same per purchase (p = "
-                f"{self.params_['p']:.3g} ran away): Gamma-Gamma cannot learn how spend "
-                f"varies; expected spend is the mean spend, {self.mean_spend_:.6g}, for "
-                "every customer.",
-                ConvergenceWarning, stacklevel=4,
+            warn(
+                f"Gamma-Gamma: {why} (p = {self.params_['p']:.3g} ran away): Gamma-Gamma "
+                f"cannot learn how spend varies; expected spend is the mean spend, "
+                f"{self.mean_spend_:.6g}, for every customer.",
+                ModelFitWarning,
             )
         elif self.params_["q"] <= 1:
-            warnings.warn(
+            warn(
                 f"Gamma-Gamma: q = {self.params_['q']:.3g} <= 1, so the model's mean spend "
                 "per purchase is infinite: the data lack a finite mean spend (spend with a "
                 "very heavy tail, or spend that grows with frequency: correlation "
@@ -225,7 +230,7 @@ class GammaGammaModel(LikelihoodModel):
                 f"purchases get the observed mean spend, {self.mean_spend_:.6g}; repeat "
                 "buyers whose weight on the population mean is not positive get their "
                 "own mean.",
-                ConvergenceWarning, stacklevel=4,
+                ModelFitWarning,
             )
 
     def _check_identifiable(self, data):

@@ -1,6 +1,5 @@
 """What BG/NBD and Pareto/NBD share: the history they read and the predictions they make."""
 
-import warnings
 from numbers import Real
 
 import numpy as np
@@ -10,6 +9,7 @@ from .._estimator_input import checked_table
 from .._estimator_output import as_output
 from .._sklearn_compat import Interval, StrOptions
 from .._time_units import DAYS_PER_MONTH, DAYS_PER_UNIT
+from .._warnings import warn
 from ..customer_table import DataQualityWarning
 from ._base import (
     LikelihoodModel,
@@ -185,12 +185,12 @@ class PurchaseModel(LikelihoodModel):
     def _record_fit_data(self, data, n_left_out):
         self.n_excluded_ = n_left_out
         if n_left_out:
-            warnings.warn(
+            warn(
                 f"{n_left_out:,} customer(s) with repeat purchases but T = 0 (all on the day "
                 f"of the first purchase) are left out of the {self._model} fit: a rate "
                 "cannot be learned from no time. Their predictions still follow from the "
                 "model.",
-                DataQualityWarning, stacklevel=5,
+                DataQualityWarning,
             )
 
     def _check_identifiable(self, data):

@@ -8,14 +8,14 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._estimator_input import checked_table
 from .._estimator_output import as_output
-from .._sklearn_compat import HasMethods, Interval, check_feature_names_in, fit_context
+from .._sklearn_compat import DocLinked, HasMethods, Interval, check_feature_names_in, fit_context
 from ._beta_geo import BetaGeoModel
 from ._gamma_gamma import GammaGammaModel
 
 _OUTPUT = ("p_alive", "expected_purchases", "expected_spend", "clv")
 
 
-class CustomerLifetimeValue(TransformerMixin, BaseEstimator):
+class CustomerLifetimeValue(DocLinked, TransformerMixin, BaseEstimator):
     """Customer lifetime value over a horizon: a purchase model and a spend model combined.
 
     For each month ``i`` of the horizon, the purchases the purchase model

@@ -20,6 +20,7 @@ import pandas as pd
 from .. import _log_columns as v
 from .._frames import engine_of
 from .._log_columns import EVENT_ROLES, ORDER_ROLES, STANDARD_LOG_COLUMNS
+from .._warnings import warn
 from ._events import summarize_events
 from ._options import EventLogOptions, OrderLogOptions
 from ._orders import summarize_transactions
@@ -349,7 +350,7 @@ def _joined(table, sources, base, as_of):
     browsers = buyers[:0]
     if events is not None:
         # warned at the line that called join_sources or join_customer_data
-        activity, report = _summary(summarize_events, events, "events", settings, stacklevel=4)
+        activity, report = _summary(summarize_events, events, "events", settings)
         reports.append(report)
         activity = _ids_like(activity, table, "events", key, base)
         browsers = activity.index
@@ -461,13 +462,13 @@ def _no_column(frame, name, standard, columns, what="column"):
                       f"Its columns are: {present}.")
 
 
-def _summary(summarize, frame, name, settings, stacklevel=3):
+def _summary(summarize, frame, name, settings):
     """The summary and report of a log.
 
     An error that does not name the log gets its name in front, so that every
     error says which table is at fault; a warning (rows dropped) is issued again
-    at the line that called join_sources, where the user can find it:
-    ``stacklevel`` frames up.
+    at the line of the user's code that called join_sources, where the user can
+    find it.
     """
     try:
         with warnings.catch_warnings(record=True) as caught:
@@ -479,7 +480,7 @@ def _summary(summarize, frame, name, settings, stacklevel=3):
         kind = TypeError if isinstance(error, TypeError) else ValueError
         raise kind(f"{name}: {error}") from error
     for warning in caught:
-        warnings.warn(warning.message, warning.category, stacklevel=stacklevel)
+        warn(warning.message, warning.category)
     return summary
 
 

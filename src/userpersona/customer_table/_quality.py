@@ -1,16 +1,18 @@
 """What cleaning did to a log: the rows it dropped or changed, and why."""
 
-import warnings
+import html
 from dataclasses import dataclass, field, fields
 
 import pandas as pd
+
+from .._warnings import UserpersonaWarning, warn
 
 #: The reasons that count customers rather than rows.
 CUSTOMER_COUNTS = frozenset({"refunds_exceed_purchases", "browsed_without_purchase",
                              "on_file_without_purchase"})
 
 
-class DataQualityWarning(UserWarning):
+class DataQualityWarning(UserpersonaWarning):
     """Warning issued when cleaning drops input rows.
 
     The details are in the :class:`DataQualityReport` returned with the result;
@@ -185,6 +187,41 @@ class DataQualityReport:
             lines.append(f"  {action} {rows:,} {self.counted_in(reason)}: {reason}")
         return "\n".join(lines)
 
+    def _repr_html_(self):
+        """The report as a small HTML table, as a notebook shows it.
+
+        A caption with the totals, then one row per non-zero count (what was
+        done, the reason, how many rows or customers); every text is escaped.
+        The table carries no style of its own, so it looks like the notebook's
+        other tables.
+
+        Returns
+        -------
+        str
+
+        Examples
+        --------
+        >>> from userpersona import DataQualityReport
+        >>> report = DataQualityReport("orders <b>", rows_in=10, rows_used=8, customers=3,
+        ...                            as_of="2024-05-31", dropped={"exact_duplicate": 2})
+        >>> page = report._repr_html_()
+        >>> "orders &lt;b&gt;" in page, "<td>exact_duplicate</td>" in page
+        (True, True)
+        """
+        as_of = "-" if self.as_of is None else f"{self.as_of:%Y-%m-%d}"
+        caption = (f"{self.source}: {self.rows_in:,} rows in, {self.rows_used:,} used, "
+                   f"{self.customers:,} customers, as of {as_of}")
+        rows = "".join(
+            f"<tr><td>{html.escape(action)}</td><td>{html.escape(str(reason))}</td>"
+            f'<td style="text-align: right">{count:,}</td>'
+            f"<td>{self.counted_in(reason)}</td></tr>"
+            for action, reason, count in self.to_frame().itertuples(index=False))
+        if not rows:
+            rows = '<tr><td colspan="4">nothing dropped, changed or flagged</td></tr>'
+        return (f"<table><caption>{html.escape(caption)}</caption><thead><tr><th>action</th>"
+                "<th>reason</th><th>count</th><th>of</th></tr></thead>"
+                f"<tbody>{rows}</tbody></table>")
+
     @staticmethod
     def counted_in(reason):
         """What the count of ``reason`` counts: ``"rows"``, or ``"customers"`` for the
@@ -195,10 +232,12 @@ class DataQualityReport:
         """Issue a :class:`DataQualityWarning` if cleaning dropped any row.
 
         Rows after ``as_of`` are left out on the caller's request, not because
-        they are bad, so they alone do not warn.
+        they are bad, so they alone do not warn. The warning points at the first
+        line outside the library, so ``stacklevel`` is no longer used; it stays
+        a parameter for code that passes it.
         """
         if any(n for reason, n in self.dropped.items() if reason != "after_as_of"):
-            warnings.warn(str(self), DataQualityWarning, stacklevel=stacklevel)
+            warn(str(self), DataQualityWarning)
 
 
 def combine_reports(reports):

@@ -9,7 +9,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._estimator_input import checked_table, customer_values
 from .._estimator_output import as_output
-from .._sklearn_compat import Interval, StrOptions, check_feature_names_in, fit_context
+from .._sklearn_compat import DocLinked, Interval, StrOptions, check_feature_names_in, fit_context
 from .._wording import column_name
 from ._explanation import stage_reasons
 
@@ -32,7 +32,7 @@ DEFAULT_COLUMNS = {"recency": "recency_days", "frequency": "frequency",
 _CODE = {stage: code for code, stage in enumerate(STAGES)}
 
 
-class LifecycleStager(TransformerMixin, BaseEstimator):
+class LifecycleStager(DocLinked, TransformerMixin, BaseEstimator):
     """Place each customer in a lifecycle stage, and count the days until it worsens.
 
     Fit on the customer table (one row per customer, such as the output of

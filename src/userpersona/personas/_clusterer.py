@@ -9,7 +9,14 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._estimator_input import checked_table
 from .._estimator_output import as_output
-from .._sklearn_compat import Interval, RealNotInt, StrOptions, check_feature_names_in, fit_context
+from .._sklearn_compat import (
+    DocLinked,
+    Interval,
+    RealNotInt,
+    StrOptions,
+    check_feature_names_in,
+    fit_context,
+)
 from ._choice_of_k import CRITERIA, check_enough_customers, checked_k_range
 from ._description import (
     ClusteringSpace,
@@ -27,26 +34,15 @@ from ._features import (
     numeric_features,
 )
 from ._identity import check_comparable, matched_personas, order_column
-from ._min_size import (
-    persona_distances,
-    personas_of_clusters,
-    resolved_min_size,
-    warn_merged,
-)
+from ._min_size import persona_distances, personas_of_clusters, resolved_min_size, warn_merged
 from ._names import check_vocabulary, distinctions, name_personas
 from ._one_order import fit_one_order, order_evidence
 from ._one_time import fit_grouped, one_time_buyers, set_apart
 from ._purchase_evidence import with_repeat_rate
-from ._without_purchase import (
-    NO_PURCHASE_ID,
-    marker_column,
-    persona_names,
-    purchased,
-    rows,
-)
+from ._without_purchase import NO_PURCHASE_ID, marker_column, persona_names, purchased, rows
 
 
-class PersonaClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
+class PersonaClusterer(DocLinked, ClusterMixin, TransformerMixin, BaseEstimator):
     """Cluster customers into personas with stable ids, short names and descriptions.
 
     Fit on the customer table (one row per customer, such as the output of

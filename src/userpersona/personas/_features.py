@@ -20,7 +20,6 @@ persona of their own). So each column of such a family is weighted by
 what each customer buys, keep their weight.
 """
 
-import warnings
 from numbers import Integral
 
 import numpy as np
@@ -32,6 +31,7 @@ from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardSc
 
 from .._estimator_input import column_label, share_group, table_column
 from .._persona_features import DEFAULT_FEATURES, HABIT_FAMILIES, SKEW_THRESHOLD
+from .._warnings import warn
 from ..customer_table import DataQualityWarning
 from ._names import MISSING_LEVEL
 from ._one_time import ONE_TIME_FEATURES
@@ -278,11 +278,11 @@ def counted_missing(numeric, unused=None):
     missing = numeric.isna()
     counts = (missing & ~unused if unused is not None else missing).sum()
     if counts.any():
-        warnings.warn(
+        warn(
             "Missing values were filled with the column mean, in "
             + ", ".join(f"{name!r} for {count:,} customer(s)"
                         for name, count in counts[counts > 0].items())
-            + ".", DataQualityWarning, stacklevel=4)
+            + ".", DataQualityWarning)
     return counts
 
 
@@ -330,8 +330,8 @@ def decided_features(table, features, categorical, log_features, once):
     """
     keys, kept, constant, numeric, categorical = varying_features(table, features, categorical)
     if constant:
-        warnings.warn(f"Features {constant} hold a single value, which cannot tell customers "
-                      "apart; they are left out.", PersonaWarning, stacklevel=5)
+        warn(f"Features {constant} hold a single value, which cannot tell customers "
+             "apart; they are left out.", PersonaWarning)
     check_some_vary(numeric, categorical, constant)
     unused = None
     if once is not None:

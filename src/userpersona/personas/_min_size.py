@@ -8,11 +8,11 @@ is the size-weighted mean of the two. A customer then belongs to the persona of
 the k-means centre nearest to it, as before the merge.
 """
 
-import warnings
 from numbers import Integral
 
 import numpy as np
 
+from .._warnings import warn
 from ._identity import persona_of_cluster
 from ._warning import PersonaWarning
 
@@ -93,8 +93,8 @@ def persona_distances(cluster_distances, persona_of, n_personas):
 def warn_merged(n_merged, n_clusters, min_size, n_personas):
     """A PersonaWarning when clusters were merged though ``n_clusters`` was asked for."""
     if n_merged and n_clusters != "auto":
-        warnings.warn(
+        warn(
             f"{n_merged} of the {n_clusters} clusters had fewer than "
             f"min_size={min_size!r} customers and joined their nearest: "
             f"{n_personas} personas. Pass a smaller min_size to keep them.",
-            PersonaWarning, stacklevel=4)
+            PersonaWarning)

@@ -31,12 +31,12 @@ On spend alone every one-time persona would fall inside some repeat persona, so
 without that split nothing joins.
 """
 
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
 
 from .._kernels.kmeans import nearest_centres
+from .._warnings import warn
 from ._behaviour_split import split_on_behaviour
 from ._choice_of_k import STABLE, fit_kmeans, score_counts
 from ._purchase_evidence import share_family, standard_column
@@ -244,17 +244,17 @@ def warn_if_borderline(*scores):
         if table is None:
             continue
         if table.attrs.get("none_stable") and group == groups[0]:
-            warnings.warn(
+            warn(
                 "No number of personas is stable: k-means fitted on two halves of the "
                 f"customers never agrees at an adjusted Rand index of {STABLE} (see the "
                 "'stability' column of k_scores_), so the customers form no clear "
                 "groups and the count was chosen by the mean silhouette alone. Read "
                 "the personas as a convenient partition, not as types.",
-                PersonaWarning, stacklevel=5)
+                PersonaWarning)
         elif table.attrs.get("borderline"):
-            warnings.warn(
+            warn(
                 f"The number of {group} was chosen on the edge: a stability threshold "
                 "0.05 higher or lower would change it (see the 'stability' column of "
                 "k_scores_ or one_time_k_scores_), so a refit with another random_state "
                 "or on other customers may choose otherwise. Read the scores and pass "
-                "n_clusters to fix the number.", PersonaWarning, stacklevel=5)
+                "n_clusters to fix the number.", PersonaWarning)

@@ -1,7 +1,9 @@
 """The warning of persona models: what was left out, merged or chosen on the edge."""
 
+from .._warnings import UserpersonaWarning
 
-class PersonaWarning(UserWarning):
+
+class PersonaWarning(UserpersonaWarning):
     """Warning about a persona model: features left out, clusters merged, a count on the edge.
 
     Examples

@@ -9,19 +9,21 @@ mailed as one file and runs no script.
 """
 
 import hashlib
-import warnings
 from pathlib import Path
 
 import pandas as pd
 
 from .._pipeline_steps import fitted_steps
+from .._warnings import UserpersonaDeprecationWarning, warn
 from ..privacy import ColumnRegistry, Pseudonymizer
+from ._campaign_report import render_campaign_report, write_campaign_report
 from ._change import what_changed
+from ._cohort_section import check_cohorts, cohort_section
 from ._html import note, page, plural
 from ._language import check_language, speaking, tr
 from ._sections import SECTIONS, Context
 
-__all__ = ["render_report", "write_report"]
+__all__ = ["render_campaign_report", "render_report", "write_campaign_report", "write_report"]
 
 
 def _fitted_steps(pipeline):
@@ -59,11 +61,11 @@ def _pseudonymiser(hide_ids, salt):
         # a random key: the pseudonyms of two reports cannot be matched, and a
         # known id cannot be looked up
         return Pseudonymizer.random(prefix="c-", length=12).pseudonym
-    warnings.warn(
+    warn(
         "salt is deprecated: a salt is not a secret key. Pass "
         "hide_ids=Pseudonymizer(key) (userpersona.privacy) for pseudonyms that stay the "
         "same across reports; the salt is used as its key until then.",
-        FutureWarning, stacklevel=4,
+        UserpersonaDeprecationWarning,
     )
     return Pseudonymizer(hashlib.sha256(str(salt).encode("utf-8")).digest(), prefix="c-",
                          length=12).pseudonym
@@ -75,7 +77,8 @@ _DEFAULT_TITLE = "Customer profile"
 def render_report(profile, pipeline=None, *, quality=None, title=_DEFAULT_TITLE,
                   hide_ids=False, salt=None, monetary="monetary_total", top_n=20,
                   transitions=None, currency=None, min_size=0.01, language="en",
-                  min_cell=10, registry=None, reveal=(), previous=None):
+                  min_cell=10, registry=None, reveal=(), previous=None, cohorts=None,
+                  lapse=None):
     """Render a customer profile as one self-contained HTML page.
 
     The page has seven sections, each left out with a short note when the
@@ -178,11 +181,22 @@ def render_report(profile, pipeline=None, *, quality=None, title=_DEFAULT_TITLE,
         is compared without a pipeline (``pipeline`` made this profile, not
         the earlier one); pass ``compare_profiles(previous, profile,
         previous_pipeline)`` for the value tracking and the tags' own kinds.
+    cohorts : pandas.DataFrame, default=None
+        A retention table of :func:`~userpersona.campaigns.cohort_table` (of
+        the orders the profile was made from): the page then has a "Cohorts"
+        section before data quality, a heat map of each acquisition cohort's
+        retention, period by period, with unobserved cells blank.
+    lapse : pandas.DataFrame, default=None
+        A curve of :func:`~userpersona.campaigns.lapse_curve`, shown in the
+        "Cohorts" section: the share of customers not lapsed by each day.
 
     Returns
     -------
     str
-        The HTML document.
+        The HTML document. A notebook shows it as the report itself: the
+        string has a ``_repr_html_`` that gives the report as a fragment whose
+        styles are scoped to it, so the notebook's own tables and fonts stay as
+        they are.
 
     See Also
     --------
@@ -218,13 +232,14 @@ def render_report(profile, pipeline=None, *, quality=None, title=_DEFAULT_TITLE,
                         f"{type(registry).__name__}.")
     profile = registry.release(profile, reveal=reveal)
     change = _comparison(previous, profile, registry, reveal)
+    check_cohorts(cohorts, lapse)
     if isinstance(min_cell, bool) or not isinstance(min_cell, int) or min_cell < 1:
         raise ValueError(f"min_cell must be a positive int (1 hides nothing), got {min_cell!r}.")
     with speaking(check_language(language)):
         return _render(profile, pipeline, quality=quality, title=title, hide_ids=hide_ids,
                        salt=salt, monetary=monetary, top_n=top_n, transitions=transitions,
                        currency=currency, min_size=min_size, min_cell=min_cell,
-                       change=change)
+                       change=change, cohorts=cohorts, lapse=lapse)
 
 
 def _comparison(previous, profile, registry, reveal):
@@ -244,7 +259,7 @@ def _comparison(previous, profile, registry, reveal):
 
 
 def _render(profile, pipeline, *, quality, title, hide_ids, salt, monetary, top_n, transitions,
-            currency, min_size, min_cell, change):
+            currency, min_size, min_cell, change, cohorts=None, lapse=None):
     """The page of :func:`render_report`, its options checked, in the current language."""
     ctx = Context(profile=profile, steps=_fitted_steps(pipeline), quality=quality,
                   transitions=transitions, monetary=monetary, top_n=top_n,
@@ -256,6 +271,10 @@ def _render(profile, pipeline, *, quality, title, hide_ids, salt, monetary, top_
         sections = [(anchor, tr(heading), build(ctx)) for anchor, heading, build in SECTIONS]
         if change is not None:
             sections.insert(1, ("changes", tr("What changed"), what_changed(ctx)))
+        if cohorts is not None or lapse is not None:
+            # before data quality, the last section
+            sections.insert(len(sections) - 1, ("cohorts", tr("Cohorts"),
+                                                cohort_section(ctx, cohorts, lapse)))
     else:
         sections = [("headline", tr("Headline"), note(tr("The profile has no customers.")))]
     subtitle = plural(len(profile), "customer")

@@ -1,4 +1,5 @@
-"""Small charts as inline SVG: bars, a heat map, a histogram and lift bars.
+"""Small charts as inline SVG: bars, a heat map, a histogram, lift bars, intervals and a
+step curve.
 
 Inline SVG keeps the report one file that opens anywhere without scripts or a
 network. Every label is escaped, inside ``<text>`` and ``<title>`` alike, and
@@ -293,4 +294,141 @@ def lift_chart(labels, lifts, *, title, width=340, bar_height=16, label_width=16
     height = max(len(labels) * (bar_height + gap), bar_height)
     parts.append(f'<line x1="{centre:.1f}" y1="0" x2="{centre:.1f}" y2="{height}" '
                  f'stroke="{MUTED}" stroke-dasharray="2 2"/>')
+    return _svg(width, height, "".join(parts), title)
+
+
+def interval_chart(labels, estimates, lows, highs, *, title, texts, x_title="", width=600,
+                   row_height=24, label_width=170):
+    """Estimates with their intervals as points on lines, around a dashed zero line.
+
+    The forest plot of effects: an interval that crosses the zero line is an
+    effect the data cannot tell from none.
+
+    Parameters
+    ----------
+    labels : sequence of str
+        One per row, from the top.
+    estimates, lows, highs : sequence of float
+        The estimate and its interval; a row with a NaN estimate (hidden or
+        not available) is drawn with its label and text only.
+    title : str
+        The chart's name.
+    texts : sequence of str
+        The text at the right end of each row, such as the estimate and its
+        interval in words.
+    x_title : str, default=""
+        The title of the horizontal axis.
+
+    Returns
+    -------
+    str
+        An ``<svg>`` element.
+
+    Examples
+    --------
+    >>> from userpersona.report._charts import interval_chart
+    >>> svg = interval_chart(["low", "high"], [0.01, -0.02], [-0.01, -0.03], [0.03, -0.01],
+    ...                      title="demo", texts=["+1.0", "-2.0"], x_title="points")
+    >>> svg.count("<circle"), svg.count("stroke-dasharray")
+    (2, 1)
+    """
+    estimates, lows, highs = (np.asarray(v, dtype=float) for v in (estimates, lows, highs))
+    text_width, top_pad = 150, 8
+    plot_w = width - label_width - text_width
+    ends = np.concatenate([lows[np.isfinite(lows)], highs[np.isfinite(highs)],
+                           estimates[np.isfinite(estimates)], [0.0]])
+    low, high = float(ends.min()), float(ends.max())
+    pad = (high - low) * 0.05 or 1.0
+    low, high = low - pad, high + pad
+
+    def x_of(value):
+        return label_width + plot_w * (value - low) / (high - low)
+
+    height = top_pad + row_height * max(len(labels), 1) + (24 if x_title else 6)
+    zero = x_of(0.0)
+    parts = [f'<line x1="{zero:.1f}" y1="0" x2="{zero:.1f}" '
+             f'y2="{top_pad + row_height * len(labels):.1f}" stroke="{MUTED}" '
+             'stroke-dasharray="3 3"/>']
+    for i, label in enumerate(labels):
+        y = top_pad + i * row_height + row_height / 2
+        parts.append(_text(label_width - 8, y + 4, clip(label, int(label_width / 6.5)),
+                           anchor="end", full=label))
+        parts.append(_text(width - 2, y + 4, texts[i], anchor="end", size=11, fill=MUTED))
+        if not np.isfinite(estimates[i]):
+            continue
+        fill = POSITIVE if lows[i] > 0 else NEGATIVE if highs[i] < 0 else MUTED
+        if np.isfinite(lows[i]) and np.isfinite(highs[i]):
+            parts.append(f'<line x1="{x_of(lows[i]):.1f}" y1="{y:.1f}" '
+                         f'x2="{x_of(highs[i]):.1f}" y2="{y:.1f}" stroke="{fill}" '
+                         'stroke-width="2"/>')
+        parts.append(f'<circle cx="{x_of(estimates[i]):.1f}" cy="{y:.1f}" r="4" '
+                     f'fill="{fill}"/>')
+    if x_title:
+        parts.append(_text(label_width + plot_w / 2, height - 6, x_title, anchor="middle",
+                           fill=MUTED, weight="bold"))
+    return _svg(width, height, "".join(parts), title)
+
+
+def step_curve(x, y, lows, highs, *, title, x_title, y_title, width=600, height=240):
+    """A falling step curve from 1 with its band, such as a Kaplan-Meier curve.
+
+    Parameters
+    ----------
+    x : sequence of float
+        The times of the steps, increasing, from the first after 0.
+    y, lows, highs : sequence of float
+        The value after each step and its band (NaN leaves the band out there).
+    title, x_title, y_title : str
+        The chart's name and the axes' titles.
+
+    Returns
+    -------
+    str
+        An ``<svg>`` element.
+
+    Examples
+    --------
+    >>> from userpersona.report._charts import step_curve
+    >>> svg = step_curve([10, 20], [0.8, 0.5], [0.7, 0.4], [0.9, 0.6], title="demo",
+    ...                  x_title="days", y_title="share")
+    >>> svg.count("<polyline"), svg.count("<polygon")
+    (1, 1)
+    """
+    x, y, lows, highs = (np.asarray(v, dtype=float) for v in (x, y, lows, highs))
+    left, bottom, top_pad, right = 64, 48, 10, 16
+    plot_w, plot_h = width - left - right, height - bottom - top_pad
+    end = float(x.max()) if x.size else 1.0
+    end = end if end > 0 else 1.0
+
+    def point(time, value):
+        return f"{left + plot_w * time / end:.1f},{top_pad + plot_h * (1 - value):.1f}"
+
+    line, upper, lower, last = [point(0, 1.0)], [], [], 1.0
+    for time, value, low, high in zip(x, y, lows, highs, strict=True):
+        line += [point(time, last), point(time, value)]
+        last = value
+        if np.isfinite(low) and np.isfinite(high):
+            upper.append(point(time, high))
+            lower.append(point(time, low))
+    parts = [f'<line x1="{left}" y1="{top_pad + plot_h}" x2="{left + plot_w}" '
+             f'y2="{top_pad + plot_h}" stroke="{LINE}"/>',
+             f'<line x1="{left}" y1="{top_pad}" x2="{left}" y2="{top_pad + plot_h}" '
+             f'stroke="{LINE}"/>']
+    if upper:
+        parts.append(f'<polygon points="{" ".join(upper + lower[::-1])}" fill="{ACCENT}" '
+                     'fill-opacity="0.15"/>')
+    parts.append(f'<polyline points="{" ".join(line)}" fill="none" stroke="{ACCENT}" '
+                 'stroke-width="2"/>')
+    for value in (0.0, 0.5, 1.0):
+        parts.append(_text(left - 6, top_pad + plot_h * (1 - value) + 4, f"{value:.0%}",
+                           anchor="end", size=11, fill=MUTED))
+    for share in (0.0, 0.5, 1.0):
+        parts.append(_text(left + plot_w * share, top_pad + plot_h + 18, f"{end * share:,.0f}",
+                           anchor="middle", size=11, fill=MUTED))
+    parts.append(_text(left + plot_w / 2, height - 8, x_title, anchor="middle", fill=MUTED,
+                       weight="bold"))
+    middle = top_pad + plot_h / 2
+    parts.append(f'<text x="16" y="{middle:.1f}" font-size="12" fill="{MUTED}" '
+                 f'text-anchor="middle" font-weight="bold" '
+                 f'transform="rotate(-90 16 {middle:.1f})">{esc(y_title)}</text>')
     return _svg(width, height, "".join(parts), title)

@@ -16,61 +16,76 @@ import pandas as pd
 from ._language import count as _count
 from ._language import html_lang, tr
 
+#: The class of the element that holds the report: ``<body>`` of the page, or the
+#: ``<div>`` shown in a notebook. Every rule of :data:`CSS` starts with it, so
+#: the report shown inside another page (a notebook, a dashboard) styles only
+#: itself and leaves the tables, fonts and margins of the page around it alone.
+ROOT = "userpersona-report"
+
 #: The style sheet, inline so the page needs nothing from the network. A system
-#: font stack and a calm blue-grey palette; cards flow in a responsive grid.
+#: font stack and a calm blue-grey palette; cards flow in a responsive grid. The
+#: palette is declared on the root element rather than ``:root``, so that a host
+#: page's own variables of the same names are not replaced.
 CSS = """
-:root { --ink: #1f2937; --muted: #6b7280; --line: #e5e7eb; --panel: #ffffff;
-        --page: #f6f7f9; --accent: #2f6f9f; --accent-soft: #dbe8f2; --warn: #b45309; }
-* { box-sizing: border-box; }
-body { margin: 0; background: var(--page); color: var(--ink);
-       font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue",
-             Arial, "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif; }
-header { background: var(--panel); border-bottom: 1px solid var(--line);
-         padding: 24px 32px 16px; }
-header h1 { margin: 0 0 4px; font-size: 26px; font-weight: 600; }
-header p { margin: 0; color: var(--muted); }
-nav { margin-top: 12px; display: flex; flex-wrap: wrap; gap: 6px 16px; font-size: 14px; }
-nav a { color: var(--accent); text-decoration: none; }
-main { max-width: 1200px; margin: 0 auto; padding: 8px 32px 48px; }
-section { margin-top: 28px; }
-h2 { font-size: 20px; font-weight: 600; margin: 0 0 12px;
-     border-bottom: 2px solid var(--accent-soft); padding-bottom: 4px; }
-h3 { font-size: 16px; font-weight: 600; margin: 0 0 4px; }
-.note { color: var(--muted); font-size: 14px; margin: 6px 0 12px; }
-.skipped { color: var(--muted); font-style: italic; }
-.grid { display: grid; gap: 16px;
+.userpersona-report { --ink: #1f2937; --muted: #6b7280; --line: #e5e7eb; --panel: #ffffff;
+        --page: #f6f7f9; --accent: #2f6f9f; --accent-soft: #dbe8f2; --warn: #b45309;
+        margin: 0; background: var(--page); color: var(--ink); text-align: left;
+        font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue",
+              Arial, "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif; }
+.userpersona-report, .userpersona-report * { box-sizing: border-box; }
+.userpersona-report header { background: var(--panel); border-bottom: 1px solid var(--line);
+        padding: 24px 32px 16px; }
+.userpersona-report header h1 { margin: 0 0 4px; font-size: 26px; font-weight: 600; }
+.userpersona-report header p { margin: 0; color: var(--muted); }
+.userpersona-report nav { margin-top: 12px; display: flex; flex-wrap: wrap; gap: 6px 16px;
+        font-size: 14px; }
+.userpersona-report nav a { color: var(--accent); text-decoration: none; }
+.userpersona-report main { max-width: 1200px; margin: 0 auto; padding: 8px 32px 48px; }
+.userpersona-report section { margin-top: 28px; }
+.userpersona-report h2 { font-size: 20px; font-weight: 600; margin: 0 0 12px;
+        border-bottom: 2px solid var(--accent-soft); padding-bottom: 4px; }
+.userpersona-report h3 { font-size: 16px; font-weight: 600; margin: 0 0 4px; }
+.userpersona-report .note { color: var(--muted); font-size: 14px; margin: 6px 0 12px; }
+.userpersona-report .skipped { color: var(--muted); font-style: italic; }
+.userpersona-report .grid { display: grid; gap: 16px;
         grid-template-columns: repeat(auto-fill, minmax(320px, 1fr)); }
-.grid > .wide { grid-column: 1 / -1; }
-.kpis { display: grid; gap: 12px;
+.userpersona-report .grid > .wide { grid-column: 1 / -1; }
+.userpersona-report .kpis { display: grid; gap: 12px;
         grid-template-columns: repeat(auto-fill, minmax(180px, 1fr)); }
-.card { background: var(--panel); border: 1px solid var(--line); border-radius: 10px;
-        padding: 16px; overflow-x: auto; }
-.kpi .value { font-size: 24px; font-weight: 600; color: var(--accent);
-              overflow-wrap: anywhere; }
-.kpi .label { color: var(--muted); font-size: 13px; }
-.kpi .value.na, .figures .na { color: var(--muted); font-size: 16px; font-weight: 600; }
-.why { color: var(--muted); font-size: 12px; font-style: italic; }
-.size { height: 6px; background: var(--accent-soft); border-radius: 3px; margin: 2px 0 10px; }
-.size > div { height: 6px; background: var(--accent); border-radius: 3px; }
-.figures { display: grid; grid-template-columns: 1fr 1fr; gap: 8px 12px; margin: 8px 0; }
-.figures .value { font-size: 18px; font-weight: 600; color: var(--accent);
-                  overflow-wrap: anywhere; }
-.figures .label { color: var(--muted); font-size: 12px; }
-.action { background: var(--accent-soft); border-radius: 8px; padding: 8px 10px;
-          margin: 10px 0; }
-.action strong { display: block; }
-.action .why { font-style: normal; }
-.traits { margin: 6px 0 10px; padding-left: 18px; }
-.ids { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
-       font-size: 13px; color: var(--muted); }
-table { border-collapse: collapse; width: 100%; font-size: 14px; }
-th, td { padding: 5px 10px; border-bottom: 1px solid var(--line); text-align: left; }
-th { color: var(--muted); font-weight: 600; background: #fafbfc; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-tr.empty td { color: var(--muted); }
-svg { display: block; max-width: 100%; height: auto; }
-svg text { font-family: inherit; }
-footer { color: var(--muted); font-size: 13px; text-align: center; padding: 24px; }
+.userpersona-report .card { background: var(--panel); border: 1px solid var(--line);
+        border-radius: 10px; padding: 16px; overflow-x: auto; }
+.userpersona-report .kpi .value { font-size: 24px; font-weight: 600; color: var(--accent);
+        overflow-wrap: anywhere; }
+.userpersona-report .kpi .label { color: var(--muted); font-size: 13px; }
+.userpersona-report .kpi .value.na, .userpersona-report .figures .na { color: var(--muted);
+        font-size: 16px; font-weight: 600; }
+.userpersona-report .why { color: var(--muted); font-size: 12px; font-style: italic; }
+.userpersona-report .size { height: 6px; background: var(--accent-soft); border-radius: 3px;
+        margin: 2px 0 10px; }
+.userpersona-report .size > div { height: 6px; background: var(--accent); border-radius: 3px; }
+.userpersona-report .figures { display: grid; grid-template-columns: 1fr 1fr; gap: 8px 12px;
+        margin: 8px 0; }
+.userpersona-report .figures .value { font-size: 18px; font-weight: 600; color: var(--accent);
+        overflow-wrap: anywhere; }
+.userpersona-report .figures .label { color: var(--muted); font-size: 12px; }
+.userpersona-report .action { background: var(--accent-soft); border-radius: 8px;
+        padding: 8px 10px; margin: 10px 0; }
+.userpersona-report .action strong { display: block; }
+.userpersona-report .action .why { font-style: normal; }
+.userpersona-report .traits { margin: 6px 0 10px; padding-left: 18px; }
+.userpersona-report .ids { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
+        font-size: 13px; color: var(--muted); }
+.userpersona-report table { border-collapse: collapse; width: 100%; font-size: 14px; }
+.userpersona-report th, .userpersona-report td { padding: 5px 10px;
+        border-bottom: 1px solid var(--line); text-align: left; }
+.userpersona-report th { color: var(--muted); font-weight: 600; background: #fafbfc; }
+.userpersona-report td.num, .userpersona-report th.num { text-align: right;
+        font-variant-numeric: tabular-nums; }
+.userpersona-report tr.empty td { color: var(--muted); }
+.userpersona-report svg { display: block; max-width: 100%; height: auto; }
+.userpersona-report svg text { font-family: inherit; }
+.userpersona-report footer { color: var(--muted); font-size: 13px; text-align: center;
+        padding: 24px; }
 """
 
 
@@ -304,18 +319,107 @@ def page(title, sections, *, subtitle=""):
 
     Returns
     -------
-    str
+    ReportPage
+        The page as text; a notebook shows it as the report (see
+        :class:`ReportPage`).
+
+    Examples
+    --------
+    >>> from userpersona.report._html import page
+    >>> text = page("Shop", [("one", "One", "<p>first</p>")])
+    >>> text.startswith("<!DOCTYPE html>"), '<body class="userpersona-report">' in text
+    (True, True)
     """
     links = "".join(f'<a href="#{esc(anchor)}">{esc(heading)}</a>'
                     for anchor, heading, _ in sections)
     body = "".join(section(anchor, heading, html_) for anchor, heading, html_ in sections)
-    return (
+    return ReportPage(
         "<!DOCTYPE html>\n"
         f'<html lang="{html_lang()}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{esc(title)}</title><style>{CSS}</style></head><body>"
+        f"<title>{esc(title)}</title><style>{CSS}</style></head>{_BODY}"
         f"<header><h1>{esc(title)}</h1><p>{esc(subtitle)}</p><nav>{links}</nav></header>"
         f"<main>{body}</main>"
         "<footer>" + esc(tr("Made with userpersona. Self-contained page: no scripts, "
-                            "no external resources.")) + "</footer></body></html>\n"
+                            "no external resources.")) + f"</footer>{_END_BODY}</html>\n"
     )
+
+
+# The page's body is the report's root element; the fragment shown in a notebook
+# is the same content in a <div> of the same class, cut out of the page between
+# these two tags. Neither can occur elsewhere in the page: every text from the
+# data is escaped.
+_BODY = f'<body class="{ROOT}">'
+_END_BODY = "</body>"
+
+
+def fragment(document):
+    """The report of a page made by :func:`page`, to embed in another page.
+
+    One ``<div>`` of class :data:`ROOT` holding the style sheet, whose every
+    rule is scoped to that class, and the content of the page's body: put into
+    a notebook or a dashboard, it styles nothing but itself.
+
+    Parameters
+    ----------
+    document : str
+        A page made by :func:`page`.
+
+    Returns
+    -------
+    str or None
+        The fragment, or None when ``document`` is not such a page.
+
+    Examples
+    --------
+    >>> from userpersona.report._html import fragment, page
+    >>> part = fragment(page("Shop", [("one", "One", "<p>first</p>")]))
+    >>> part.startswith('<div class="userpersona-report" lang="en"><style>')
+    True
+    >>> "<body" in part, "<title>" in part, "<p>first</p>" in part
+    (False, False, True)
+    """
+    start, end = document.find(_BODY), document.rfind(_END_BODY)
+    lang = document.partition('<html lang="')[2].partition('"')[0]
+    if start < 0 or end < start or not lang:
+        return None
+    return (f'<div class="{ROOT}" lang="{esc(lang)}"><style>{CSS}</style>'
+            f"{document[start + len(_BODY):end]}</div>")
+
+
+class ReportPage(str):
+    """The HTML text of a report page, which a notebook shows as the report itself.
+
+    A plain ``str`` in every other way (written to a file, compared, sliced),
+    so code that treats the report as text keeps working. In Jupyter, VS Code
+    and other front ends that call ``_repr_html_``, the report is shown inline,
+    with its style sheet scoped to it, rather than as a long string.
+
+    Examples
+    --------
+    >>> from userpersona.report._html import ReportPage, page
+    >>> report = page("Shop", [("one", "One", "<p>first</p>")])
+    >>> isinstance(report, ReportPage), isinstance(report, str)
+    (True, True)
+    >>> report._repr_html_().startswith('<div class="userpersona-report"')
+    True
+    """
+
+    __slots__ = ()
+
+    def _repr_html_(self):
+        """The report as a fragment to show inline (see :func:`fragment`).
+
+        Returns
+        -------
+        str or None
+            None for text that is not a whole report page, which a notebook
+            then shows as text.
+
+        Examples
+        --------
+        >>> from userpersona.report._html import ReportPage
+        >>> ReportPage("not a report")._repr_html_() is None
+        True
+        """
+        return fragment(str(self))

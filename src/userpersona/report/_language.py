@@ -16,6 +16,8 @@ The language of the page being rendered is held in a context variable, set by
 import contextvars
 from contextlib import contextmanager
 
+from ._language_campaigns import ZH_CAMPAIGNS
+
 #: The languages of the report and the ``lang`` attribute of their pages.
 LANGUAGES = {"en": "en", "zh": "zh-CN"}
 
@@ -505,4 +507,7 @@ ZH_COUNTS = {
     "person": "{n} 人",
     "category": "{n} 个品类",
     "figure": "{n} 个数字",
+    "campaign": "{n} 个活动",
 }
+
+ZH.update(ZH_CAMPAIGNS)

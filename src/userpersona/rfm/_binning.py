@@ -22,6 +22,8 @@ scored in reverse, so its lowest bin, the most recent customers, is the top scor
 
 import numpy as np
 
+from .._warnings import UserpersonaWarning
+
 
 def quantile_edges(values, n_bins):
     """Lower quantiles of ``values`` (finite, non-empty) at ``j / n_bins``.
@@ -53,7 +55,7 @@ def check_edges(edges, n_bins, name):
     return edges
 
 
-class BinningWarning(UserWarning):
+class BinningWarning(UserpersonaWarning):
     """Tied values left some scores unused: fewer distinct scores than bins.
 
     Examples

@@ -1,6 +1,5 @@
 """RFMScorer: fitted recency, frequency and monetary scores, and named segments."""
 
-import warnings
 from numbers import Integral
 
 import numpy as np
@@ -11,7 +10,8 @@ from sklearn.utils.validation import check_is_fitted
 from .._estimator_input import checked_table, column_label, customer_values, table_column
 from .._estimator_output import as_output
 from .._kernels.scoring import score_customers
-from .._sklearn_compat import Interval, StrOptions, check_feature_names_in, fit_context
+from .._sklearn_compat import DocLinked, Interval, StrOptions, check_feature_names_in, fit_context
+from .._warnings import warn as _warn
 from .._wording import column_name
 from ._binning import BinningWarning, check_edges, quantile_edges
 from ._explanation import score_reasons, segment_reasons, stage_reasons
@@ -21,7 +21,7 @@ from ._stage_recency import STAGE_RANK_EDGES, stage_ranks
 DIMENSIONS = ("recency", "frequency", "monetary")
 
 
-class RFMScorer(TransformerMixin, BaseEstimator):
+class RFMScorer(DocLinked, TransformerMixin, BaseEstimator):
     """Score customers 1..n_bins on recency, frequency and monetary value, and segment them.
 
     Fit on the customer table (one row per customer, such as the output of
@@ -518,12 +518,12 @@ default="rfm11"
             tied = np.unique(edges)
             shares = [np.count_nonzero(value == edge) / len(value) for edge in tied]
             top = int(np.argmax(shares))
-            warnings.warn(
+            _warn(
                 f"{self._label(dimension)} has only {distinct} distinct scores out of "
                 f"{self.n_bins}: {shares[top]:.1%} of the customers share the value "
                 f"{tied[top]:g}, and equal values always get equal scores. The edges used "
                 f"are in bin_edges_; fewer bins or fixed edges avoid the gaps.",
-                BinningWarning, stacklevel=4,
+                BinningWarning,
             )
 
 

@@ -11,13 +11,13 @@ Three maps are provided: :class:`RFM11`, the eleven segments on the R x FM grid;
 
 import copy
 import inspect
-import warnings
 from abc import ABC, abstractmethod
 from numbers import Integral
 
 import numpy as np
 import pandas as pd
 
+from .._warnings import SegmentRulesWarning, warn
 from .._wording import number
 
 #: The keys a rule may test: the three scores and FM = (F + M) / 2 rounded half up.
@@ -458,11 +458,11 @@ class SegmentRules(_CellMap):
         fitted = super().fit(values, scores, n_bins)
         unreachable = fitted.check(n_bins).query("not reachable")
         if len(unreachable):
-            warnings.warn(
+            warn(
                 "These segment rules can never match, earlier rules take all their "
                 f"cells: {unreachable['label'].tolist()} (rules "
                 f"{unreachable.index.tolist()}). See SegmentRules.check().",
-                UserWarning, stacklevel=3,
+                SegmentRulesWarning,
             )
         return fitted
 

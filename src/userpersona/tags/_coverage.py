@@ -1,11 +1,11 @@
 """What the tags cover, and the customers whose rule arithmetic went missing."""
 
-import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from .._warnings import warn
 from ._errors import RuleArithmeticWarning
 from ._program import EVENTS
 
@@ -88,7 +88,7 @@ def arithmetic_problems(program, events):
     return frame if rows else _no_arithmetic_problems()
 
 
-def warn_arithmetic(problems, kinds, stacklevel=3):
+def warn_arithmetic(problems, kinds):
     """One :class:`RuleArithmeticWarning` per tag of ``problems``."""
     for tag, rows in problems.groupby("tag", sort=False):
         counts = ", ".join(f"{count:,} customer{'s' * (count != 1)} {problem}"
@@ -96,5 +96,4 @@ def warn_arithmetic(problems, kinds, stacklevel=3):
                                                      strict=True))
         effect = ("their value is missing" if kinds.get(tag) == "score" else
                   "the arithmetic is missing for them: conditions on it are false")
-        warnings.warn(f"tag {tag!r}: {counts} ({effect})", RuleArithmeticWarning,
-                      stacklevel=stacklevel)
+        warn(f"tag {tag!r}: {counts} ({effect})", RuleArithmeticWarning)

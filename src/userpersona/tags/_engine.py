@@ -1,7 +1,6 @@
 """TagRuleEngine: tags of a declared taxonomy as a scikit-learn transformer."""
 
 import os
-import warnings
 from importlib import resources
 
 import numpy as np
@@ -12,7 +11,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._estimator_input import checked_table
 from .._estimator_output import as_output, output_container
-from .._sklearn_compat import StrOptions, check_feature_names_in, fit_context
+from .._sklearn_compat import DocLinked, StrOptions, check_feature_names_in, fit_context
+from .._warnings import warn
 from ._coverage import TagCoverage, arithmetic_problems, warn_arithmetic
 from ._errors import SkippedTagsWarning
 from ._explanation import explanation_frame, first_cases
@@ -51,7 +51,7 @@ def default_taxonomy_path():
     return resources.files("userpersona.tags") / "default_taxonomy.yaml"
 
 
-class TagRuleEngine(TransformerMixin, BaseEstimator):
+class TagRuleEngine(DocLinked, TransformerMixin, BaseEstimator):
     """Compute the tags of a taxonomy for every customer.
 
     ``fit`` parses the rules, checks them against the columns of the customer
@@ -192,8 +192,7 @@ class TagRuleEngine(TransformerMixin, BaseEstimator):
             if missing and len(missing) == len(tags):
                 raise ValueError(nothing_left_message(missing, list(kinds)))
             if missing and auto:
-                warnings.warn(skipped_message(missing, len(tags)), SkippedTagsWarning,
-                              stacklevel=3)  # the caller of fit, past its wrapper
+                warn(skipped_message(missing, len(tags)), SkippedTagsWarning)
         self.skipped_tags_ = skip_reasons(tags, missing)
         self.missing_columns_ = missing
         self.tags_, program = _compile([tag for tag in tags if tag.name not in missing],

@@ -1,5 +1,7 @@
 """The error and the warnings of tag specifications and of the tag engine."""
 
+from .._warnings import UserpersonaWarning
+
 
 class TagSpecError(ValueError):
     """Tag specifications with problems; ``problems`` lists every one found.
@@ -25,7 +27,7 @@ class TagSpecError(ValueError):
         return type(self), (self.problems,)
 
 
-class SkippedTagsWarning(UserWarning):
+class SkippedTagsWarning(UserpersonaWarning):
     """Tags left out by :class:`TagRuleEngine` because the table lacks their columns.
 
     Issued by ``fit`` with ``missing_columns="auto"``, naming the tags and the
@@ -51,7 +53,7 @@ class SkippedTagsWarning(UserWarning):
     """
 
 
-class RuleArithmeticWarning(RuntimeWarning):
+class RuleArithmeticWarning(UserpersonaWarning, RuntimeWarning):
     """Arithmetic of a rule that divided by zero or overflowed, for some customers.
 
     Such a result is a missing value (NaN), never an infinity: a condition on
