@@ -115,12 +115,15 @@ def test_segments_come_from_the_orders_before_the_campaign(tmp_path):
     (lambda t, o: (t.assign(clicked="maybe"), o), ["touches.csv", "'clicked'", "maybe"]),
     (lambda t, o: (t, o.assign(amount="ten")), ["orders.csv", "'amount'", "numbers"]),
     (lambda t, o: (t.assign(arm="control"), o), ["touches.csv", "'arm'", "treatment"]),
+    (lambda t, o: (t.assign(value_tier=t["value_tier"].where(t.index % 7 > 0)), o),
+     ["touches.csv", "'value_tier'", "empty", "fill"]),
 ])
 def test_bad_logs_end_in_one_line_naming_file_and_column(logs, tmp_path, change, words):
     touches, orders = change(pd.read_csv(logs.touches), pd.read_csv(logs.orders))
     touches.to_csv(tmp_path / "touches.csv", index=False)
     orders.to_csv(tmp_path / "orders.csv", index=False)
-    result = run("campaign", tmp_path / "touches.csv", tmp_path / "orders.csv", "--quiet")
+    result = run("campaign", tmp_path / "touches.csv", tmp_path / "orders.csv", "--quiet",
+                 "--by", "value_tier")
     assert result.code == 2
     error = result.err.strip().splitlines()[-1]
     assert error.startswith("userpersona: error: ")
@@ -173,3 +176,23 @@ def test_small_groups_are_hidden_in_the_report(logs, tmp_path):
     # conversions of the low tier's control arm are about 2 % of 5,000: under 150
     assert page.count(">hidden<") >= 2
     assert re.search(r"\d+ figures? hidden \(min_cell\)", page)
+
+
+def test_segments_from_a_profile_file_keep_everyone(logs, tmp_path):
+    """A Parquet profile of some of the customers beside CSV logs: ids match as text,
+    and the customers the profile lacks form a group of their own, counted."""
+    customers = logs.data.customers
+    kept = customers.iloc[: len(customers) // 2]
+    kept[["customer_id", "value_tier"]].rename(columns={"value_tier": "tier"}).to_parquet(
+        tmp_path / "profile.parquet", index=False)
+    result = run("campaign", logs.touches, logs.orders, "--by", "tier", "--profile",
+                 tmp_path / "profile.parquet", "--out", tmp_path / "k.csv")
+    assert result.code == 0, result.err
+    written = pd.read_csv(tmp_path / "k.csv").dropna(subset=["tier"])
+    reach = written.set_index("tier")["reach"]
+    treated = (logs.data.touches["arm"] == "treatment")
+    assert reach.sum() == treated.sum()  # every treated customer is in a group
+    missing = ~logs.data.touches["customer_id"].isin(kept["customer_id"])
+    assert reach["(not in the profile)"] == (treated & missing).sum()
+    assert f"{missing.sum():,} customers touched are not in" in result.err
+

@@ -119,3 +119,23 @@ def test_real_orders_split_at_random_show_no_effect():
         assert count <= high, (outcome, count)
     # the real log does convert: the test is not vacuous
     assert 0.05 < outcomes["converted"].mean() < 0.5
+
+
+def test_nothing_is_left_out_without_a_word():
+    touches, orders = _random_logs(4)
+    # a customer touched in two arms is counted once, in the first, and reported
+    with pytest.warns(UserWarning, match=r"touched in more than one arm"):
+        found = campaign_outcomes(touches, orders)
+    assert not found.duplicated(["campaign", "customer_id"]).any()
+    # segment values missing, or customers missing from the customer table: refused
+    with pytest.raises(ValueError, match="by='tier' has missing values"):
+        ab_test(found.assign(tier=None), arm="arm", outcome="converted", by="tier")
+    with pytest.raises(ValueError, match=r"touches\['tier'\] has missing values"):
+        campaign_kpis(touches.assign(tier=None), orders, by="tier")
+    customers = pd.DataFrame({"customer_id": [0, 1, 2], "tier2": ["a", "b", "c"]})
+    with pytest.raises(ValueError, match="not in customers, so they have no 'tier2'"):
+        campaign_outcomes(touches, orders, by="tier2", customers=customers)
+    # one log with a timezone and the other without cannot be compared
+    aware = orders.assign(timestamp=orders["timestamp"].dt.tz_localize("UTC"))
+    with pytest.raises(ValueError, match=r"orders\['timestamp'\] has a timezone"):
+        campaign_outcomes(touches, aware)

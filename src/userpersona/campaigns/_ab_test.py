@@ -203,9 +203,12 @@ def _validated(data, arm, outcome, covariate, by):
         if column not in data.columns:
             raise ValueError(f"{parameter}={column!r} is not a column of data; pass one of "
                              f"{list(data.columns)}.")
-        if parameter != "by" and data[column].isna().any():
-            raise ValueError(f"{parameter}={column!r} has missing values: drop or fill those "
-                             "customers' rows first.")
+        if data[column].isna().any():
+            # a segment column's missing values would leave those customers out of every
+            # segment without a word: refused like the others
+            fix = ("fill them with a label of their own, such as 'unknown'"
+                   if parameter == "by" else "drop or fill those customers' rows")
+            raise ValueError(f"{parameter}={column!r} has missing values: {fix} first.")
     return data, by_columns
 
 

@@ -9,6 +9,9 @@ to the user, one row per customer, ready for :func:`ab_test` or
 import numpy as np
 import pandas as pd
 
+from .._warnings import warn
+from ..customer_table import DataQualityWarning
+
 TOUCH_COLUMNS = ("customer_id", "campaign", "timestamp")
 ORDER_COLUMNS = ("customer_id", "timestamp", "amount")
 TREATED = "treatment"  # the arm of a touch log without an arm column
@@ -126,6 +129,13 @@ def checked_logs(touches, orders, by, customers):
         if not pd.api.types.is_datetime64_any_dtype(frame["timestamp"]):
             raise ValueError(f"{parameter}['timestamp'] must be datetimes, got "
                              f"{frame['timestamp'].dtype}: convert it with pd.to_datetime.")
+    zones = [getattr(frame["timestamp"].dt, "tz", None) is not None
+             for frame in (touches, orders)]
+    if zones[0] != zones[1]:
+        aware = "touches" if zones[0] else "orders"
+        raise ValueError(f"{aware}['timestamp'] has a timezone and the other log's does not: "
+                         "give both the same, for example with .dt.tz_convert(None) on "
+                         f"{aware}['timestamp'].")
     if not pd.api.types.is_numeric_dtype(orders["amount"]):
         raise ValueError(f"orders['amount'] must be numeric, got {orders['amount'].dtype}.")
     by_columns = [] if by is None else [by] if isinstance(by, str) else list(by)
@@ -139,6 +149,20 @@ def checked_logs(touches, orders, by, customers):
             raise ValueError(f"by={column!r} is not a column of {where}; pass a customer "
                              "table holding it as customers=, or one of "
                              f"{list(touches.columns)}.")
+    for column in by_columns:
+        holder, name = ((touches, "touches") if column in touches.columns
+                        else (customers, "customers"))
+        if holder[column].isna().any():
+            # groups of missing values would drop those customers from every group
+            raise ValueError(f"{name}[{column!r}] has missing values: fill them with a "
+                             "label of their own, such as 'unknown', first.")
+    if customers is not None:
+        extra = [c for c in by_columns if c not in touches.columns]
+        lacking = ~touches["customer_id"].isin(customers["customer_id"])
+        if extra and lacking.any():
+            raise ValueError(f"{touches.loc[lacking, 'customer_id'].nunique():,} customers of "
+                             f"touches are not in customers, so they have no {extra[0]!r}: "
+                             "add them to customers (with a label such as 'unknown').")
     return touches, orders, by_columns
 
 
@@ -155,6 +179,12 @@ def checked_duration(value, name):
 
 def per_customer(log, orders, window, by_columns, pre_period=None):
     """One row per customer of one campaign's touches: arm, groups and window outcomes."""
+    mixed = int((log.groupby("customer_id", sort=False)["arm"].nunique() > 1).sum())
+    if mixed:
+        # a held-out customer who was also treated dilutes the effect: say how many
+        warn(f"{mixed:,} customers of the campaign {log['campaign'].iloc[0]!r} were touched "
+             "in more than one arm; each is counted in the arm of their first touch.",
+             DataQualityWarning)
     first = log.sort_values("timestamp", kind="stable").drop_duplicates("customer_id")
     people = first[["customer_id", "timestamp", "arm", *by_columns]].rename(
         columns={"timestamp": "first_touch"}).reset_index(drop=True)

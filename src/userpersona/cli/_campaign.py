@@ -30,6 +30,8 @@ _NEEDED = {"touch log": ("customer_id", "campaign", "timestamp"),
 #: The label of customers without an order before the campaign, in a --by column
 #: taken from the profile of those orders.
 NO_HISTORY = "(no order before)"
+NOT_IN_PROFILE = "(not in the profile)"
+MISSING = "(missing)"
 _TRUE, _FALSE = {"true", "1", "yes", "y", "t"}, {"false", "0", "no", "n", "f", ""}
 
 
@@ -60,7 +62,8 @@ def campaign(args):
             logs[role] = _checked_log(read_table(path, role, "customer_id", sep=sep,
                                                  encoding=encoding),
                                       path, role, date_format, timezone)
-    touches, orders = _same_id_type(logs["touch log"], logs["order log"])
+    touches, orders = _same_id_type(logs["touch log"], logs["order log"],
+                                    as_text=args.profile is not None)
     touches = _flags(touches, args.touches)
     control = _control(touches, args.touches, args.control)
     customers = _segments(progress, touches, orders, by, args)
@@ -175,10 +178,11 @@ def _checked_log(frame, path, role, date_format, timezone):
     return frame
 
 
-def _same_id_type(touches, orders):
+def _same_id_type(touches, orders, as_text=False):
     """Ids as text in both logs when their types differ (a CSV beside a Parquet file),
+    or when a profile file is to be matched (``as_text``; its ids are read as text),
     so that 123 and "123" are one customer."""
-    if touches["customer_id"].dtype != orders["customer_id"].dtype:
+    if as_text or touches["customer_id"].dtype != orders["customer_id"].dtype:
         touches = touches.assign(customer_id=touches["customer_id"].astype(str))
         orders = orders.assign(customer_id=orders["customer_id"].astype(str))
     return touches, orders
@@ -219,6 +223,11 @@ def _control(touches, path, given):
 
 def _segments(progress, touches, orders, by, args):
     """The customer table of the --by columns not in the touch log, or None."""
+    for column in by:
+        if column in touches.columns and touches[column].isna().any():
+            raise InputError(f"{args.touches}: column {column!r} (--by) is empty in "
+                             f"{int(touches[column].isna().sum()):,} rows; fill them in, "
+                             "such as with unknown.")
     wanted = [column for column in by if column not in touches.columns]
     if not wanted:
         return None
@@ -228,7 +237,9 @@ def _segments(progress, touches, orders, by, args):
         if absent:
             raise InputError(f"--by {absent[0]}: not a column of {args.touches} nor of "
                              f"{args.profile}; give a column of either.")
-        return table[["customer_id", *wanted]]
+        segments = table[["customer_id", *wanted]].astype({"customer_id": str})
+        return _labelled(progress, touches, segments, wanted, NOT_IN_PROFILE,
+                         f"are not in {args.profile}")
     start = touches["timestamp"].min()
     before = orders[orders["timestamp"] < start]
     if before.empty:
@@ -249,14 +260,26 @@ def _segments(progress, touches, orders, by, args):
                          "lifecycle_stage, persona_name); give --profile FILE.")
     segments = profile[wanted].astype(object).reset_index()
     segments.columns = ["customer_id", *wanted]
-    newcomers = ~touches["customer_id"].isin(segments["customer_id"])
-    if newcomers.any():
-        progress.note(f"{touches.loc[newcomers, 'customer_id'].nunique():,} customers touched "
-                      f"had no order before the campaign: their --by group is {NO_HISTORY}")
-        extra = pd.DataFrame({"customer_id": touches.loc[newcomers, "customer_id"].unique()})
-        segments = pd.concat([segments, extra.assign(**dict.fromkeys(wanted, NO_HISTORY))],
-                             ignore_index=True)
-    return segments.fillna(NO_HISTORY)
+    return _labelled(progress, touches, segments, wanted, NO_HISTORY,
+                     "had no order before the campaign")
+
+
+def _labelled(progress, touches, segments, wanted, label, why):
+    """``segments`` with a row for every customer touched: those it lacks, and its
+    missing values, get ``label``, counted in a note."""
+    segments = segments.drop_duplicates("customer_id")
+    lacking = touches.loc[~touches["customer_id"].isin(segments["customer_id"]),
+                          "customer_id"].unique()
+    if len(lacking):
+        progress.note(f"{len(lacking):,} customers touched {why}: their --by group is "
+                      f"{label}")
+        extra = pd.DataFrame({"customer_id": lacking}).assign(**dict.fromkeys(wanted, label))
+        segments = pd.concat([segments, extra], ignore_index=True)
+    empty = int(segments[wanted].isna().any(axis=1).sum())
+    if empty:
+        progress.note(f"{empty:,} customers have no value of --by {', '.join(wanted)}: their "
+                      f"group is {MISSING}")
+    return segments.astype({column: object for column in wanted}).fillna(MISSING)
 
 
 def _tests(ab_test, outcomes, control, control_share, by, alpha, args):
