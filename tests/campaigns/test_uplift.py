@@ -207,3 +207,5 @@ def test_uplift_by_segment_reads_a_column_and_plain_uplift():
     assert list(table.columns) == ["n", "predicted_uplift"]
     with pytest.raises(ValueError, match="2 values for 3"):
         uplift_by_segment([0.1, 0.2, 0.3], None, ["a", "b"])
+    with pytest.raises(ValueError, match="1 missing values"):
+        uplift_by_segment([0.1, 0.2, 0.3], None, ["a", None, "b"])

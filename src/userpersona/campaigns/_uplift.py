@@ -479,6 +479,10 @@ def uplift_by_segment(model_or_uplift, X, segments, *, y=None, treatment=None):
     labels = np.asarray(segments).ravel()
     if labels.shape[0] != uplift.shape[0]:
         raise ValueError(f"segments has {labels.shape[0]} values for {uplift.shape[0]} customers.")
+    if pd.isna(labels).any():
+        # a missing label would drop its customers from every segment without a word
+        raise ValueError(f"segments has {int(pd.isna(labels).sum())} missing values: fill "
+                         "them with a label of their own, such as 'unknown'.")
     frame = pd.DataFrame({"segment": labels, "uplift": uplift})
     grouped = frame.groupby("segment", sort=True)
     table = pd.DataFrame({"n": grouped.size(), "predicted_uplift": grouped["uplift"].mean()})
