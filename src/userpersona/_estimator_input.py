@@ -158,7 +158,14 @@ def numeric_column(table, key, role):
                 f"{label} is not numeric (dtype {dtype}); convert it, for example "
                 f"with pd.to_numeric(X[{key!r}])."
             )
-        values = values.to_numpy(dtype=object if is_object else None, na_value=np.nan)
+        if is_object:
+            values = values.to_numpy(dtype=object, na_value=np.nan)
+        elif isinstance(dtype, np.dtype):
+            # NumPy columns hold missing values as NaN already (and pandas 2.3 refuses a
+            # na_value for an integer column)
+            values = values.to_numpy()
+        else:  # nullable and Arrow columns: pd.NA becomes NaN
+            values = values.to_numpy(dtype=np.float64, na_value=np.nan)
     if values.dtype.kind == "b":
         raise TypeError(f"{label} holds booleans, not numbers.")
     if values.dtype.kind == "c":

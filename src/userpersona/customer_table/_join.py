@@ -355,7 +355,7 @@ def _joined(table, sources, base, as_of):
         activity = _ids_like(activity, table, "events", key, base)
         browsers = activity.index
         # every user of the behaviour log gets a row, those who never bought too
-        joined = table.join(activity, how="outer", suffixes=("", EVENTS_SUFFIX))
+        joined = table.join(activity, how="outer", rsuffix=EVENTS_SUFFIX)
         table = _with_zero_counts(joined, [(buyers, _counts(table)),
                                            (browsers, _counts(activity, table.columns))])
     if attributes is not None:
