@@ -355,7 +355,11 @@ def _joined(table, sources, base, as_of):
         activity = _ids_like(activity, table, "events", key, base)
         browsers = activity.index
         # every user of the behaviour log gets a row, those who never bought too
-        joined = table.join(activity, how="outer", rsuffix=EVENTS_SUFFIX)
+        # the columns both tables have keep the orders' name; the behaviour log's get
+        # EVENTS_SUFFIX (renamed here: the keywords for it differ between pandas versions)
+        activity = activity.rename(columns={column: f"{column}{EVENTS_SUFFIX}" for column
+                                            in activity.columns.intersection(table.columns)})
+        joined = table.join(activity, how="outer")
         table = _with_zero_counts(joined, [(buyers, _counts(table)),
                                            (browsers, _counts(activity, table.columns))])
     if attributes is not None:
