@@ -12,8 +12,9 @@ import time
 import numpy as np
 import pandas as pd
 
+from .._timestamps import timestamp_ticks
 from . import _options as options
-from ._commands import REPORT_SUFFIXES, TABLE_SUFFIXES, Progress, fit_profile
+from ._commands import REPORT_SUFFIXES, TABLE_SUFFIXES, Progress, fit_profile, order_cohorts
 from ._errors import InputError, on_file
 from ._files import (
     check_outputs,
@@ -68,7 +69,7 @@ def campaign(args):
     control = _control(touches, args.touches, args.control)
     customers = _segments(progress, touches, orders, by, args)
 
-    from ..campaigns import ab_test, campaign_kpis, campaign_outcomes, cohort_table, lapse_curve
+    from ..campaigns import ab_test, campaign_kpis, campaign_outcomes
 
     common = dict(cost=cost, margin=margin, customers=customers, control=control,
                   control_share=control_share, alpha=alpha, random_state=args.random_state)
@@ -84,9 +85,8 @@ def campaign(args):
             tests = _tests(ab_test, campaign_outcomes(
                 touches, orders, window, customers=customers, by=by, pre_period=pre_period),
                 control, control_share, by, alpha, args)
-    with progress.step("cohorts of the order log"):
-        cohorts = on_file(args.orders, lambda: cohort_table(orders, period=args.period))
-        lapse = on_file(args.orders, lambda: lapse_curve(orders, lapse_days=args.lapse_days))
+    cohorts, lapse = order_cohorts(progress, args.orders, orders, {}, period=args.period,
+                                   lapse_days=args.lapse_days)
     figures = pd.concat(tables, ignore_index=True) if by else tables[0]
     if args.out:
         with progress.step(f"writing {args.out}"):
@@ -155,17 +155,15 @@ def _checked_log(frame, path, role, date_format, timezone):
         if empty:
             raise InputError(f"{path}: column {column!r} is empty in {empty:,} rows; remove "
                              "those rows or fill them in.")
-    stamps = frame["timestamp"]
-    if not pd.api.types.is_datetime64_any_dtype(stamps):
-        try:
-            stamps = pd.to_datetime(stamps.astype(str), format=date_format or "ISO8601")
-        except (ValueError, TypeError, OverflowError):
-            raise InputError(f"{path}: column 'timestamp' has values that are not dates in "
-                             f"{'--date-format ' + date_format if date_format else 'ISO 8601'}"
-                             f" (such as {stamps.iloc[0]!r}); give --date-format.") from None
-    if getattr(stamps.dt, "tz", None) is not None:
-        stamps = stamps.dt.tz_convert(timezone).dt.tz_localize(None)
-    frame = frame.assign(timestamp=stamps)
+    # read as the summaries read them: ISO 8601, --date-format, or the one format that
+    # fits the whole column; offsets converted to --timezone's wall-clock time
+    ticks, unit, bad, _ = on_file(path, lambda: timestamp_ticks(
+        frame["timestamp"], "timestamp", timezone, date_format))
+    if bad is not None:
+        raise InputError(f"{path}: column 'timestamp' has {int(bad.sum()):,} values that are "
+                         f"not dates (such as {frame['timestamp'][bad].iloc[0]!r}); give "
+                         "--date-format.")
+    frame = frame.assign(timestamp=ticks.view(f"datetime64[{unit}]"))
     if role == "order log" and not pd.api.types.is_numeric_dtype(frame["amount"]):
         amounts = pd.to_numeric(frame["amount"], errors="coerce")
         bad = int((amounts.isna() & frame["amount"].notna()).sum())

@@ -291,9 +291,9 @@ def _build_profile(progress, orders, events, attributes, *, mapping, as_of, tags
 
 
 def order_cohorts(progress, name, orders, mapping, *, as_of=None, invalid="raise",
-                  date_format=None, timezone="UTC"):
-    """The monthly retention of the order log's acquisition cohorts and the time to
-    lapse, read with the summary's columns and settings, for the report."""
+                  date_format=None, timezone="UTC", period="M", lapse_days=90):
+    """The retention of the order log's acquisition cohorts (monthly by default) and
+    the time to lapse, read with the summary's columns and settings, for the report."""
     from ..campaigns import cohort_table, lapse_curve
 
     columns = {"customer": mapping.get("customer_id", "customer_id"),
@@ -302,8 +302,8 @@ def order_cohorts(progress, name, orders, mapping, *, as_of=None, invalid="raise
     with progress.step("cohorts of the order log"), warnings.catch_warnings():
         # rows dropped here are the summary's, already counted in its data quality
         warnings.simplefilter("ignore")
-        return on_file(name, lambda: (cohort_table(orders, **columns),
-                                      lapse_curve(orders, **columns)))
+        return on_file(name, lambda: (cohort_table(orders, period=period, **columns),
+                                      lapse_curve(orders, lapse_days, **columns)))
 
 
 def require_id_column(name, attributes, key):

@@ -14,7 +14,17 @@ import numpy as np
 import pandas as pd
 
 from ._charts import interval_chart
-from ._html import card, esc, fmt_int, fmt_num, fmt_share, not_available, note, table
+from ._html import (
+    card,
+    esc,
+    fmt_int,
+    fmt_num,
+    fmt_p_value,
+    fmt_share,
+    not_available,
+    note,
+    table,
+)
 from ._language import tr
 
 #: The outcomes of the tests in words, by the outcome column's usual names.
@@ -153,7 +163,7 @@ def _one_test(ctx, test):
         mean = fmt_share(row["mean"]) if proportion else ctx.money(row["mean"])
         compared = ([] if is_control else [
             _with_interval(row["effect"], row["ci_low"], row["ci_high"], shown_effect),
-            _p_value(row["p_value"]), _p_value(row["p_adjusted"])])
+            fmt_p_value(row["p_value"]), fmt_p_value(row["p_adjusted"])])
         rows.append([*labels, fmt_int(row["n"]), mean, *(compared or [""] * 3)])
     headers = [*by, tr("Arm"), tr("Customers"), tr("Mean"), tr("Effect [interval]"),
                tr("p"), tr("p adjusted")]
@@ -184,12 +194,6 @@ def _test_groups(test, proportion):
         return smallest_group(n[:, None])
     yes = np.round(test["mean"].to_numpy(dtype=float) * n)
     return smallest_group(np.column_stack([yes, n - yes]))
-
-
-def _p_value(p):
-    if p is None or not np.isfinite(p):
-        return not_available()
-    return "< 0.001" if p < 0.001 else fmt_num(p, 3)
 
 
 def _correction(test):

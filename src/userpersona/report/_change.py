@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ._charts import heat_map
-from ._html import card, esc, fmt_int, fmt_num, fmt_share, not_available, note, table
+from ._html import card, esc, fmt_int, fmt_num, fmt_p_value, fmt_share, not_available, note, table
 from ._language import tr
 
 # The measures of the alert table in words, by their names in ProfileChange.alerts.
@@ -102,18 +102,12 @@ def _drift(drift):
     top = drift.sort_values("psi", ascending=False, kind="stable").head(_DRIFT_SHOWN)
     rows = [(str(feature), tr(row.kind), _figure(row.psi), _figure(row.wasserstein_sd),
              _figure(row.cramers_v), fmt_share(row.missing_before),
-             fmt_share(row.missing_after), _p_value(row.p_adjusted))
+             fmt_share(row.missing_after), fmt_p_value(row.p_adjusted))
             for feature, row in zip(top.index, top.itertuples(index=False), strict=True)]
     headers = ["Feature", "Kind", "PSI", "Wasserstein (SD)", "Cramér's V", "Missing before",
                "Missing now", "p (Holm)"]
     return card(f"<h3>{esc(tr('Features that moved most'))}</h3>" + table(
         rows, [tr(h) for h in headers], numeric=range(2, 8)), css="wide")
-
-
-def _p_value(p):
-    if p is None or not np.isfinite(p):
-        return not_available()
-    return "< 0.001" if p < 0.001 else fmt_num(p, 3)
 
 
 def _migration(ctx, change, name, title):
@@ -177,10 +171,10 @@ def _tags(ctx, change):
         name = (str(row.tag) if row.value is True or row.value is np.True_
                 else f"{row.tag} = {row.value}")
         if small(row.coverage_before, n_before) or small(row.coverage_after, n_after):
-            rows.append((name, *[tr("hidden")] * 3, _p_value(row.p_adjusted)))
+            rows.append((name, *[tr("hidden")] * 3, fmt_p_value(row.p_adjusted)))
         else:
             rows.append((name, fmt_share(row.coverage_before), fmt_share(row.coverage_after),
-                         f"{row.change_pp:+.1f}", _p_value(row.p_adjusted)))
+                         f"{row.change_pp:+.1f}", fmt_p_value(row.p_adjusted)))
     headers = ["Tag", "Coverage before", "Coverage now", "Change (points)", "p (Holm)"]
     return card(f"<h3>{esc(tr('Tag coverage'))}</h3>" + table(
         rows, [tr(h) for h in headers], numeric=range(1, 5)), css="wide")

@@ -203,6 +203,12 @@ def money_unit(currency):
     return f" ({currency})" if currency else ""
 
 
+def fmt_p_value(p):
+    """A p-value with three decimals, ``"< 0.001"`` below that, ``"not available"`` when
+    missing."""
+    return not_available() if _missing(p) else "< 0.001" if p < 0.001 else fmt_num(p, 3)
+
+
 def fmt_share(value, digits=1):
     """Share as a percentage, such as ``"12.5%"``, ``"not available"`` when missing."""
     return not_available() if _missing(value) else f"{100 * float(value):.{digits}f}%"
