@@ -58,23 +58,31 @@ def skewed_ids(customers, rng):
     return (rank * 7919 + 1_000_003)[codes]
 
 
+def shaped_ids(column, ids, rng):
+    """The customer ids ``column`` (a Series) in the shape ``ids``. Hashed and string ids
+    depend on the id alone, so several tables of one shop keep matching; skewed ones
+    are drawn with ``rng``."""
+    values = column.to_numpy()
+    if ids == "dense":
+        return column
+    if ids == "hashed":
+        return pd.Series(mix64(values).view(np.int64), index=column.index)
+    if ids == "string":
+        codes, unique = pd.factorize(values)
+        names = pa.array([f"{h:016x}" for h in mix64(unique)], type=pa.string())
+        # decoded in Arrow: no Python string per row
+        decoded = pa.DictionaryArray.from_arrays(pa.array(codes), names).cast(pa.string())
+        return pd.Series(decoded.to_pandas(), index=column.index)
+    if ids == "skewed":
+        return pd.Series(skewed_ids(values, rng), index=column.index)
+    raise ValueError(f"ids must be one of {ID_SHAPES}, got {ids!r}")
+
+
 def reshape(orders, ids, order, customer="customer_id", time="timestamp", seed=0):
     """The log ``orders`` with its ids in the shape ``ids`` and its rows in ``order``."""
     rng = np.random.default_rng(seed)
     orders = orders.copy()
-    column = orders[customer].to_numpy()
-    if ids == "hashed":
-        orders[customer] = mix64(column).view(np.int64)
-    elif ids == "string":
-        codes, unique = pd.factorize(column)
-        names = pa.array([f"{h:016x}" for h in mix64(unique)], type=pa.string())
-        # decoded in Arrow: no Python string per row
-        decoded = pa.DictionaryArray.from_arrays(pa.array(codes), names).cast(pa.string())
-        orders[customer] = pd.Series(decoded.to_pandas(), index=orders.index)
-    elif ids == "skewed":
-        orders[customer] = skewed_ids(column, rng)
-    elif ids != "dense":
-        raise ValueError(f"ids must be one of {ID_SHAPES}, got {ids!r}")
+    orders[customer] = shaped_ids(orders[customer], ids, rng)
     if order == "time":
         rows = np.argsort(orders[time].to_numpy(), kind="stable")
     elif order == "shuffled":

@@ -8,7 +8,10 @@ Usage::
 
 For each size (a number of customers), a randomised campaign is generated once
 with ``userpersona.datasets.make_campaign(n, random_state=0)`` and its touch
-log, order log and customer table are cached as parquet: every customer is
+log, order log and customer table are cached as parquet, in each shape of
+``SHAPES``: the generator's integer ids with the logs in time order, and hashed
+16-character string ids with the touch and order logs shuffled, as logs exported
+from other systems arrive. Every customer is
 touched once over three days (the control arm logged at no cost), half are
 treated, a few percent buy once within ten days of their touch (2 %, 4 % and
 6 % in the control arm of the ``low``, ``mid`` and ``high`` value tiers; 0,
@@ -63,6 +66,7 @@ interval's width). The script exits non-zero if a check or a run fails.
 ``--quick`` (100,000 customers, one repeat) is for CI.
 """
 
+import argparse
 import json
 import math
 import sys
@@ -80,7 +84,11 @@ from _harness import (
 
 IMPLEMENTATIONS = ["userpersona", "pandas + scipy + statsmodels"]
 WARMUP_CUSTOMERS = 10_000
-FIRST_ID = 100_001  # make_campaign's first customer id
+#: The shapes timed, as "ids, row order" (see ``_log_shapes.py``): the generator's
+#: integer ids with the logs in time order, and 16-character hexadecimal string ids
+#: (one per customer, the same in the three tables) with the logs shuffled. Skewed
+#: ids are left out: ids shared by many customers would put one id in both arms.
+SHAPES = ("dense, time", "string, shuffled")
 WINDOW = "14D"
 N_RESAMPLES = 2_000
 SEED = 0
@@ -112,17 +120,26 @@ def bound_tolerance(n_resamples=N_RESAMPLES, alpha=ALPHA, standard_errors=4.0):
 # --------------------------------------------------------------------------- #
 # Data
 # --------------------------------------------------------------------------- #
-def generate(n, out, seed=SEED):
-    """Write the touches, orders and customers of a campaign of ``n`` customers to ``out``."""
+def generate(n, out, shape=SHAPES[0], seed=SEED):
+    """Write the touches, orders and customers of a campaign of ``n`` customers to
+    ``out``, their ids and row order in ``shape`` (see :data:`SHAPES`)."""
     from pathlib import Path
+
+    import numpy as np
+    from _log_shapes import shaped_ids
 
     from userpersona.datasets import make_campaign
 
     data = make_campaign(n, random_state=seed)
+    ids, order = shape.split(", ")
+    rng = np.random.default_rng(seed)
     out = Path(out)
     out.mkdir(exist_ok=True)
     for name in ("touches", "orders", "customers"):
-        data[name].to_parquet(out / f"{name}.parquet", index=False)
+        frame = data[name].assign(customer_id=shaped_ids(data[name]["customer_id"], ids, rng))
+        if order == "shuffled" and name != "customers":
+            frame = frame.iloc[rng.permutation(len(frame))].reset_index(drop=True)
+        frame.to_parquet(out / f"{name}.parquet", index=False)
     return {"customers": len(data.customers), "touches": len(data.touches),
             "orders": len(data.orders),
             "treated": int(data.customers["arm"].eq("treatment").sum())}
@@ -140,7 +157,8 @@ def load(path):
 
 def first_customers(data, n):
     """The same campaign restricted to its first ``n`` customers (for the warm-up)."""
-    return tuple(frame[frame["customer_id"] < FIRST_ID + n] for frame in data)
+    kept = data[2]["customer_id"].iloc[:n]
+    return tuple(frame[frame["customer_id"].isin(kept)] for frame in data)
 
 
 # --------------------------------------------------------------------------- #
@@ -364,19 +382,19 @@ def run_benchmark(sizes, repeat, markdown=None):
     failed = False
     rows = []
     with workspace("campaign") as (tmp, env):
-        for n in sizes:
-            data = tmp / f"campaign-{n}"
+        for n, shape in ((n, shape) for n in sizes for shape in SHAPES):
+            data = tmp / f"campaign-{n}-{shape.replace(', ', '-')}"
             start = time.perf_counter()
-            info = run_script(__file__, ["--generate", str(n), "--out", str(data)], env,
-                              f"generate {n:,}")
+            info = run_script(__file__, ["--generate", str(n), "--out", str(data), "--shape",
+                                         shape], env, f"generate {n:,} ({shape})")
             if info is None:
                 failed = True
                 continue
-            label = f"{n:,} customers"
+            label = f"{n:,} customers, ids {shape}"
             print(f"\n{label}: {info['treated']:,} treated, {info['touches']:,} touches, "
                   f"{info['orders']:,} orders (generated in "
                   f"{time.perf_counter() - start:.0f} s)")
-            reference = tmp / f"reference-{n}.pickle"
+            reference = data / "reference.pickle"
             results = {}
             for impl in IMPLEMENTATIONS:
                 args = ["--worker", impl, "--data", str(data), "--repeat", str(repeat)]
@@ -432,6 +450,7 @@ def main(argv=None):
         __doc__, [1e6], "numbers of customers, e.g. 1e5 1e6",
         "CI mode: 100,000 customers, one repeat", IMPLEMENTATIONS,
     )
+    parser.add_argument("--shape", choices=SHAPES, default=SHAPES[0], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
@@ -442,7 +461,7 @@ def main(argv=None):
                                  args.save)))
         return 0
     if args.generate:
-        print(json.dumps(generate(args.generate, args.out)))
+        print(json.dumps(generate(args.generate, args.out, args.shape)))
         return 0
     sizes, repeat = ([1e5], 1) if args.quick else (args.sizes, args.repeat)
     start = time.perf_counter()
